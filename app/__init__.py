@@ -1,0 +1,1 @@
+"""Tracktwo: confidential problem-solving workshops for Track Two diplomacy."""

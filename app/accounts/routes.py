@@ -1,0 +1,170 @@
+"""Sign in and out, the account page (password, API tokens), the home page, language."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app import policy
+from app.accounts import service
+from app.deps import DbDep, SettingsDep, StaffDep, ViewerDep
+from app.errors import Invalid, TooMany
+from app.i18n import SHIPPED
+from app.security import sessions
+from app.templating import render
+from app.views import ApiTokenView
+from app.workshops import service as workshops
+
+router = APIRouter(tags=["accounts"])
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request, db: DbDep, viewer: ViewerDep) -> Response:
+    if viewer.is_participant and viewer.workshop_id:
+        return RedirectResponse(f"/w/{viewer.workshop_id}", status_code=303)
+    if viewer.is_staff:
+        rows = workshops.list_for(db, viewer=viewer)
+        return render(
+            request, "accounts/home.html", {"workshops": policy.present_all(rows, viewer)}
+        )
+    return render(request, "accounts/landing.html")
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_form(request: Request, viewer: ViewerDep) -> Response:
+    if viewer.is_staff:
+        return RedirectResponse("/", status_code=303)
+    return render(request, "accounts/login.html", {"values": {}, "errors": {}})
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form(max_length=254)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    try:
+        user = service.authenticate(
+            db, settings, email=email, password=password, client=client_key(request)
+        )
+    except (Invalid, TooMany) as exc:
+        status = 429 if isinstance(exc, TooMany) else 400
+        return render(
+            request,
+            "accounts/login.html",
+            {"values": {"email": email}, "errors": {"form": exc.message}},
+            status=status,
+        )
+    sessions.end(db, sessions.token_from(request, settings))  # rotation: never reuse an id
+    new = sessions.create(db, settings, kind="staff", user_id=user.id)
+    response = RedirectResponse("/", status_code=303)
+    sessions.set_cookie(response, settings, sessions.session_cookie(settings), new.token)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, db: DbDep, settings: SettingsDep) -> Response:
+    sessions.end(db, sessions.token_from(request, settings))
+    response = RedirectResponse("/login", status_code=303)
+    sessions.clear_cookie(response, settings, sessions.session_cookie(settings))
+    sessions.clear_cookie(response, settings, sessions.author_cookie(settings))
+    return response
+
+
+def _account_page(
+    request: Request,
+    db: DbDep,
+    viewer: StaffDep,
+    *,
+    errors: dict[str, str] | None = None,
+    new_token: str | None = None,
+    message: str | None = None,
+    status: int = 200,
+) -> Response:
+    tokens = [
+        ApiTokenView(id=t.id, name=t.name, created_on=t.created_at.date())
+        for t in service.list_api_tokens(db, viewer=viewer)
+    ]
+    return render(
+        request,
+        "accounts/account.html",
+        {"tokens": tokens, "errors": errors or {}, "new_token": new_token, "message": message},
+        status=status,
+    )
+
+
+@router.get("/account", response_class=HTMLResponse)
+async def account(request: Request, db: DbDep, viewer: StaffDep) -> Response:
+    return _account_page(request, db, viewer)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+async def change_password(
+    request: Request,
+    db: DbDep,
+    viewer: StaffDep,
+    current: Annotated[str, Form(max_length=1024)] = "",
+    new: Annotated[str, Form(max_length=1024)] = "",
+    confirm: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    try:
+        service.change_password(db, viewer=viewer, current=current, new=new, confirm=confirm)
+    except Invalid as exc:
+        return _account_page(request, db, viewer, errors=exc.errors, status=422)
+    return _account_page(
+        request, db, viewer, message="Your password was changed. Other sessions were signed out."
+    )
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+async def create_token(
+    request: Request, db: DbDep, viewer: StaffDep, name: Annotated[str, Form(max_length=200)] = ""
+) -> Response:
+    try:
+        token = service.create_api_token(db, viewer=viewer, name=name)
+    except Invalid as exc:
+        return _account_page(request, db, viewer, errors=exc.errors, status=422)
+    db.flush()
+    return _account_page(request, db, viewer, new_token=token)
+
+
+@router.post("/account/tokens/{token_id}/delete")
+async def delete_token(token_id: str, db: DbDep, viewer: StaffDep) -> Response:
+    service.revoke_api_token(db, viewer=viewer, token_id=token_id)
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/language")
+async def choose_language(
+    request: Request,
+    settings: SettingsDep,
+    language: Annotated[str, Form(max_length=8)] = "en",
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    if language not in SHIPPED:
+        raise Invalid("Choose one of the offered languages.", field="language")
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(
+        "tt_lang",
+        language,
+        max_age=365 * 24 * 3600,
+        path="/",
+        samesite="lax",
+        secure=settings.https,
+        httponly=True,
+    )
+    return response

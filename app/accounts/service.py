@@ -1,0 +1,110 @@
+"""Staff accounts: create, authenticate (rate limited), change password, API tokens."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sqlmodel import Session, select
+
+from app.accounts import ratelimit
+from app.accounts.models import ApiToken, User
+from app.config import Settings
+from app.errors import Invalid, NotFound, TooMany
+from app.i18n import N_
+from app.policy import Viewer
+from app.security import passwords, sessions
+from app.security.tokens import new_token, token_hash
+
+SIGN_IN_REFUSED = N_("That e-mail address and password do not match an account.")
+TOO_MANY = N_("Too many failed attempts. Wait a few minutes and try again.")
+
+
+def normalise_email(email: str) -> str:
+    return unicodedata.normalize("NFC", email).strip().lower()
+
+
+def create_user(db: Session, *, email: str, display_name: str, password: str) -> User:
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254 or any(ch.isspace() for ch in email):
+        raise Invalid("Enter a valid e-mail address.", field="email")
+    display_name = unicodedata.normalize("NFC", display_name).strip()
+    if not display_name or len(display_name) > 120:
+        raise Invalid("Enter a name of 1 to 120 characters.", field="display_name")
+    problem = passwords.password_problem(password)
+    if problem:
+        raise Invalid(problem, field="password")
+    if db.exec(select(User).where(User.email == email)).first():
+        raise Invalid("An account with this e-mail address already exists.", field="email")
+    user = User(
+        email=email, display_name=display_name, password_hash=passwords.hash_password(password)
+    )
+    db.add(user)
+    db.flush()
+    return user
+
+
+def authenticate(
+    db: Session, settings: Settings, *, email: str, password: str, client: str
+) -> User:
+    """The user for these credentials. Refusals never say whether the account exists."""
+    email = normalise_email(email)[:254]
+    if ratelimit.blocked(db, settings, "login-client", client) or ratelimit.blocked(
+        db, settings, "login-account", email
+    ):
+        passwords.burn_time(password)
+        raise TooMany(TOO_MANY)
+    user = db.exec(select(User).where(User.email == email)).first()
+    ok = False
+    if user is None:
+        passwords.burn_time(password)
+    else:
+        ok = user.is_active and passwords.verify_password(user.password_hash, password[:1024])
+    if not ok or user is None:
+        ratelimit.fail(db, settings, "login-client", client)
+        ratelimit.fail(db, settings, "login-account", email)
+        db.commit()
+        raise Invalid(SIGN_IN_REFUSED, field="password")
+    ratelimit.clear(db, settings, "login-account", email)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        db.add(user)
+    return user
+
+
+def change_password(db: Session, *, viewer: Viewer, current: str, new: str, confirm: str) -> None:
+    user = db.get(User, viewer.user_id) if viewer.user_id else None
+    if user is None:
+        raise NotFound()
+    if not passwords.verify_password(user.password_hash, current[:1024]):
+        raise Invalid("Your current password is not right.", field="current")
+    problem = passwords.password_problem(new)
+    if problem:
+        raise Invalid(problem, field="new")
+    if new != confirm:
+        raise Invalid("The two new passwords differ.", field="confirm")
+    user.password_hash = passwords.hash_password(new)
+    db.add(user)
+    sessions.end_all_for_user(db, user.id, except_id=viewer.session_id)
+
+
+def create_api_token(db: Session, *, viewer: Viewer, name: str) -> str:
+    """Create a token and return it once; only its hash is stored."""
+    name = unicodedata.normalize("NFC", name).strip()
+    if not name or len(name) > 80:
+        raise Invalid("Give the token a name of 1 to 80 characters.", field="name")
+    if viewer.user_id is None:
+        raise NotFound()
+    token = "tt_" + new_token(32)
+    db.add(ApiToken(user_id=viewer.user_id, name=name, token_hash=token_hash(token)))
+    return token
+
+
+def list_api_tokens(db: Session, *, viewer: Viewer) -> list[ApiToken]:
+    return list(db.exec(select(ApiToken).where(ApiToken.user_id == viewer.user_id)))
+
+
+def revoke_api_token(db: Session, *, viewer: Viewer, token_id: str) -> None:
+    row = db.get(ApiToken, token_id)
+    if row is None or row.user_id != viewer.user_id:
+        raise NotFound()
+    db.delete(row)

@@ -1,0 +1,18 @@
+"""The audit log as organizers read it."""
+
+from __future__ import annotations
+
+from app.audit.models import AuditEntry
+from app.policy import Viewer
+from app.views import AuditView
+
+
+def audit_view(entry: AuditEntry, _viewer: Viewer) -> AuditView:
+    return AuditView(
+        id=entry.id,
+        when=entry.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        actor=entry.actor_label,
+        action=entry.action,
+        target_kind=entry.target_kind,
+        detail=entry.detail,
+    )

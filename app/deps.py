@@ -1,0 +1,185 @@
+"""Typed dependencies: the database session, the Viewer, CSRF protection, the current staff."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session, select
+
+from app.accounts.models import ApiToken, AuthSession, User
+from app.config import Settings, get_settings
+from app.db import Database
+from app.errors import CsrfFailed, NotSignedIn
+from app.policy import ANONYMOUS, Viewer
+from app.security import csrf, sessions
+from app.security.tokens import new_token, token_hash
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.db
+    return database
+
+
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """One session per request; unsafe methods take the write lock at BEGIN (SQLite)."""
+    database = get_database(request)
+    write = request.method not in csrf.SAFE_METHODS
+    session = database.session(write=write)
+    session.info["bus"] = request.app.state.bus
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_app_settings(request: Request) -> Settings:
+    """The settings the application was created with (tests pass their own)."""
+    settings = getattr(request.app.state, "settings", None)
+    return settings if isinstance(settings, Settings) else get_settings()
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+# scope="function": commit (or fail) BEFORE the response is sent, so a client is never told
+# a write succeeded that was not committed (the default scope commits after the response).
+DbDep = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def _viewer_for_session(db: Session, row: AuthSession, secret: bytes | None) -> Viewer:
+    from app.roster.models import Participant
+    from app.workshops.models import Membership, Workshop
+
+    if row.kind == "staff" and row.user_id:
+        user = db.get(User, row.user_id)
+        if user is None or not user.is_active:
+            return ANONYMOUS
+        roles = {
+            m.workshop_id: m.role
+            for m in db.exec(select(Membership).where(Membership.user_id == user.id))
+        }
+        return Viewer(
+            kind="staff",
+            user_id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            roles=roles,
+            session_id=row.id,
+        )
+    if row.kind == "participant" and row.participant_id:
+        participant = db.get(Participant, row.participant_id)
+        if participant is None or participant.status != "active":
+            return ANONYMOUS
+        workshop = db.get(Workshop, participant.workshop_id)
+        if workshop is None or workshop.status == "archived":
+            return ANONYMOUS
+        return Viewer(
+            kind="participant",
+            participant_id=participant.id,
+            workshop_id=participant.workshop_id,
+            party_id=participant.party_id,
+            display_name=participant.display_name,
+            secret=secret,
+            session_id=row.id,
+        )
+    return ANONYMOUS
+
+
+def _author_secret(request: Request, settings: Settings) -> bytes | None:
+    raw = request.cookies.get(sessions.author_cookie(settings))
+    if not raw:
+        return None
+    try:
+        secret = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    return secret if len(secret) == 32 else None
+
+
+def _bearer_viewer(db: Session, request: Request) -> Viewer | None:
+    auth = request.headers.get("authorization", "")
+    if not auth.lower().startswith("bearer "):
+        return None
+    token = auth[7:].strip()
+    row = db.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).first()
+    if row is None:
+        raise NotSignedIn("This API token is not valid.")
+    session_like = AuthSession(token_hash="", kind="staff", user_id=row.user_id, csrf_token="")
+    viewer = _viewer_for_session(db, session_like, None)
+    if viewer.is_anonymous:
+        raise NotSignedIn("This API token is not valid.")
+    request.state.api_token = True
+    return viewer
+
+
+async def get_viewer(request: Request, db: DbDep, settings: SettingsDep) -> Viewer:
+    """Resolve who is asking, and the CSRF token their forms must carry."""
+    cached: Viewer | None = getattr(request.state, "viewer", None)
+    if cached is not None:
+        return cached
+    viewer = _bearer_viewer(db, request)
+    if viewer is None:
+        row = sessions.lookup(db, settings, sessions.token_from(request, settings))
+        viewer = ANONYMOUS
+        if row is not None:
+            viewer = _viewer_for_session(db, row, _author_secret(request, settings))
+            if not viewer.is_anonymous:
+                request.state.csrf_token = row.csrf_token
+        if viewer.is_anonymous:
+            token = request.cookies.get(csrf.anon_cookie(settings)) or ""
+            if len(token) < 20 or len(token) > 100:
+                token = new_token(24)
+                request.state.set_anon_csrf = token
+            request.state.csrf_token = token
+    request.state.viewer = viewer
+    request.state.me = _me(viewer)
+    return viewer
+
+
+def _me(viewer: Viewer) -> dict[str, str | None] | None:
+    if viewer.is_anonymous:
+        return None
+    return {"kind": viewer.kind, "name": viewer.display_name, "email": viewer.email}
+
+
+ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+
+
+async def csrf_protect(request: Request, viewer: ViewerDep, settings: SettingsDep) -> None:
+    """Every state change carries the token and comes from our own origin."""
+    if request.method in csrf.SAFE_METHODS:
+        return
+    if getattr(request.state, "api_token", False):
+        return
+    csrf.check_origin(request, settings)
+    expected = getattr(request.state, "csrf_token", "")
+    if getattr(request.state, "set_anon_csrf", None):
+        expected = ""  # a token minted on this very request cannot have been submitted
+    given = await csrf.submitted_token(request)
+    if not csrf.tokens_match(expected, given):
+        raise CsrfFailed(
+            "This form has expired or did not come from Tracktwo. Go back, reload the page "
+            "and try again: nothing you had saved is lost."
+        )
+
+
+async def require_staff(viewer: ViewerDep) -> Viewer:
+    if not viewer.is_staff:
+        raise NotSignedIn()
+    return viewer
+
+
+async def require_participant(viewer: ViewerDep) -> Viewer:
+    if not viewer.is_participant:
+        raise NotSignedIn()
+    return viewer
+
+
+StaffDep = Annotated[Viewer, Depends(require_staff)]
+ParticipantDep = Annotated[Viewer, Depends(require_participant)]

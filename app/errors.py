@@ -1,0 +1,143 @@
+"""Domain errors and the one handler that renders them as a page, a fragment or JSON."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.i18n import N_, gettext
+
+log = logging.getLogger("tracktwo.errors")
+
+
+class DomainError(Exception):
+    """An error a user can act on; its message is safe to show.
+
+    The message is an English msgid (extracted by app/i18n_extract.py) translated here, in the
+    request's locale; titles are N_()-marked and translated where the error is rendered.
+    """
+
+    status_code = 400
+    title = N_("Something is not right")
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        text = gettext(message or self.title)
+        super().__init__(text)
+        self.message = text
+        self.field = field
+
+
+class NotFound(DomainError):
+    """Also the answer to a refused access: a confidential object is as invisible as none."""
+
+    status_code = 404
+    title = N_("Not found")
+
+
+class Invalid(DomainError):
+    status_code = 422
+    title = N_("Please check the form")
+
+    def __init__(
+        self, message: str = "", *, field: str | None = None, errors: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message or N_("Please correct the fields marked below."), field=field)
+        given = {name: gettext(text) for name, text in (errors or {}).items()}
+        self.errors = given or ({field: self.message} if field else {})
+
+
+class Conflict(DomainError):
+    status_code = 409
+    title = N_("Not possible right now")
+
+
+class TooMany(DomainError):
+    status_code = 429
+    title = N_("Too many attempts")
+
+
+class CsrfFailed(DomainError):
+    status_code = 403
+    title = N_("This form has expired")
+
+
+class NotSignedIn(DomainError):
+    status_code = 401
+    title = N_("Please sign in")
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _render_page(request: Request, status: int, title: str, message: str) -> Response:
+    from app.templating import render_error
+
+    return render_error(request, status=status, title=title, message=message)
+
+
+def error_response(
+    request: Request, status: int, title: str, message: str, **extra: Any
+) -> Response:
+    title, message = gettext(title), gettext(message)
+    if wants_json(request):
+        body: dict[str, Any] = {"error": {"status": status, "title": title, "message": message}}
+        body["error"].update(extra)
+        return JSONResponse(body, status_code=status)
+    return _render_page(request, status, title, message)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers: domain errors, HTTP errors, validation errors, the unexpected."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        from fastapi.responses import RedirectResponse
+
+        if isinstance(exc, NotSignedIn) and not wants_json(request):
+            return RedirectResponse("/login", status_code=303)
+        workshop_id = getattr(exc, "workshop_id", None)
+        if exc.status_code == 409 and workshop_id and not wants_json(request):
+            return RedirectResponse(f"/w/{workshop_id}/rules", status_code=303)
+        extra: dict[str, Any] = {}
+        if isinstance(exc, Invalid) and exc.errors:
+            extra["fields"] = exc.errors
+        return error_response(request, exc.status_code, exc.title, exc.message, **extra)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        titles = {404: N_("Not found"), 405: N_("Method not allowed"), 413: N_("Too large")}
+        title = titles.get(exc.status_code, N_("Request refused"))
+        message = exc.detail if isinstance(exc.detail, str) else title
+        if exc.status_code == 404:
+            message = N_("There is nothing here, or you are not allowed to see it.")
+        return error_response(request, exc.status_code, title, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        fields: dict[str, str] = {}
+        for err in exc.errors():
+            loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
+            fields[".".join(loc) or "request"] = str(err.get("msg", "invalid"))
+        message = "; ".join(f"{k}: {v}" for k, v in fields.items()) or N_("Invalid request.")
+        return error_response(request, 422, N_("Please check the form"), message, fields=fields)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.error("unhandled %s on %s", type(exc).__name__, _route_template(request))
+        return error_response(
+            request,
+            500,
+            N_("Something went wrong"),
+            N_("The error has been logged. Nothing was lost."),
+        )
+
+
+def _route_template(request: Request) -> str:
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "?"))

@@ -1,0 +1,115 @@
+"""Input cleaning shared by every form and API body: NFC, no control characters, lengths."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, time
+
+from app.errors import Invalid
+from app.i18n import gettext, translate
+
+_ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+def clean_text(
+    value: object,
+    *,
+    field: str,
+    label: str,
+    max_length: int,
+    required: bool = True,
+    multiline: bool = False,
+) -> str:
+    """Normalise to NFC, strip, refuse control characters and out-of-range lengths."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise Invalid(translate("%(label)s must be text.", label=gettext(label)), field=field)
+    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    allowed = _ALLOWED_CONTROLS if multiline else set()
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cc" and ch not in allowed:
+            raise Invalid(
+                translate("%(label)s contains a control character.", label=gettext(label)),
+                field=field,
+            )
+        if category in {"Cs", "Co", "Cn"}:
+            raise Invalid(
+                translate("%(label)s contains an invalid character.", label=gettext(label)),
+                field=field,
+            )
+    if required and not text:
+        raise Invalid(translate("%(label)s is required.", label=gettext(label)), field=field)
+    if len(text) > max_length:
+        raise Invalid(
+            translate(
+                "%(label)s must be at most %(max)s characters.",
+                label=gettext(label),
+                max=max_length,
+            ),
+            field=field,
+        )
+    return text
+
+
+def clean_choice(
+    value: object, *, field: str, label: str, choices: dict[str, str] | tuple[str, ...]
+) -> str:
+    if not isinstance(value, str) or value not in choices:
+        options = ", ".join(choices)
+        raise Invalid(
+            translate(
+                "%(label)s must be one of: %(options)s.", label=gettext(label), options=options
+            ),
+            field=field,
+        )
+    return value
+
+
+def clean_int(value: object, *, field: str, label: str, minimum: int, maximum: int) -> int:
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except (TypeError, ValueError):
+        raise Invalid(
+            translate("%(label)s must be a whole number.", label=gettext(label)), field=field
+        ) from None
+    if isinstance(number, bool) or not minimum <= number <= maximum:
+        raise Invalid(
+            translate(
+                "%(label)s must be between %(minimum)s and %(maximum)s.",
+                label=gettext(label),
+                minimum=minimum,
+                maximum=maximum,
+            ),
+            field=field,
+        )
+    return number
+
+
+def clean_date(value: object, *, field: str, label: str, required: bool = False) -> date | None:
+    if value in (None, ""):
+        if required:
+            raise Invalid(translate("%(label)s is required.", label=gettext(label)), field=field)
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise Invalid(
+            translate("%(label)s must be a date (YYYY-MM-DD).", label=gettext(label)), field=field
+        ) from None
+
+
+def clean_time(value: object, *, field: str, label: str) -> time | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, time):
+        return value
+    try:
+        return time.fromisoformat(str(value).strip())
+    except ValueError:
+        raise Invalid(
+            translate("%(label)s must be a time (HH:MM).", label=gettext(label)), field=field
+        ) from None

@@ -1,0 +1,188 @@
+"""The live event bus: which region of which workshop changed. Never any content.
+
+One process: an in-process fan-out. Several processes on PostgreSQL: LISTEN/NOTIFY, so any
+instance can serve any participant. Each subscriber keeps a set of changed regions, so a
+burst of changes coalesces into one event per region.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlalchemy import event
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import Database
+
+log = logging.getLogger("tracktwo.live")
+CHANNEL = "tracktwo_live"
+REGIONS = frozenset(
+    {"agenda", "proposals", "results", "queue", "timer", "notes", "rules", "workshop", "summary"}
+)
+
+
+class Subscription:
+    """One browser's stream: the regions changed since it last looked."""
+
+    __slots__ = ("pending", "wake", "workshop_id")
+
+    def __init__(self, workshop_id: str) -> None:
+        self.workshop_id = workshop_id
+        self.pending: set[str] = set()
+        self.wake = asyncio.Event()
+
+    def push(self, region: str) -> None:
+        self.pending.add(region)
+        self.wake.set()
+
+    async def next_batch(self) -> list[str]:
+        await self.wake.wait()
+        self.wake.clear()
+        batch = sorted(self.pending)
+        self.pending.clear()
+        return batch
+
+
+class MemoryBus:
+    """In-process fan-out, for one process."""
+
+    def __init__(self) -> None:
+        self.subscribers: dict[str, set[Subscription]] = defaultdict(set)
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+
+    async def stop(self) -> None:
+        self.subscribers.clear()
+
+    def deliver(self, workshop_id: str, region: str) -> None:
+        for sub in list(self.subscribers.get(workshop_id, ())):
+            sub.push(region)
+
+    def publish(self, workshop_id: str, region: str) -> None:
+        """Thread-safe: may be called from the event loop or from a worker thread."""
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self.deliver(workshop_id, region)
+        else:
+            loop.call_soon_threadsafe(self.deliver, workshop_id, region)
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, workshop_id: str) -> AsyncIterator[Subscription]:
+        sub = Subscription(workshop_id)
+        self.subscribers[workshop_id].add(sub)
+        try:
+            yield sub
+        finally:
+            subs = self.subscribers.get(workshop_id)
+            if subs is not None:
+                subs.discard(sub)
+                if not subs:
+                    self.subscribers.pop(workshop_id, None)
+
+    def connection_count(self) -> int:
+        return sum(len(s) for s in self.subscribers.values())
+
+
+class PostgresBus(MemoryBus):
+    """LISTEN/NOTIFY across processes; each process fans out to its own subscribers."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url.replace("postgresql+psycopg://", "postgresql://")
+        self._listener: Any = None
+        self._sender: Any = None
+        self._task: asyncio.Task[None] | None = None
+        self._send_lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        import psycopg
+
+        await super().start()
+        self._listener = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+        self._sender = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+        await self._listener.execute(f"LISTEN {CHANNEL}")
+        self._task = asyncio.create_task(self._listen())
+
+    async def _listen(self) -> None:
+        try:
+            async for note in self._listener.notifies():
+                workshop_id, _, region = note.payload.partition(":")
+                self.deliver(workshop_id, region)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("live listener stopped")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        for conn in (self._listener, self._sender):
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    await conn.close()
+        await super().stop()
+
+    async def _notify(self, workshop_id: str, region: str) -> None:
+        async with self._send_lock:
+            try:
+                await self._sender.execute(
+                    "SELECT pg_notify(%s, %s)", (CHANNEL, f"{workshop_id}:{region}")
+                )
+            except Exception:
+                log.exception("live notify failed")
+
+    def publish(self, workshop_id: str, region: str) -> None:
+        loop = self.loop
+        if loop is None or loop.is_closed() or self._sender is None:
+            return
+        loop.call_soon_threadsafe(lambda: loop.create_task(self._notify(workshop_id, region)))
+
+
+Bus = MemoryBus
+
+
+def make_bus(settings: Settings, database: Database) -> MemoryBus:
+    if database.engine.dialect.name == "postgresql":
+        return PostgresBus(settings.database_url)
+    return MemoryBus()
+
+
+def changed(db: Session, workshop_id: str, *regions: str) -> None:
+    """Queue change events; they are published only after the transaction commits."""
+    pending: set[tuple[str, str]] = db.info.setdefault("live_events", set())
+    for region in regions:
+        if region not in REGIONS:
+            raise ValueError(f"unknown live region {region!r}")
+        pending.add((workshop_id, region))
+
+
+@event.listens_for(Session, "after_commit")
+def _publish_after_commit(session: Session) -> None:
+    """Publish the events a transaction queued, once it has committed."""
+    events: set[tuple[str, str]] = session.info.pop("live_events", set())
+    bus: MemoryBus | None = session.info.get("bus")
+    if bus is None:
+        return
+    for workshop_id, region in sorted(events):
+        bus.publish(workshop_id, region)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_rollback(session: Session) -> None:
+    session.info.pop("live_events", None)

@@ -1,0 +1,48 @@
+"""The SSE stream: one per workshop and viewer; events name a region, never content."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+
+from app.deps import DbDep, ViewerDep
+from app.live.bus import MemoryBus
+from app.workshops import service as workshops
+
+router = APIRouter(tags=["live"])
+
+HEARTBEAT_SECONDS = 20.0
+BATCH_PAUSE_SECONDS = 0.25
+
+
+@router.get("/w/{workshop_id}/events", include_in_schema=False)
+async def events(
+    workshop_id: str, request: Request, db: DbDep, viewer: ViewerDep
+) -> StreamingResponse:
+    workshops.get(db, workshop_id, viewer=viewer, action="workshop.read")
+    db.close()  # a stream may last hours: give the connection back now
+    bus: MemoryBus = request.app.state.bus
+    return StreamingResponse(
+        _stream(bus, workshop_id, request),
+        media_type="text/event-stream",
+        headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"},
+    )
+
+
+async def _stream(bus: MemoryBus, workshop_id: str, request: Request) -> AsyncIterator[str]:
+    async with bus.subscribe(workshop_id) as sub:
+        yield "retry: 2000\nevent: ready\ndata: connected\n\n"
+        while True:
+            try:
+                batch = await asyncio.wait_for(sub.next_batch(), timeout=HEARTBEAT_SECONDS)
+            except TimeoutError:
+                if await request.is_disconnected():
+                    return
+                yield ": keep-alive\n\n"
+                continue
+            for region in batch:
+                yield f"event: changed\ndata: {region}\n\n"
+            await asyncio.sleep(BATCH_PAUSE_SECONDS)  # coalesce bursts (reactions) into batches

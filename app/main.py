@@ -1,0 +1,90 @@
+"""create_app(): settings, database, middleware, routers, error handlers, static files."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import errors
+from app.config import ROOT, Settings, get_settings
+from app.db import Database
+from app.deps import csrf_protect
+from app.middleware import TracktwoMiddleware, install_log_filters
+
+FEATURES = (
+    "health",
+    "accounts",
+    "workshops",
+    "roster",
+    "rules",
+    "agenda",
+    "room",
+    "notes",
+    "audit",
+    "summary",
+    "live",
+)
+
+
+def _configure_logging(settings: Settings) -> None:
+    logger = logging.getLogger("tracktwo")
+    logger.setLevel(settings.log_level.upper())
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        logger.addHandler(handler)
+    logger.propagate = True
+    install_log_filters()
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    _configure_logging(settings)
+    database = database or Database(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from app.live.bus import make_bus
+
+        app.state.bus = make_bus(settings, database)
+        await app.state.bus.start()
+        try:
+            yield
+        finally:
+            await app.state.bus.stop()
+
+    app = FastAPI(
+        title="Tracktwo",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/api/docs" if settings.api_docs else None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json" if settings.api_docs else None,
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.settings = settings
+    app.state.db = database
+    from app.live.bus import make_bus
+
+    app.state.bus = make_bus(settings, database)  # replaced at start-up; lets tests publish early
+    errors.install(app)
+    import importlib
+
+    for feature in FEATURES:
+        routes = importlib.import_module(f"app.{feature}.routes")
+        app.include_router(routes.router)
+        try:
+            api = importlib.import_module(f"app.{feature}.api")
+        except ModuleNotFoundError:
+            continue
+        app.include_router(api.router, prefix="/api/v1")
+    app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")
+    from app.retry import RetryMiddleware
+
+    app.add_middleware(RetryMiddleware)  # inside TracktwoMiddleware: busy DB -> retry, not 500
+    app.add_middleware(TracktwoMiddleware, settings=settings)
+    return app

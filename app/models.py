@@ -1,0 +1,52 @@
+"""Every table, imported in one place for Alembic and for tests."""
+
+from sqlmodel import SQLModel
+
+from app.accounts.models import ApiToken, AuthSession, RateLimit, User
+from app.agenda.models import AgendaItem, Meeting
+from app.audit.models import AuditEntry
+from app.notes.models import Note
+from app.room.models import Proposal, Reaction, ReactionTally, SpeakingRequest, Theme
+from app.roster.models import Participant, RulesAcceptance
+from app.rules.models import GroundRule
+from app.summary.models import (
+    SummaryComment,
+    SummaryDecision,
+    SummaryReview,
+    SummarySignoff,
+    SummarySignoffTally,
+    SummaryTerm,
+)
+from app.workshops.models import Membership, Party, Workshop, WorkshopKey
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "AgendaItem",
+    "ApiToken",
+    "AuditEntry",
+    "AuthSession",
+    "GroundRule",
+    "Meeting",
+    "Membership",
+    "Note",
+    "Participant",
+    "Party",
+    "Proposal",
+    "RateLimit",
+    "Reaction",
+    "ReactionTally",
+    "RulesAcceptance",
+    "SpeakingRequest",
+    "SummaryComment",
+    "SummaryDecision",
+    "SummaryReview",
+    "SummarySignoff",
+    "SummarySignoffTally",
+    "SummaryTerm",
+    "Theme",
+    "User",
+    "Workshop",
+    "WorkshopKey",
+    "metadata",
+]

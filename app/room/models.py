@@ -1,0 +1,102 @@
+"""Contributions in the live room: proposals, reactions, tallies, themes, the speaking queue.
+
+No contribution table (proposal, reaction) has a column that points at a participant or a
+party: authorship is an author tag, HMAC(workshop key, participant secret || contribution).
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+from app.ids import new_id
+
+
+class Theme(SQLModel, table=True):
+    __tablename__ = "theme"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    workshop_id: str = Field(
+        foreign_key="workshop.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    item_id: str = Field(
+        foreign_key="agenda_item.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    name: str = Field(max_length=120)
+    position: int = 0
+
+
+class Proposal(SQLModel, table=True):
+    __tablename__ = "proposal"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    workshop_id: str = Field(
+        foreign_key="workshop.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    item_id: str = Field(
+        foreign_key="agenda_item.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    text: str = Field(max_length=2000)
+    author_tag: str | None = Field(default=None, max_length=64)
+    idempotency_key: str | None = Field(default=None, max_length=64, unique=True)
+    status: str = Field(default="pending", max_length=16)
+    batch: int = 0
+    shuffle_key: str = Field(default_factory=new_id, max_length=32)
+    hidden: bool = False
+    hide_reason: str = Field(default="", max_length=500)
+    edited: bool = False
+    merged_into_id: str | None = Field(
+        default=None, foreign_key="proposal.id", max_length=32, ondelete="SET NULL"
+    )
+    theme_id: str | None = Field(
+        default=None, foreign_key="theme.id", max_length=32, ondelete="SET NULL"
+    )
+    attribution: str | None = Field(default=None, max_length=200)
+    in_summary: bool | None = None
+
+
+class Reaction(SQLModel, table=True):
+    """One reaction per author and proposal: the tag is stable for that pair only."""
+
+    __tablename__ = "reaction"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    workshop_id: str = Field(
+        foreign_key="workshop.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    proposal_id: str = Field(
+        foreign_key="proposal.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    author_tag: str | None = Field(default=None, max_length=64, unique=True)
+    value: str = Field(max_length=16)
+
+
+class ReactionTally(SQLModel, table=True):
+    """Aggregate counts per proposal, party and value: the only place a party meets a reaction."""
+
+    __tablename__ = "reaction_tally"
+
+    proposal_id: str = Field(
+        foreign_key="proposal.id", primary_key=True, max_length=32, ondelete="CASCADE"
+    )
+    party_id: str = Field(
+        foreign_key="party.id", primary_key=True, max_length=32, ondelete="CASCADE"
+    )
+    value: str = Field(primary_key=True, max_length=16)
+    count: int = 0
+
+
+class SpeakingRequest(SQLModel, table=True):
+    """A request for the floor in a plenary item. Nothing links it to contributions."""
+
+    __tablename__ = "speaking_request"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    workshop_id: str = Field(
+        foreign_key="workshop.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    item_id: str = Field(
+        foreign_key="agenda_item.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    participant_id: str = Field(foreign_key="participant.id", max_length=32, ondelete="CASCADE")
+    seq: int = 0
+    status: str = Field(default="waiting", max_length=16)

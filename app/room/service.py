@@ -1,0 +1,134 @@
+"""The live room as each viewer sees it: what the participant room and the facilitator
+console show, assembled region by region (agenda, timer, proposals, results, queue)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from app import policy
+from app.agenda.models import AgendaItem
+from app.config import Settings
+from app.errors import NotFound
+from app.policy import Viewer
+from app.room import common, proposals, queue, results
+from app.room.present import (
+    MyQueueView,
+    QueueEntryView,
+    ResultsView,
+    RoomItemView,
+    item_view,
+)
+from app.rules.service import require_accepted
+from app.views import WorkshopView
+from app.workshops import service as workshops
+from app.workshops.models import Workshop
+
+REGIONS = ("agenda", "timer", "intake", "proposals", "pending", "results", "queue")
+
+
+@dataclass(frozen=True)
+class RoomState:
+    workshop: WorkshopView
+    item: RoomItemView | None
+    items: list[RoomItemView]
+    proposals: proposals.ItemProposals | None
+    results: ResultsView | None
+    my_queue: MyQueueView | None
+    queue: list[QueueEntryView]
+    can_contribute: bool
+    facilitating: bool
+
+
+def enter_room(db: Session, *, viewer: Viewer, workshop_id: str) -> Workshop:
+    """The workshop for the participant room: readable, and the rules accepted."""
+    workshop = workshops.get(db, workshop_id, viewer=viewer, action="room.read")
+    require_accepted(db, viewer=viewer, workshop=workshop)
+    return workshop
+
+
+def enter_console(db: Session, *, viewer: Viewer, workshop_id: str) -> Workshop:
+    return workshops.get(db, workshop_id, viewer=viewer, action="room.facilitate")
+
+
+def state(
+    db: Session,
+    settings: Settings,
+    *,
+    viewer: Viewer,
+    workshop: Workshop,
+    regions: tuple[str, ...] = REGIONS,
+    item_id: str | None = None,
+) -> RoomState:
+    """Only the regions asked for are computed (a fragment refresh asks for one)."""
+    facilitating = viewer.may("room.facilitate", workshop.id)
+    all_items = (
+        common.items(db, viewer=viewer, workshop=workshop)
+        if facilitating and "agenda" in regions
+        else []
+    )
+    item: AgendaItem | None
+    if item_id is not None and facilitating:
+        item = common.item(db, viewer=viewer, workshop=workshop, item_id=item_id)
+    else:
+        item = common.live_item(db, viewer=viewer, workshop=workshop)
+    listed = None
+    shown: ResultsView | None = None
+    my_queue = None
+    entries: list[QueueEntryView] = []
+    if item is not None:
+        if item.kind == "contribution" and ("proposals" in regions or "results" in regions):
+            listed = proposals.for_item(db, settings, viewer=viewer, workshop=workshop, item=item)
+            if "results" in regions:
+                shown = results.for_item(
+                    db, viewer=viewer, workshop=workshop, item=item, proposals=listed.revealed
+                )
+        if "queue" in regions:
+            my_queue = queue.mine(db, viewer=viewer, workshop=workshop, item=item)
+            if viewer.may("queue.read", workshop.id):
+                entries = queue.for_item(db, viewer=viewer, workshop=workshop, item=item)
+    return RoomState(
+        workshop=policy.present(workshop, viewer),
+        item=item_view(item) if item is not None else None,
+        items=[item_view(row) for row in all_items],
+        proposals=listed,
+        results=shown,
+        my_queue=my_queue,
+        queue=entries,
+        can_contribute=viewer.may("room.contribute", workshop.id) and workshop.status == "live",
+        facilitating=facilitating,
+    )
+
+
+def as_json(room: RoomState) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    data = asdict(room)
+    if room.proposals is not None:
+        data["proposals"] = {
+            "pending": [asdict(p) for p in room.proposals.pending],
+            "revealed": [asdict(p) for p in room.proposals.revealed],
+            "themes": [asdict(t) for t in room.proposals.themes],
+        }
+    return data
+
+
+def pending_fingerprint(room: RoomState) -> str:
+    """Changes whenever the pending list a facilitator sees changes (a polled region answers
+    204 while it does not, so a half-typed moderation form is not replaced)."""
+    import hashlib
+
+    if room.proposals is None:
+        return "none"
+    digest = hashlib.sha256()
+    for p in room.proposals.pending:
+        digest.update(f"{p.id}|{p.text}|{p.hidden}|{p.hide_reason}|{p.theme_id}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def check_region(region: str) -> str:
+    if region not in REGIONS:
+        raise NotFound()
+    return region

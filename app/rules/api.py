@@ -1,0 +1,110 @@
+"""JSON API for ground rules: read, accept (participants), edit and order (staff)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session
+
+from app import policy
+from app.deps import DbDep, ViewerDep
+from app.policy import Viewer
+from app.rules import service
+from app.views import as_json
+from app.workshops import service as workshops
+from app.workshops.models import Workshop
+
+router = APIRouter(tags=["rules"])
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RuleBody(Body):
+    title: str = Field(max_length=200)
+    body: str | None = Field(default="", max_length=4000)
+
+
+class RulePatch(Body):
+    title: str | None = Field(default=None, max_length=200)
+    body: str | None = Field(default=None, max_length=4000)
+
+
+class MoveBody(Body):
+    direction: str = Field(max_length=8)
+
+
+class AcceptBody(Body):
+    version: int | None = None
+
+
+def _rules(db: Session, workshop: Workshop, viewer: Viewer) -> dict[str, Any]:
+    rows = service.list_rules(db, workshop, viewer=viewer)
+    result: dict[str, Any] = {
+        "version": workshop.rules_version,
+        "rules": [as_json(v) for v in policy.present_all(rows, viewer)],
+    }
+    if viewer.is_participant:
+        result["accepted"] = service.has_accepted(db, viewer=viewer, workshop=workshop)
+    return result
+
+
+@router.get("/workshops/{workshop_id}/rules")
+async def list_rules(workshop_id: str, db: DbDep, viewer: ViewerDep) -> dict[str, Any]:
+    workshop = workshops.get(db, workshop_id, viewer=viewer)
+    return _rules(db, workshop, viewer)
+
+
+@router.post("/workshops/{workshop_id}/rules/accept")
+async def accept(
+    workshop_id: str, db: DbDep, viewer: ViewerDep, body: AcceptBody | None = None
+) -> dict[str, Any]:
+    workshop = workshops.get(db, workshop_id, viewer=viewer, action="room.read")
+    version = service.accept(
+        db, viewer=viewer, workshop=workshop, version=body.version if body else None
+    )
+    return {"accepted": True, "version": version}
+
+
+def _editor(db: Session, workshop_id: str, viewer: Viewer) -> Workshop:
+    return workshops.get(db, workshop_id, viewer=viewer, action="rules.edit")
+
+
+@router.post("/workshops/{workshop_id}/rules", status_code=201)
+async def add_rule(
+    workshop_id: str, body: RuleBody, db: DbDep, viewer: ViewerDep
+) -> dict[str, Any]:
+    workshop = _editor(db, workshop_id, viewer)
+    rule = service.add(db, viewer=viewer, workshop=workshop, data=body.model_dump())
+    return {"rule": as_json(policy.present(rule, viewer)), "version": workshop.rules_version}
+
+
+@router.patch("/workshops/{workshop_id}/rules/{rule_id}")
+async def edit_rule(
+    workshop_id: str, rule_id: str, body: RulePatch, db: DbDep, viewer: ViewerDep
+) -> dict[str, Any]:
+    workshop = _editor(db, workshop_id, viewer)
+    data = body.model_dump(exclude_unset=True)
+    rule = service.update(
+        db, viewer=viewer, workshop=workshop, rule_id=rule_id, data=data, partial=True
+    )
+    return {"rule": as_json(policy.present(rule, viewer)), "version": workshop.rules_version}
+
+
+@router.delete("/workshops/{workshop_id}/rules/{rule_id}", status_code=204)
+async def delete_rule(workshop_id: str, rule_id: str, db: DbDep, viewer: ViewerDep) -> Response:
+    workshop = _editor(db, workshop_id, viewer)
+    service.delete(db, viewer=viewer, workshop=workshop, rule_id=rule_id)
+    return Response(status_code=204)
+
+
+@router.post("/workshops/{workshop_id}/rules/{rule_id}/move")
+async def move_rule(
+    workshop_id: str, rule_id: str, body: MoveBody, db: DbDep, viewer: ViewerDep
+) -> dict[str, Any]:
+    workshop = _editor(db, workshop_id, viewer)
+    service.move(db, viewer=viewer, workshop=workshop, rule_id=rule_id, direction=body.direction)
+    return _rules(db, workshop, viewer)

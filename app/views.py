@@ -1,0 +1,73 @@
+"""View models: frozen dataclasses that templates, the JSON API, SSE and exports receive.
+
+None of them has an author field. ORM rows never reach a template; `present()` in
+app/policy.py (and the feature presenters it calls) build these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+LEVEL_LABELS = {
+    "on_record": "On the record",
+    "chatham": "Chatham House",
+    "off_record": "Off the record",
+}
+STATUS_LABELS = {
+    "draft": "Draft",
+    "open": "Open",
+    "live": "Live",
+    "closed": "Closed",
+    "archived": "Archived",
+}
+ROLE_LABELS = {
+    "organizer": "Organizer",
+    "facilitator": "Facilitator",
+    "rapporteur": "Rapporteur",
+    "observer": "Observer",
+    "participant": "Participant",
+}
+
+
+def as_json(view: Any) -> dict[str, Any]:
+    return asdict(view)
+
+
+@dataclass(frozen=True)
+class WorkshopView:
+    id: str
+    title: str
+    purpose: str
+    track: str
+    track_label: str
+    start_date: date | None
+    end_date: date | None
+    timezone: str
+    languages: list[str]
+    k_min: int
+    default_level: str
+    status: str
+    status_label: str
+    rules_version: int
+    my_role: str | None
+    archive_after_days: int | None = None
+    allowed_actions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AuditView:
+    id: str
+    when: str
+    actor: str
+    action: str
+    target_kind: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ApiTokenView:
+    id: str
+    name: str
+    created_on: date

@@ -1,0 +1,285 @@
+"""Archiving = crypto-shredding (DESIGN.md, Anonymity 3).
+
+What archiving does, in the same transaction as the status change:
+
+- destroys the workshop's wrapped data key (workshop_key row): every value encrypted under it
+  (note bodies) can never be decrypted again, and no author tag can ever be recomputed;
+- clears every author tag: proposals, reactions, notes; deletes the summary sign-offs (each
+  is nothing but a tag; the per-party tallies stay);
+- clears the opted-in on-the-record attribution and the idempotency keys of proposals;
+- deletes the notes themselves: their ciphertext is undecryptable once the key is gone, so
+  keeping it would keep nothing but its length;
+- deletes roster personal data: participants' names, affiliations, languages, invitation and
+  recovery hashes are set to NULL (the row stays with its party, so counts per party remain),
+  their ground-rules acceptances, sessions and speaking-queue rows are deleted, and the detail
+  text of audit entries about participants is cleared; the attribution check's extra terms
+  (which may list names) are deleted;
+- sets status archived and archived_at, and writes the audit log.
+
+After the commit, SQLite checkpoints and truncates the WAL, VACUUMs, and truncates the WAL
+again (secure_delete is on for every connection: app/db.py), so deleted bytes are neither in
+the database file nor in its WAL. On PostgreSQL, dead row versions stay in the table files and
+the server's WAL until PostgreSQL reuses that space; the key destruction is what makes the
+data unrecoverable there. Backups taken before archiving still hold the wrapped key.
+
+What stays: the non-attributed record (title, dates, purpose, rules, agenda, parties, themes,
+proposal texts, tallies, summary decisions and comments) and the staff audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, event, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from app.accounts.models import AuthSession
+from app.audit import service as audit
+from app.audit.models import AuditEntry
+from app.config import Settings
+from app.db import Database
+from app.ids import utcnow
+from app.live.bus import changed
+from app.notes.models import Note
+from app.policy import Viewer
+from app.room.models import Proposal, Reaction, SpeakingRequest
+from app.roster.models import Participant, RulesAcceptance
+from app.summary.models import SummaryReview, SummarySignoff, SummaryTerm
+from app.workshops import service as workshops
+from app.workshops.models import Workshop, WorkshopKey
+
+log = logging.getLogger("tracktwo.archive")
+
+RETENTION = Viewer(kind="system", email="retention")
+_COMPACT = "tracktwo_compact_after_commit"
+
+
+@dataclass(frozen=True)
+class Shredded:
+    """What one archive destroyed (counts only; they go to the audit log)."""
+
+    keys: int
+    tags: int
+    notes: int
+    participants: int
+    rows: int
+
+    def describe(self) -> str:
+        return (
+            f"keys destroyed: {self.keys}; author tags cleared: {self.tags}; "
+            f"notes deleted: {self.notes}; participants' personal data deleted: "
+            f"{self.participants}; sessions, acceptances, queue rows, sign-offs and terms "
+            f"deleted: {self.rows}"
+        )
+
+
+def _count(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def shred(db: Session, workshop: Workshop) -> Shredded:
+    """Destroy the keys, author tags and roster personal data of one workshop."""
+    wid = workshop.id
+    participant_ids = select(Participant.id).where(col(Participant.workshop_id) == wid)
+    review_ids = select(SummaryReview.id).where(col(SummaryReview.workshop_id) == wid)
+
+    keys = _count(db.exec(delete(WorkshopKey).where(col(WorkshopKey.workshop_id) == wid)))
+    tags = _count(
+        db.exec(
+            update(Proposal)
+            .where(col(Proposal.workshop_id) == wid)
+            .values(author_tag=None, attribution=None, idempotency_key=None)
+        )
+    )
+    tags += _count(
+        db.exec(update(Reaction).where(col(Reaction.workshop_id) == wid).values(author_tag=None))
+    )
+    notes = _count(db.exec(delete(Note).where(col(Note.workshop_id) == wid)))
+    rows = _count(
+        db.exec(delete(SummarySignoff).where(col(SummarySignoff.review_id).in_(review_ids)))
+    )
+    tags += rows
+    rows += _count(db.exec(delete(SummaryTerm).where(col(SummaryTerm.workshop_id) == wid)))
+    rows += _count(
+        db.exec(
+            delete(RulesAcceptance).where(col(RulesAcceptance.participant_id).in_(participant_ids))
+        )
+    )
+    rows += _count(
+        db.exec(delete(AuthSession).where(col(AuthSession.participant_id).in_(participant_ids)))
+    )
+    rows += _count(db.exec(delete(SpeakingRequest).where(col(SpeakingRequest.workshop_id) == wid)))
+    participants = _count(
+        db.exec(
+            update(Participant)
+            .where(col(Participant.workshop_id) == wid)
+            .values(
+                display_name=None,
+                affiliation=None,
+                language=None,
+                invitation_hash=None,
+                recovery_hash=None,
+            )
+        )
+    )
+    db.exec(
+        update(AuditEntry)
+        .where(col(AuditEntry.workshop_id) == wid, col(AuditEntry.target_kind) == "participant")
+        .values(detail="")
+    )
+    db.flush()
+    db.info.pop("tracktwo_data_keys", None)  # the unwrapped keys cached by app.security.at_rest
+    db.expire_all()  # loaded rows must not be written back with the old values
+    return Shredded(keys=keys, tags=tags, notes=notes, participants=participants, rows=rows)
+
+
+def archive(
+    db: Session, settings: Settings, *, viewer: Viewer, workshop: Workshop, confirm_title: object
+) -> Workshop:
+    """Archive a closed workshop for good: the organizer types its title to confirm.
+
+    The checks (organizer, closed, title typed exactly), the status change and its audit entry
+    are those of app.workshops.service.archive; this adds the shredding, its own audit entry
+    with the counts, and the SQLite compaction after commit.
+    """
+    workshops.archive(db, viewer=viewer, workshop=workshop, confirm_title=confirm_title)
+    wid = workshop.id
+    done = shred(db, workshop)
+    audit.record(
+        db, viewer=viewer, workshop_id=wid, action="workshop.shred", detail=done.describe()
+    )
+    compact_after_commit(db, settings)
+    archived = db.get(Workshop, wid)
+    assert archived is not None
+    return archived
+
+
+def archive_due(
+    database: Database, settings: Settings, *, now: datetime | None = None
+) -> list[str]:
+    """Archive every workshop closed more than its `archive_after_days` ago (the retention).
+
+    Returns the ids archived. Each workshop is archived in its own transaction; the audit log
+    names the actor "retention".
+    """
+    from app.retry import run_transaction
+
+    moment = now or utcnow()
+    with database.session() as db:
+        candidates = list(
+            db.exec(
+                select(Workshop).where(
+                    col(Workshop.status) == "closed",
+                    col(Workshop.archive_after_days).is_not(None),
+                    col(Workshop.closed_at).is_not(None),
+                )
+            )
+        )
+    due = [
+        w.id
+        for w in candidates
+        if w.closed_at is not None
+        and w.archive_after_days is not None
+        and _aware(w.closed_at) + timedelta(days=w.archive_after_days) <= moment
+    ]
+    archived: list[str] = []
+    for wid in due:
+
+        def run(db: Session, wid: str = wid) -> bool:
+            workshop = db.get(Workshop, wid)
+            if workshop is None or workshop.status != "closed":
+                return False
+            workshop.status = "archived"
+            workshop.archived_at = utcnow()
+            db.add(workshop)
+            audit.record(
+                db,
+                viewer=RETENTION,
+                workshop_id=wid,
+                action="workshop.archive",
+                target=workshop,
+                detail=f"retention: closed more than {workshop.archive_after_days} days ago",
+            )
+            done = shred(db, workshop)
+            audit.record(
+                db,
+                viewer=RETENTION,
+                workshop_id=wid,
+                action="workshop.shred",
+                detail=done.describe(),
+            )
+            changed(db, wid, "workshop")
+            return True
+
+        if run_transaction(database, run):
+            archived.append(wid)
+    if archived and database.is_sqlite:
+        compact(database.engine)
+    return archived
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# -- SQLite: leave no deleted bytes in the file or its WAL ---------------------------------
+
+
+@dataclass(frozen=True)
+class Compaction:
+    vacuumed: bool
+    wal_truncated: bool
+
+
+def compact(engine: Engine) -> Compaction:
+    """Checkpoint and truncate the WAL, VACUUM, and truncate the WAL again (SQLite only)."""
+    if engine.dialect.name != "sqlite":
+        return Compaction(vacuumed=False, wal_truncated=False)
+    raw = engine.raw_connection()
+    vacuumed = truncated = False
+    try:
+        cursor = raw.cursor()  # the DB-API connection runs in autocommit (app/db.py)
+        cursor.execute("PRAGMA secure_delete=ON")
+        _checkpoint(cursor)
+        cursor.execute("VACUUM")
+        vacuumed = True
+        truncated = _checkpoint(cursor)
+        cursor.close()
+    except Exception as exc:  # the archive is committed; compaction is best effort, logged
+        log.error("compaction after archive failed: %s", type(exc).__name__)
+    finally:
+        raw.close()
+    return Compaction(vacuumed=vacuumed, wal_truncated=truncated)
+
+
+def _checkpoint(cursor: Any, attempts: int = 20) -> bool:
+    """PRAGMA wal_checkpoint(TRUNCATE) until no reader blocks it (bounded)."""
+    for _ in range(attempts):
+        busy, _log_frames, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy == 0:
+            return True
+        time.sleep(0.05)
+    log.warning("the WAL could not be truncated: readers kept it busy")
+    return False
+
+
+def compact_after_commit(db: Session, settings: Settings) -> None:
+    """Ask for compaction once this session's transaction has committed."""
+    if settings.is_sqlite:
+        db.info[_COMPACT] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _compact_after_commit(session: Session) -> None:
+    if not session.info.pop(_COMPACT, False):
+        return
+    bind = session.get_bind()
+    if isinstance(bind, Engine):
+        compact(bind)

@@ -1,0 +1,142 @@
+"""Fixtures: a fresh database per test (SQLite file copy, or truncated PostgreSQL), clients."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from app.config import Settings
+from app.db import Database
+from app.main import create_app
+from app.migrate import upgrade
+from app.models import metadata
+
+
+def _worker_database() -> None:
+    """Under pytest-xdist (`make test` runs a worker per core) each worker gets a PostgreSQL
+    database of its own, <database>_<worker>, made afresh here and dropped at the end, so that
+    workers never truncate each other's tables. The worker's TRACKTWO_TEST_DATABASE_URL then
+    names it, for every test and server process that reads the variable."""
+    base = os.environ.get("TRACKTWO_TEST_DATABASE_URL", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not base or not worker or os.environ.get("TRACKTWO_TEST_BASE_DATABASE_URL"):
+        return
+    from sqlalchemy.engine import make_url
+
+    from app.db import make_engine
+
+    url = make_url(base)
+    name = f"{url.database}_{worker}"
+    admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    os.environ["TRACKTWO_TEST_BASE_DATABASE_URL"] = base
+    os.environ["TRACKTWO_TEST_DATABASE_URL"] = url.set(database=name).render_as_string(
+        hide_password=False
+    )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    base = os.environ.get("TRACKTWO_TEST_BASE_DATABASE_URL", "")
+    if not base or not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    from sqlalchemy.engine import make_url
+
+    from app.db import make_engine
+
+    name = make_url(os.environ["TRACKTWO_TEST_DATABASE_URL"]).database
+    admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+_worker_database()
+PG_URL = os.environ.get("TRACKTWO_TEST_DATABASE_URL", "")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Marked tests run wherever their requirements are present, and say why they skip."""
+    no_pg = pytest.mark.skip(
+        reason="needs PostgreSQL: set TRACKTWO_TEST_DATABASE_URL="
+        "postgresql://postgres@127.0.0.1:5432/<database> (see `make test-pg`)"
+    )
+    no_browser = pytest.mark.skip(
+        reason="Chromium is not installed: apt-get install chromium (as root)"
+    )
+    for item in items:
+        if "pg" in item.keywords and not PG_URL:
+            item.add_marker(no_pg)
+        if "browser" in item.keywords and not CHROMIUM:
+            item.add_marker(no_browser)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at production cost takes ~0.1 s a hash; tests use a cheap one (the production
+    parameters are checked in tests/security/test_passwords.py)."""
+    from argon2 import PasswordHasher
+
+    from app.security import passwords
+
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once; each test then gets a copy (SQLite) or an emptied schema (PostgreSQL)."""
+    if PG_URL:
+        upgrade(PG_URL)
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return str(path)
+
+
+@pytest.fixture
+def database_url(template_db: str, tmp_path: Path) -> Iterator[str]:
+    if PG_URL:
+        engine = Database(Settings(env="test", database_url=PG_URL)).engine
+        tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+        engine.dispose()
+        yield PG_URL
+        return
+    path = tmp_path / "test.db"
+    shutil.copyfile(template_db, path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(env="test", database_url=database_url, htmx_source="local", login_limit=5)
+
+
+@pytest.fixture
+def database(settings: Settings) -> Iterator[Database]:
+    db = Database(settings)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database):  # type: ignore[no-untyped-def]
+    return create_app(settings, database)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, base_url="http://testserver") as c:
+        yield c

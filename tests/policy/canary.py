@@ -1,0 +1,417 @@
+"""A workshop seeded with canaries: unique strings whose every appearance is checked.
+
+Identity canaries (participant names, affiliations, ids, party names) and secrets (recovery
+codes, invitation tokens, author tags, participant secrets, the workshop key) are checked
+against one table of where each may appear; so is every piece of content (proposal and
+note texts at each state, visibility and level).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from app.config import Settings
+from app.db import Database
+from app.notes import service as notes
+from app.notes.models import Note
+from app.policy import Viewer
+from app.room.models import Proposal, Reaction, ReactionTally
+from app.roster.models import RulesAcceptance
+from app.security import keys
+from app.workshops import service as workshops
+from app.workshops.models import Workshop
+from tests.factories import Browser, World, make_world, staff_viewer
+from tests.policy.seed import add_items
+
+STAFF = ("organizer", "facilitator", "rapporteur", "observer")
+TEAM = frozenset({"organizer", "facilitator", "rapporteur"})
+MODERATORS = frozenset({"organizer", "facilitator"})
+ROOM_A = frozenset({*STAFF, "p1", "p2"})
+ROLES = (*STAFF, "p1", "p2", "participant_B", "organizer_B", "anonymous")
+NEVER = frozenset({"recovery", "token", "tag", "secret", "key"})
+IDENTITY = frozenset({"name", "affiliation", "participant_id"})
+
+
+def _canary(label: str) -> str:
+    """Letters and digits only: nothing a format could escape (Markdown escapes `_`)."""
+    return "CANARY" + re.sub(r"[^A-Za-z0-9]", "", label) + secrets.token_hex(3)
+
+
+@dataclass(frozen=True)
+class Canary:
+    value: str
+    kind: str
+    label: str
+    owner: str | None = None  # the role this identity belongs to
+    roster_reader: str | None = None  # the organizer who may see it on roster pages
+    readers: frozenset[str] = frozenset()  # content: who may read it inside the workshop
+    exportable: bool = False  # content: may appear in a summary export
+
+
+def is_export(path: str) -> bool:
+    return "/summary/export" in path
+
+
+def is_roster(path: str) -> bool:
+    return "/roster" in path
+
+
+def allowed(canary: Canary, role: str, path: str) -> bool:
+    """THE table: where each kind of canary may appear."""
+    if canary.kind in NEVER:
+        return False
+    if canary.kind in IDENTITY:
+        if is_export(path):
+            return False
+        return role == canary.owner or (role == canary.roster_reader and is_roster(path))
+    if canary.kind == "party":
+        return role in STAFF and not is_export(path)
+    if canary.kind in {"proposal", "note"}:
+        if is_export(path):
+            return canary.exportable and role in canary.readers
+        return role in canary.readers
+    raise AssertionError(f"unknown canary kind {canary.kind}")
+
+
+@dataclass
+class CanaryWorld:
+    world: World
+    other: World
+    canaries: list[Canary] = field(default_factory=list)
+    browsers: dict[str, Browser] = field(default_factory=dict)
+    params: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, canary: Canary) -> None:
+        assert canary.value, canary
+        self.canaries.append(canary)
+
+
+RECOVERY_RE = re.compile(r'id="recovery-code">([^<]+)<')
+
+
+def _join(app: FastAPI, database: Database, world: World, index: int) -> tuple[Browser, str]:
+    browser = Browser(TestClient(app, base_url="http://testserver", raise_server_exceptions=False))
+    code = browser.join(world.invitations[index])
+    with database.transaction() as db:
+        workshop = db.get(Workshop, world.workshop.id)
+        assert workshop is not None
+        db.add(
+            RulesAcceptance(
+                participant_id=world.invitations[index].participant.id,
+                version=workshop.rules_version,
+            )
+        )
+    return browser, code
+
+
+def _participant_viewer(world: World, index: int, code: str) -> Viewer:
+    participant = world.invitations[index].participant
+    return Viewer(
+        kind="participant",
+        participant_id=participant.id,
+        workshop_id=world.workshop.id,
+        party_id=participant.party_id,
+        display_name=participant.display_name,
+        secret=keys.participant_secret(code),
+    )
+
+
+def seed(app: FastAPI, settings: Settings, database: Database) -> CanaryWorld:
+    names = [_canary(f"NAME{i}") for i in range(4)]
+    orgs = [_canary(f"AFFIL{i}") for i in range(4)]
+    parties = (_canary("PARTYA"), _canary("PARTYB"))
+    world = make_world(
+        settings,
+        database,
+        title="Canary dialogue",
+        parties=parties,
+        participants_per_party=2,
+        status="live",
+        names=names,
+        affiliations=orgs,
+    )
+    other_name = _canary("OTHERNAME")
+    other = make_world(
+        settings,
+        database,
+        title="Another dialogue",
+        parties=("North", "South"),
+        participants_per_party=1,
+        status="live",
+        names=[other_name, "Plain Person"],
+    )
+    cw = CanaryWorld(world=world, other=other)
+    # invitations are ordered by party: p1 (party A), p2 (party A), p3, p4 (party B)
+    owners = ["p1", "p2", "p3", "p4"]
+    for i, invitation in enumerate(world.invitations):
+        cw.add(Canary(names[i], "name", f"name of {owners[i]}", owners[i], "organizer"))
+        cw.add(
+            Canary(orgs[i], "affiliation", f"affiliation of {owners[i]}", owners[i], "organizer")
+        )
+        cw.add(
+            Canary(
+                invitation.participant.id,
+                "participant_id",
+                f"participant id of {owners[i]}",
+                owners[i],
+                "organizer",
+            )
+        )
+        cw.add(Canary(invitation.token, "token", f"invitation token of {owners[i]}"))
+    for party in parties:
+        cw.add(Canary(party, "party", "party name"))
+    cw.add(Canary(other_name, "name", "name of participant_B", "participant_B", "organizer_B"))
+    cw.add(
+        Canary(
+            other.invitations[0].participant.id,
+            "participant_id",
+            "participant id of participant_B",
+            "participant_B",
+            "organizer_B",
+        )
+    )
+    for invitation in other.invitations:
+        cw.add(Canary(invitation.token, "token", "invitation token in workshop B"))
+
+    # a spare invitation (not a canary) so that /join/{token} can be reached
+    from app.roster import service as roster
+
+    with database.transaction() as db:
+        workshop = db.get(Workshop, world.workshop.id)
+        assert workshop is not None
+        spare = roster.add(
+            db,
+            viewer=staff_viewer(db, world.users["organizer"]),
+            workshop=workshop,
+            display_name="Spare Invitee",
+            party_id=world.parties[0].id,
+        )
+        items = add_items(db, workshop, prefix="Agenda")
+        items["chatham"].state = "live"
+        items["on_record"].state = "done"
+        items["off_record"].state = "done"
+        for item in items.values():
+            item.reveals = 1
+            db.add(item)
+    spare_token = spare.token
+
+    # participants claim their invitations through the real pages
+    codes: dict[str, str] = {}
+    for role, index in (("p1", 0), ("p2", 1)):
+        browser, code = _join(app, database, world, index)
+        cw.browsers[role] = browser
+        codes[role] = code
+        cw.add(Canary(code, "recovery", f"recovery code of {role}"))
+        cw.add(Canary(code.replace("-", ""), "recovery", f"recovery code of {role} (bare)"))
+        secret = keys.participant_secret(code)
+        cw.add(Canary(base64.urlsafe_b64encode(secret).decode().rstrip("="), "secret", role))
+        cw.add(Canary(secret.hex(), "secret", f"secret of {role} (hex)"))
+    browser_b, code_b = _join(app, database, other, 0)
+    cw.browsers["participant_B"] = browser_b
+    cw.add(Canary(code_b, "recovery", "recovery code of participant_B"))
+    for role in STAFF:
+        browser = Browser(
+            TestClient(app, base_url="http://testserver", raise_server_exceptions=False)
+        )
+        browser.login(world.users[role])
+        cw.browsers[role] = browser
+    browser = Browser(TestClient(app, base_url="http://testserver", raise_server_exceptions=False))
+    browser.login(other.users["organizer"])
+    cw.browsers["organizer_B"] = browser
+    cw.browsers["anonymous"] = Browser(
+        TestClient(app, base_url="http://testserver", raise_server_exceptions=False)
+    )
+
+    p1 = _participant_viewer(world, 0, codes["p1"])
+    p2 = _participant_viewer(world, 1, codes["p2"])
+    with database.transaction() as db:
+        workshop = db.get(Workshop, world.workshop.id)
+        assert workshop is not None
+        key = workshops.data_key(db, settings, workshop)
+        cw.add(Canary(key.hex(), "key", "workshop key"))
+        for level, item in items.items():
+            exportable = level != "off_record"
+            specs = [
+                ("pending", p1, "pending", False, MODERATORS | {"p1"}, False),
+                ("revealed", p1, "revealed", False, ROOM_A, exportable),
+                ("hidden", p2, "revealed", True, MODERATORS | {"p2"}, False),
+            ]
+            for state, author, status, hidden, readers, export in specs:
+                text = _canary(f"PROP{state.upper()}{level.upper()}")
+                proposal = Proposal(
+                    workshop_id=workshop.id,
+                    item_id=item.id,
+                    text=text,
+                    status=status,
+                    batch=1 if status == "revealed" else 0,
+                    hidden=hidden,
+                    hide_reason="off topic" if hidden else "",
+                )
+                assert author.secret is not None
+                proposal.author_tag = keys.author_tag(key, author.secret, "proposal", proposal.id)
+                db.add(proposal)
+                db.flush()
+                for value, what in ((text, ""), (proposal.id, " id")):
+                    cw.add(
+                        Canary(
+                            value,
+                            "proposal",
+                            f"{state} proposal{what} ({level})",
+                            readers=readers,
+                            exportable=export,
+                        )
+                    )
+                if state == "revealed":
+                    assert p2.secret is not None
+                    db.add(
+                        Reaction(
+                            workshop_id=workshop.id,
+                            proposal_id=proposal.id,
+                            author_tag=keys.author_tag(key, p2.secret, "reaction", proposal.id),
+                            value="support",
+                        )
+                    )
+                    db.add(
+                        ReactionTally(
+                            proposal_id=proposal.id,
+                            party_id=str(p2.party_id),
+                            value="support",
+                            count=1,
+                        )
+                    )
+        db.flush()
+        rapporteur = staff_viewer(db, world.users["rapporteur"])
+        note_readers = {
+            "private": frozenset({"rapporteur"}),
+            "team": TEAM,
+            "room": ROOM_A,
+            "summary": ROOM_A,
+        }
+        for level, item in [*items.items(), ("general", None)]:
+            for visibility, readers in note_readers.items():
+                if visibility == "summary" and level == "off_record":
+                    continue
+                text = _canary(f"NOTE{visibility.upper()}{level.upper()}")
+                note = notes.create(
+                    db,
+                    settings,
+                    viewer=rapporteur,
+                    workshop=workshop,
+                    body=text,
+                    item_id=item.id if item else None,
+                    visibility=visibility,
+                )
+                for value, what in ((text, ""), (note.id, " id")):
+                    cw.add(
+                        Canary(
+                            value,
+                            "note",
+                            f"{visibility} staff note{what} ({level})",
+                            readers=readers,
+                            exportable=visibility == "summary",
+                        )
+                    )
+            text = _canary(f"NOTEPARTICIPANT{level.upper()}")
+            own = notes.create(
+                db,
+                settings,
+                viewer=p1,
+                workshop=workshop,
+                body=text,
+                item_id=item.id if item else None,
+            )
+            cw.add(
+                Canary(
+                    own.id,
+                    "note",
+                    f"participant's private note id ({level})",
+                    readers=frozenset({"p1"}),
+                )
+            )
+            cw.add(
+                Canary(
+                    text, "note", f"participant's private note ({level})", readers=frozenset({"p1"})
+                )
+            )
+        db.flush()
+        for model in (Proposal, Reaction, Note):
+            for row in db.exec(select(model)):
+                if row.author_tag:
+                    cw.add(Canary(row.author_tag, "tag", f"{model.__name__} author tag"))
+
+    _open_summary_review(settings, database, world)
+    cw.params = _params(database, world, spare_token)
+    return cw
+
+
+def _open_summary_review(settings: Settings, database: Database, world: World) -> None:
+    """Open the summary to participants' review, so that its pages can be crawled too."""
+    try:
+        from app.summary import service as summary
+    except ImportError:
+        return
+    with database.transaction() as db:
+        workshop = db.get(Workshop, world.workshop.id)
+        organizer = staff_viewer(db, world.users["organizer"])
+        summary.open_review(
+            db, settings, workshop, viewer=organizer, rule=next(iter(summary.RULES)), min_signoffs=1
+        )
+
+
+def _params(database: Database, world: World, spare_token: str) -> dict[str, list[str]]:
+    """Values for every path parameter the application's GET routes use."""
+    from app.agenda.models import AgendaItem, Meeting
+    from app.audit.models import AuditEntry
+    from app.room.models import Theme
+    from app.roster.models import Participant
+    from app.rules.models import GroundRule
+    from app.workshops.models import Membership, Party
+
+    wid = world.workshop.id
+
+    def ids(model: type) -> list[str]:
+        with database.session() as db:
+            return [row.id for row in db.exec(select(model).where(model.workshop_id == wid))]  # type: ignore[attr-defined]
+
+    return {
+        "workshop_id": [wid],
+        "item_id": ids(AgendaItem),
+        "session_id": ids(Meeting),
+        "meeting_id": ids(Meeting),
+        "note_id": ids(Note),
+        "proposal_id": ids(Proposal),
+        "participant_id": ids(Participant),
+        "party_id": ids(Party),
+        "rule_id": ids(GroundRule),
+        "theme_id": ids(Theme),
+        "entry_id": ids(AuditEntry),
+        "membership_id": ids(Membership),
+        "member_id": ids(Membership),
+        "token": [spare_token],
+        "region": list(_room_regions()),
+        "fmt": list(_export_formats()),
+        "?item": ids(AgendaItem),
+    }
+
+
+def _export_formats() -> tuple[str, ...]:
+    try:
+        from app.summary.formats import registry
+    except ImportError:
+        return ()
+    return tuple(registry())
+
+
+def _room_regions() -> tuple[str, ...]:
+    try:
+        from app.room.service import REGIONS
+    except ImportError:
+        return ()
+    return tuple(REGIONS)
