@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.accounts.models import ApiToken, AuthSession, User
 from app.config import Settings, get_settings
@@ -73,11 +73,17 @@ def _viewer_for_session(db: Session, row: AuthSession, secret: bytes | None) -> 
             session_id=row.id,
         )
     if row.kind == "participant" and row.participant_id:
-        participant = db.get(Participant, row.participant_id)
-        if participant is None or participant.status != "active":
+        # One round trip for both (a room under load resolves a viewer per request); the
+        # workshop stays in the identity map for the route that follows.
+        found = db.exec(
+            select(Participant, Workshop)
+            .join(Workshop, col(Workshop.id) == col(Participant.workshop_id))
+            .where(col(Participant.id) == row.participant_id)
+        ).first()
+        if found is None:
             return ANONYMOUS
-        workshop = db.get(Workshop, participant.workshop_id)
-        if workshop is None or workshop.status == "archived":
+        participant, workshop = found
+        if participant.status != "active" or workshop.status == "archived":
             return ANONYMOUS
         return Viewer(
             kind="participant",

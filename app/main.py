@@ -68,6 +68,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.db = database
+    from app.room.fragments import SharedFragments
+
+    app.state.fragments = SharedFragments()
     from app.live.bus import make_bus
 
     app.state.bus = make_bus(settings, database)  # replaced at start-up; lets tests publish early

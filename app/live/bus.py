@@ -2,16 +2,23 @@
 
 One process: an in-process fan-out. Several processes on PostgreSQL: LISTEN/NOTIFY, so any
 instance can serve any participant. Each subscriber keeps a set of changed regions, so a
-burst of changes coalesces into one event per region.
+burst of changes coalesces into one event per region. Tallies ("results") change with every
+reaction: they go out at most every THROTTLE_SECONDS per workshop (first at once, the rest
+batched), so a burst of a thousand reactions is a few events, not a million pushes.
+
+The bus also keeps a revision per workshop and region, bumped at every change this process
+publishes or hears of: app.room.fragments caches what every participant sees alike under it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
+import time
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -25,6 +32,38 @@ CHANNEL = "tracktwo_live"
 REGIONS = frozenset(
     {"agenda", "proposals", "results", "queue", "timer", "notes", "rules", "workshop", "summary"}
 )
+THROTTLED = frozenset({"results"})
+THROTTLE_SECONDS = 0.5
+_revision_counter = itertools.count(1)  # next() is atomic: publish may run in a worker thread
+
+
+class Throttle:
+    """Call fire(workshop, region) at once, then at most every THROTTLE_SECONDS per key; the
+    changes in between go out together at the end of the interval (none is dropped)."""
+
+    def __init__(self, fire: Callable[[str, str], None]) -> None:
+        self.fire = fire
+        self.last: dict[tuple[str, str], float] = {}
+        self.held: set[tuple[str, str]] = set()
+
+    def offer(self, loop: asyncio.AbstractEventLoop, workshop_id: str, region: str) -> None:
+        key = (workshop_id, region)
+        if key in self.held:
+            return  # a batch is already waiting; it carries this change too
+        wait = self.last.get(key, 0.0) + THROTTLE_SECONDS - time.monotonic()
+        if wait <= 0:
+            self._send(key)
+            return
+        self.held.add(key)
+        loop.call_later(wait, self._send, key)
+
+    def _send(self, key: tuple[str, str]) -> None:
+        self.held.discard(key)
+        now = time.monotonic()
+        self.last[key] = now
+        if len(self.last) > 10_000:  # forget quiet workshops
+            self.last = {k: t for k, t in self.last.items() if t > now - THROTTLE_SECONDS}
+        self.fire(*key)
 
 
 class Subscription:
@@ -55,6 +94,8 @@ class MemoryBus:
     def __init__(self) -> None:
         self.subscribers: dict[str, set[Subscription]] = defaultdict(set)
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.revisions: dict[tuple[str, str], int] = {}
+        self._fan_out_throttle = Throttle(self._fan_out)
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
@@ -62,7 +103,27 @@ class MemoryBus:
     async def stop(self) -> None:
         self.subscribers.clear()
 
+    def revision(self, workshop_id: str, *regions: str) -> tuple[int, ...]:
+        """Changes whenever one of these regions of the workshop changes."""
+        return tuple(self.revisions.get((workshop_id, region), 0) for region in regions)
+
+    def bump(self, workshop_id: str, region: str) -> None:
+        self.revisions[(workshop_id, region)] = next(_revision_counter)
+
+    @property
+    def listening(self) -> bool:
+        """Whether every change reaches this process (a cache may trust the revisions)."""
+        return self.loop is not None
+
     def deliver(self, workshop_id: str, region: str) -> None:
+        """Tell this process's subscribers (throttled regions: at most every THROTTLE_SECONDS)."""
+        self.bump(workshop_id, region)
+        if region in THROTTLED and self.loop is not None:
+            self._fan_out_throttle.offer(self.loop, workshop_id, region)
+        else:
+            self._fan_out(workshop_id, region)
+
+    def _fan_out(self, workshop_id: str, region: str) -> None:
         for sub in list(self.subscribers.get(workshop_id, ())):
             sub.push(region)
 
@@ -107,6 +168,12 @@ class PostgresBus(MemoryBus):
         self._sender: Any = None
         self._task: asyncio.Task[None] | None = None
         self._send_lock = asyncio.Lock()
+        self._notify_throttle = Throttle(self._notify_soon)
+        self._sending: set[asyncio.Task[None]] = set()
+
+    @property
+    def listening(self) -> bool:
+        return self._task is not None and not self._task.done()
 
     async def start(self) -> None:
         import psycopg
@@ -151,7 +218,17 @@ class PostgresBus(MemoryBus):
         loop = self.loop
         if loop is None or loop.is_closed() or self._sender is None:
             return
-        loop.call_soon_threadsafe(lambda: loop.create_task(self._notify(workshop_id, region)))
+        self.bump(workshop_id, region)  # this process's cache is stale now, not at the echo
+        if region in THROTTLED:
+            loop.call_soon_threadsafe(self._notify_throttle.offer, loop, workshop_id, region)
+        else:
+            loop.call_soon_threadsafe(self._notify_soon, workshop_id, region)
+
+    def _notify_soon(self, workshop_id: str, region: str) -> None:
+        assert self.loop is not None
+        task = self.loop.create_task(self._notify(workshop_id, region))
+        self._sending.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._sending.discard)
 
 
 Bus = MemoryBus

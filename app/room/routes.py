@@ -10,11 +10,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from sqlmodel import Session
 
+from app import i18n
+from app.config import Settings
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import Invalid
-from app.room import moderation, proposals, queue, reactions, runtime, service
-from app.templating import render
+from app.policy import Viewer
+from app.room import common, fragments, moderation, proposals, queue, reactions, runtime, service
+from app.templating import base_context, render, render_text
+from app.workshops.models import Workshop
 
 router = APIRouter(tags=["room"])
 
@@ -45,8 +51,43 @@ def _context(room: service.RoomState, **extra: Any) -> dict[str, Any]:
         "values": {},
         "error_target": None,
         "pending_seen": service.pending_fingerprint(room),
+        "shared_results": None,
         **extra,
     }
+
+
+def _shared_region(
+    request: Request,
+    db: Session,
+    settings: Settings,
+    viewer: Viewer,
+    workshop: Workshop,
+    region: str,
+) -> Markup | None:
+    """A region every participant sees alike, from the shared cache (app/room/fragments.py);
+    None for staff, whose view depends on their role."""
+    if region not in fragments.SHARED_REGIONS or not fragments.shared_audience(viewer, workshop.id):
+        return None
+    item = common.live_item(db, viewer=viewer, workshop=workshop)
+    key = (
+        item.id if item else None,
+        item.state if item else None,
+        item.results_shown if item else None,
+        workshop.status,
+        workshop.k_min,
+        i18n.current_locale.get(),
+    )
+
+    def draw() -> str:
+        room = service.state(db, settings, viewer=viewer, workshop=workshop, regions=(region,))
+        # Nothing of this viewer goes into a shared rendering: no token, no name, no flash.
+        context = {**base_context(request), "csrf_token": "", "me": None, "flash": None}
+        return render_text("room/room.html", {**context, **_context(room)}, region)
+
+    html = request.app.state.fragments.get_or_render(
+        request.app.state.bus, workshop_id=workshop.id, region=region, key=key, render=draw
+    )
+    return Markup(html)  # noqa: S704  # nosec B704 (our autoescaping templates rendered it)
 
 
 # -- participant room -----------------------------------------------------------------------
@@ -63,8 +104,12 @@ def _room_page(
     **extra: Any,
 ) -> Response:
     workshop = service.enter_room(db, viewer=viewer, workshop_id=workshop_id)
-    room = service.state(db, settings, viewer=viewer, workshop=workshop)
-    return render(request, "room/room.html", _context(room, **extra), status=status)
+    shared = _shared_region(request, db, settings, viewer, workshop, "results")
+    regions = service.REGIONS if shared is None else service.REGIONS_BUT_RESULTS
+    room = service.state(db, settings, viewer=viewer, workshop=workshop, regions=regions)
+    context = _context(room, **extra)
+    context["shared_results"] = shared
+    return render(request, "room/room.html", context, status=status)
 
 
 @router.get("/w/{workshop_id}/room", response_class=HTMLResponse)
@@ -85,6 +130,9 @@ async def room_region(
 ) -> Response:
     workshop = service.enter_room(db, viewer=viewer, workshop_id=workshop_id)
     wanted = service.check_region(region)
+    shared = _shared_region(request, db, settings, viewer, workshop, wanted)
+    if shared is not None:
+        return HTMLResponse(shared)
     room = service.state(db, settings, viewer=viewer, workshop=workshop, regions=(wanted,))
     return render(request, "room/room.html", _context(room), block=wanted)
 

@@ -27,6 +27,7 @@ from app.workshops import service as workshops
 from app.workshops.models import Workshop
 
 REGIONS = ("agenda", "timer", "intake", "proposals", "pending", "results", "queue")
+REGIONS_BUT_RESULTS = tuple(r for r in REGIONS if r != "results")
 
 
 @dataclass(frozen=True)
