@@ -132,6 +132,7 @@ class MemoryBus:
         loop = self.loop
         if loop is None or loop.is_closed():
             return
+        self.bump(workshop_id, region)  # at once, whichever thread commits
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:

@@ -1,0 +1,151 @@
+"""The participant results region is rendered once per change and shared, never stale, never
+carrying anything of the viewer it was first rendered for; tally events are batched."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from app.live import bus as live_bus
+from app.room.fragments import SharedFragments
+from tests.room.conftest import Room
+
+TOTALS = re.compile(r"<td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>")
+
+
+def _live_round_with_results(room: Room) -> tuple[object, list[object], str]:
+    facilitator = room.staff("facilitator")
+    item = room.contribution.id
+    facilitator.post(f"/w/{room.wid}/console/items/{item}/start")
+    facilitator.post(f"/w/{room.wid}/console/items/{item}/intake", {"open": "1"})
+    people = [room.participant(i)[0] for i in range(3)]
+    page = people[0].get(f"/w/{room.wid}/room")
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page.text).group(1)
+    people[0].post(
+        f"/w/{room.wid}/room/proposals", {"text": "A joint fund", "idempotency_key": key}
+    )
+    facilitator.post(f"/w/{room.wid}/console/items/{item}/reveal")
+    facilitator.post(f"/w/{room.wid}/console/items/{item}/results", {"shown": "1"})
+    page = people[1].get(f"/w/{room.wid}/room")
+    proposal_id = re.search(r'id="p-([0-9a-f]+)"', page.text).group(1)
+    return facilitator, people, proposal_id
+
+
+def _totals(html: str) -> tuple[int, ...]:
+    found = TOTALS.search(html)
+    assert found, html
+    return tuple(int(n) for n in found.groups())
+
+
+def test_results_are_shared_and_fresh_after_every_reaction(room: Room) -> None:
+    facilitator, people, proposal_id = _live_round_with_results(room)
+    cache: SharedFragments = room.app.state.fragments  # type: ignore[attr-defined]
+    region = f"/w/{room.wid}/room/region/results"
+    first = people[1].get(region).text
+    assert _totals(first) == (0, 0, 0, 0)
+    hits = cache.hits
+    assert people[2].get(region).text == first  # byte for byte: one rendering serves both
+    assert cache.hits == hits + 1
+    for n, (who, value) in enumerate(((1, "agree"), (2, "disagree"), (1, "pass")), start=1):
+        reacted = people[who].post(
+            f"/w/{room.wid}/room/proposals/{proposal_id}/react", {"value": value}
+        )
+        assert reacted.status_code == 303
+        after = people[0].get(region).text  # another participant, right after the commit
+        expected = {1: (1, 0, 0, 1), 2: (1, 1, 0, 2), 3: (0, 1, 1, 2)}[n]
+        assert _totals(after) == expected
+        assert _totals(people[0].get(f"/w/{room.wid}/room").text) == expected  # the page too
+    shared = people[0].get(region).text
+    for browser in people:
+        assert browser.token and browser.token not in shared  # no viewer's CSRF token
+    staff_view = facilitator.get(f"/w/{room.wid}/room/region/results")
+    assert staff_view.status_code in (200, 404)
+
+
+def test_hiding_results_reaches_participants_at_once(room: Room) -> None:
+    facilitator, people, _ = _live_round_with_results(room)
+    region = f"/w/{room.wid}/room/region/results"
+    assert "Results" in people[1].get(region).text
+    facilitator.post(f"/w/{room.wid}/console/items/{room.contribution.id}/results", {"shown": ""})
+    assert "Results" not in people[1].get(region).text
+
+
+def test_cache_is_bypassed_when_the_bus_cannot_vouch_for_it() -> None:
+    bus = live_bus.MemoryBus()  # never started: changes from elsewhere would go unheard
+    cache = SharedFragments()
+    calls: list[int] = []
+
+    def render() -> str:
+        calls.append(1)
+        return "<div></div>"
+
+    for _ in range(3):
+        cache.get_or_render(bus, workshop_id="w", region="results", key=("i",), render=render)
+    assert len(calls) == 3
+
+
+def test_entry_rendered_during_a_change_is_never_served() -> None:
+    """The revision is read before rendering: a change that lands meanwhile invalidates."""
+
+    async def scenario() -> list[str]:
+        bus = live_bus.MemoryBus()
+        await bus.start()
+        cache = SharedFragments()
+        seen: list[str] = []
+
+        def stale_render() -> str:
+            bus.publish("w", "results")  # a reaction commits while we render
+            return "old"
+
+        seen.append(
+            cache.get_or_render(bus, workshop_id="w", region="results", key=1, render=stale_render)
+        )
+        seen.append(
+            cache.get_or_render(bus, workshop_id="w", region="results", key=1, render=lambda: "new")
+        )
+        seen.append(
+            cache.get_or_render(
+                bus, workshop_id="w", region="results", key=1, render=lambda: "newer"
+            )
+        )
+        return seen
+
+    assert asyncio.run(scenario()) == ["old", "new", "new"]
+
+
+def test_a_burst_of_tally_changes_becomes_a_few_batched_events(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(live_bus, "THROTTLE_SECONDS", 0.2)
+
+    async def scenario() -> tuple[list[list[str]], float]:
+        bus = live_bus.MemoryBus()
+        await bus.start()
+        batches: list[list[str]] = []
+        async with bus.subscribe("w") as sub:
+
+            async def consume() -> None:  # a browser that reads every event as it comes
+                while True:
+                    batches.append(await sub.next_batch())
+
+            reader = asyncio.create_task(consume())
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            for i in range(300):  # 300 reactions over about 0.6 s
+                bus.publish("w", "results")
+                if i == 150:
+                    bus.publish("w", "agenda")  # other regions are never held back
+                await asyncio.sleep(0.002)
+            took = loop.time() - started
+            await asyncio.sleep(0.4)  # the trailing batch
+            reader.cancel()
+        return batches, took
+
+    batches, took = asyncio.run(scenario())
+    pushes = sum(batch.count("results") for batch in batches)
+    assert any("agenda" in b for b in batches)
+    assert batches[-1] == ["results"]  # the last change is never dropped
+    # at once, then at most one every 0.2 s: a handful of events, not 300
+    assert 2 <= pushes <= took / 0.2 + 2, (pushes, took)
