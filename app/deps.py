@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import ApiToken, AuthSession, User
@@ -53,7 +54,7 @@ DbDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def _viewer_for_session(db: Session, row: AuthSession, secret: bytes | None) -> Viewer:
-    from app.roster.models import Participant
+    from app.roster.models import Participant, RulesAcceptance
     from app.workshops.models import Membership, Workshop
 
     if row.kind == "staff" and row.user_id:
@@ -73,16 +74,26 @@ def _viewer_for_session(db: Session, row: AuthSession, secret: bytes | None) -> 
             session_id=row.id,
         )
     if row.kind == "participant" and row.participant_id:
-        # One round trip for both (a room under load resolves a viewer per request); the
-        # workshop stays in the identity map for the route that follows.
+        # One round trip for the participant, their workshop and whether they accepted its
+        # current rules (a room under load resolves a viewer on every request). All three
+        # stay in the session's identity map, so the route's own look-ups of the workshop
+        # (app.workshops.service.get) and of the acceptance cost no further query.
         found = db.exec(
-            select(Participant, Workshop)
+            select(Participant, Workshop, RulesAcceptance)
             .join(Workshop, col(Workshop.id) == col(Participant.workshop_id))
+            .outerjoin(
+                RulesAcceptance,
+                and_(
+                    col(RulesAcceptance.participant_id) == col(Participant.id),
+                    col(RulesAcceptance.version) == col(Workshop.rules_version),
+                ),
+            )
             .where(col(Participant.id) == row.participant_id)
         ).first()
         if found is None:
             return ANONYMOUS
-        participant, workshop = found
+        participant, workshop, _accepted = found
+        db.info["viewer_rows"] = found  # the identity map holds rows weakly: keep them alive
         if participant.status != "active" or workshop.status == "archived":
             return ANONYMOUS
         return Viewer(

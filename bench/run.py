@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -80,7 +81,9 @@ def serve(app: str, env: dict[str, str], workers: int) -> Iterator[Server]:
         "--workers",
         str(workers),
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+    server_log = os.environ.get("BENCH_SERVER_LOG")  # a file for the servers' request logs
+    out = open(server_log, "ab") if server_log else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out)
     try:
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -165,8 +168,30 @@ async def load_post(port: int, make: Any, clients: int, duration: float) -> dict
 # -- scenario 3: reveal to everyone ----------------------------------------------------
 
 
+async def facilitate(port: int, seeded: Any, action: str, **form: str) -> None:
+    """A console action as the facilitator's browser posts it (start, finish, intake, ...)."""
+    item = form.pop("item", seeded.live_item_id)
+    fac = Conn(HOST, port, seeded.facilitator.cookie)
+    r = await fac.request(
+        "POST",
+        f"/w/{seeded.workshop_id}/console/items/{item}/{action}",
+        form={"csrf_token": seeded.facilitator.csrf, **form},
+        headers={"Origin": f"http://{HOST}:{port}"},
+    )
+    await fac.close()
+    assert r.status in (200, 303), (action, r.status)
+
+
+async def start_live_item(port: int, seeded: Any) -> None:
+    """Finish the throughput item (hundreds of proposals) and start a clean one."""
+    await facilitate(port, seeded, "finish", item=seeded.item_id)
+    await facilitate(port, seeded, "start")
+    await facilitate(port, seeded, "intake", open="1")
+
+
 async def reveal_to_all(ports: list[int], seeded: Any, n: int, reveal_port: int) -> dict[str, Any]:
-    wid, item = seeded.workshop_id, seeded.item_id
+    wid, item = seeded.workshop_id, seeded.live_item_id
+    await start_live_item(reveal_port, seeded)
     people = seeded.participants[:n]
     # 20 pending proposals from 20 participants, through the real form POST.
     for i in range(20):
@@ -250,7 +275,7 @@ async def reaction_burst(
     """n participants each react to `per_person` proposals, spread over `window` seconds."""
     from sqlalchemy import create_engine, text
 
-    wid, item = seeded.workshop_id, seeded.item_id
+    wid, item = seeded.workshop_id, seeded.live_item_id
     engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as c:
         proposal_ids = [
@@ -262,15 +287,8 @@ async def reaction_burst(
                 {"i": item},
             )
         ][:per_person]
-    fac = Conn(HOST, port, seeded.facilitator.cookie)
-    await fac.request(
-        "POST",
-        f"/w/{wid}/console/items/{item}/results",
-        form={"csrf_token": seeded.facilitator.csrf, "shown": "1"},
-        headers={"Origin": f"http://{HOST}:{port}"},
-    )
+    await facilitate(port, seeded, "results", shown="1")
     people = seeded.participants[:n]
-    expected_total = n  # every proposal ends with n reactions
     acked = 0
     errors = 0
     latencies: list[float] = []
@@ -279,13 +297,16 @@ async def reaction_burst(
     done = asyncio.Event()
 
     async def watcher(i: int, stream: EventStream) -> None:
+        """What htmx does: on a results event, fetch the results fragment and show it."""
         conn = Conn(HOST, port, people[i].cookie)
         while True:
             region = await stream.next_event()
             if region != "results":
                 continue
-            r = await conn.request("GET", f"/api/v1/workshops/{wid}/room")
-            if r.status == 200 and _totals_final(r.text, proposal_ids, expected_total):
+            r = await conn.request(
+                "GET", f"/w/{wid}/room/region/results", headers={"HX-Request": "true"}
+            )
+            if r.status == 200 and _totals_final(r.text, len(proposal_ids), n):
                 seen_final[i] = time.perf_counter()
                 if len(seen_final) == len(people):
                     done.set()
@@ -336,7 +357,6 @@ async def reaction_burst(
         await asyncio.wait_for(done.wait(), timeout=20)
     for w in watchers:
         w.cancel()
-    await fac.close()
     with engine.connect() as c:
         stored = c.execute(
             text(
@@ -360,7 +380,7 @@ async def reaction_burst(
         "errors": errors,
         "stored": int(stored),
         "tallied": int(tallied),
-        "lost": acked - int(stored),
+        "lost": max(0, acked - int(stored)),
         "sent_in_s": round(sent_in, 2),
         "post_p50_ms": round(percentile(latencies, 50) * 1000, 1),
         "post_p99_ms": round(percentile(latencies, 99) * 1000, 1),
@@ -370,27 +390,13 @@ async def reaction_burst(
     }
 
 
-def _totals_final(body: str, proposal_ids: list[str], expected: int) -> bool:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return False
-    totals = _find_totals(data)
-    return all(totals.get(pid) == expected for pid in proposal_ids)
+TOTALS_ROW = re.compile(r"<td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>")
 
 
-def _find_totals(data: Any) -> dict[str, int]:
-    """Collect {proposal id: total reactions} from the room JSON, wherever results sit."""
-    found: dict[str, int] = {}
-    if isinstance(data, dict):
-        if "proposal_id" in data and isinstance(data.get("total"), int):
-            found[data["proposal_id"]] = data["total"]
-        for value in data.values():
-            found.update(_find_totals(value))
-    elif isinstance(data, list):
-        for value in data:
-            found.update(_find_totals(value))
-    return found
+def _totals_final(html: str, proposals: int, reactions_each: int) -> bool:
+    """The results table shows `reactions_each` reactions on each of the reacted proposals."""
+    totals = [int(row[3]) for row in TOTALS_ROW.findall(html)]
+    return sum(1 for t in totals if t == reactions_each) == proposals
 
 
 # -- orchestration -----------------------------------------------------------------------
@@ -460,7 +466,7 @@ def app_env(url: str) -> dict[str, str]:
         "TRACKTWO_DATABASE_URL": url,
         "TRACKTWO_ENV": "test",
         "TRACKTWO_HTMX_SOURCE": "local",
-        "TRACKTWO_LOG_LEVEL": "WARNING",
+        "TRACKTWO_LOG_LEVEL": "INFO" if os.environ.get("BENCH_SERVER_LOG") else "WARNING",
         "TRACKTWO_PUBLIC_BASE_URL": f"http://{HOST}",
     }
 

@@ -31,7 +31,8 @@ class Person:
 @dataclass
 class Seeded:
     workshop_id: str
-    item_id: str
+    item_id: str  # live, intake open: the throughput scenarios post here
+    live_item_id: str  # planned: the live scenarios start it, so they begin on a clean item
     facilitator: Person
     participants: list[Person] = field(default_factory=list)
 
@@ -76,6 +77,13 @@ def seed(settings: Settings, participants: int, cookie_names: tuple[str, str]) -
             meeting_id=meeting.id,
             data={"title": "Joint brainstorming", "kind": "contribution", "phase": "brainstorming"},
         )
+        second = agenda.add_item(
+            db,
+            viewer=viewer,
+            workshop=workshop,
+            meeting_id=meeting.id,
+            data={"title": "Options on the table", "kind": "contribution", "phase": "evaluating"},
+        )
         invitations = [
             roster.add(
                 db,
@@ -108,6 +116,6 @@ def seed(settings: Settings, participants: int, cookie_names: tuple[str, str]) -
             )
             cookie = f"{session_cookie}={new.token}; {author_cookie}={b64(claimed.secret)}"
             people.append(Person(cookie=cookie, csrf=new.row.csrf_token))
-        seeded = Seeded(workshop.id, item.id, facilitator, people)
+        seeded = Seeded(workshop.id, item.id, second.id, facilitator, people)
     database.dispose()
     return seeded

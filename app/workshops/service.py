@@ -65,13 +65,18 @@ EDITABLE_FIELDS = (
 def get(
     db: Session, workshop_id: str, *, viewer: Viewer, action: str = "workshop.read"
 ) -> Workshop:
-    """The workshop if the viewer may do `action` in it; NotFound otherwise."""
+    """The workshop if the viewer may do `action` in it; NotFound otherwise.
+
+    `policy.ensure` decides on the row itself (role in this workshop, and for participants
+    its state), exactly what the list filter `policy.visible(..., Workshop)` encodes; loading
+    by primary key lets the session's identity map answer without a query when the viewer's
+    resolution already loaded the workshop (every participant request does).
+    """
     if len(workshop_id) > 64:
         raise NotFound()
-    statement = policy.visible(select(Workshop), viewer, Workshop).where(
-        col(Workshop.id) == workshop_id
-    )
-    workshop = db.exec(statement).first()
+    if viewer.role_in(workshop_id) is None:
+        raise NotFound()  # not even a query for a workshop the viewer has no part in
+    workshop = db.get(Workshop, workshop_id)
     return policy.ensure(viewer, action, workshop)  # type: ignore[no-any-return]
 
 
