@@ -26,7 +26,11 @@ def get_database(request: Request) -> Database:
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
-    """One session per request; unsafe methods take the write lock at BEGIN (SQLite)."""
+    """One session per request; unsafe methods take the write lock at BEGIN (SQLite).
+
+    The body of a write has been read in full before this runs (app.middleware), so no
+    transaction waits on the network while it holds SQLite's write lock.
+    """
     database = get_database(request)
     write = request.method not in csrf.SAFE_METHODS
     session = database.session(write=write)
@@ -41,7 +45,7 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
         session.close()
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:  # async: no thread-pool hop
     """The settings the application was created with (tests pass their own)."""
     settings = getattr(request.app.state, "settings", None)
     return settings if isinstance(settings, Settings) else get_settings()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 REQUEST_TIMEOUT = 30.0
+RETRIES: dict[str, int] = {}  # why requests were sent a second time, by exception type
 
 
 @dataclass
@@ -78,7 +79,8 @@ class Conn:
                     self._head(method, path, extra, len(body) if form is not None else None) + body
                 )
                 return await asyncio.wait_for(self._read_response(method), timeout=REQUEST_TIMEOUT)
-            except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
+            except (ConnectionError, asyncio.IncompleteReadError, TimeoutError) as exc:
+                RETRIES[type(exc).__name__] = RETRIES.get(type(exc).__name__, 0) + 1
                 await self.close()
                 if attempt:
                     raise
@@ -147,6 +149,19 @@ class EventStream:
             if not chunk:
                 raise ConnectionError("event stream closed")
             self.buffer += chunk
+
+    def buffered(self) -> set[str]:
+        """The events already received and not yet read (htmx's `queue last`: one fetch
+        answers all the triggers that arrived while the previous one was in flight)."""
+        found: set[str] = set()
+        marker = b"event: changed\ndata: "
+        while (idx := self.buffer.find(marker)) >= 0:
+            end = self.buffer.find(b"\n", idx + len(marker))
+            if end < 0:
+                break
+            found.add(self.buffer[idx + len(marker) : end].decode())
+            self.buffer = self.buffer[end:]
+        return found
 
     async def close(self) -> None:
         await self.conn.close()

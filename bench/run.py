@@ -78,6 +78,8 @@ def serve(app: str, env: dict[str, str], workers: int) -> Iterator[Server]:
         "--log-level",
         "warning",
         "--no-access-log",
+        "--timeout-keep-alive",
+        "75",
         "--workers",
         str(workers),
     ]
@@ -300,8 +302,8 @@ async def reaction_burst(
         """What htmx does: on a results event, fetch the results fragment and show it."""
         conn = Conn(HOST, port, people[i].cookie)
         while True:
-            region = await stream.next_event()
-            if region != "results":
+            regions = {await stream.next_event()} | stream.buffered()
+            if "results" not in regions:
                 continue
             r = await conn.request(
                 "GET", f"/w/{wid}/room/region/results", headers={"HX-Request": "true"}
