@@ -45,7 +45,7 @@ PAGE = Environment(autoescape=True).from_string(
 )
 
 
-def _seed() -> None:
+def seed() -> None:
     SQLModel.metadata.create_all(engine)
     with Session(engine) as db:
         if db.exec(select(Row)).first() is None:
@@ -56,7 +56,7 @@ def _seed() -> None:
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    _seed()
+    seed()
     yield
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app import policy
 from app.config import Settings
 from app.errors import Conflict, NotFound
 from app.forms import clean_choice
+from app.ids import new_id
 from app.live.bus import changed
 from app.policy import Viewer
 from app.room import common
@@ -54,6 +54,26 @@ def _bump(db: Session, proposal_id: str, party_id: str | None, value: str, delta
     )
 
 
+def _insert_first(db: Session, workshop: Workshop, proposal_id: str, tag: str, choice: str) -> bool:
+    """Insert the reaction unless this author already reacted to this proposal (the tag is
+    unique); True if inserted. One statement, race-free, for the common case: a first
+    reaction. A change of mind then updates the existing row."""
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(Reaction)
+        .values(
+            id=new_id(),
+            workshop_id=workshop.id,
+            proposal_id=proposal_id,
+            author_tag=tag,
+            value=choice,
+        )
+        .on_conflict_do_nothing(index_elements=["author_tag"])
+        .returning(col(Reaction.id))
+    )
+    return db.execute(statement).first() is not None
+
+
 def _mine(db: Session, viewer: Viewer, workshop: Workshop, tag: str) -> Reaction | None:
     statement = (
         policy.visible(select(Reaction), viewer, Reaction)
@@ -88,27 +108,13 @@ def react(
     if item.state != "live":
         raise Conflict("Reactions are closed: this item is over.")
     tag = keys.author_tag(common.key(db, settings, workshop), secret, "reaction", proposal.id)
-    existing = _mine(db, viewer, workshop, tag)
+    if _insert_first(db, workshop, proposal.id, tag, choice):
+        _bump(db, proposal.id, viewer.party_id, choice, +1)
+        changed(db, workshop.id, "results")
+        return choice
+    existing = _mine(db, viewer, workshop, tag)  # reacted before (or a double submit won)
     if existing is None:
-        try:
-            with db.begin_nested():
-                db.add(
-                    Reaction(
-                        workshop_id=workshop.id,
-                        proposal_id=proposal.id,
-                        author_tag=tag,
-                        value=choice,
-                    )
-                )
-                db.flush()
-        except IntegrityError:
-            existing = _mine(db, viewer, workshop, tag)  # a concurrent double submit won
-            if existing is None:
-                raise
-        else:
-            _bump(db, proposal.id, viewer.party_id, choice, +1)
-            changed(db, workshop.id, "results")
-            return choice
+        raise Conflict("This reaction could not be saved. Reload the page and try again.")
     if existing.value != choice:
         previous = existing.value
         existing.value = choice
