@@ -171,6 +171,19 @@ async def load_post(port: int, make: Any, clients: int, duration: float) -> dict
 # -- scenario 3: reveal to everyone ----------------------------------------------------
 
 
+def room_triggers() -> dict[str, set[str]]:
+    """Which room regions a participant's browser refetches on each live event, read from
+    the hx-trigger attributes of templates/room/room.html (so the bench loads the server as
+    htmx does, all regions an event names, not just the one it measures)."""
+    html = (ROOT / "templates" / "room" / "room.html").read_text()
+    triggers: dict[str, set[str]] = {}
+    pattern = r'hx-get="[^"]*/room/region/(\w+)" hx-trigger="([^"]+)"'
+    for region, trigger in re.findall(pattern, html):
+        for event in re.findall(r"live:(\w+)", trigger):
+            triggers.setdefault(event, set()).add(region)
+    return triggers
+
+
 async def facilitate(port: int, seeded: Any, action: str, **form: str) -> None:
     """A console action as the facilitator's browser posts it (start, finish, intake, ...)."""
     item = form.pop("item", seeded.live_item_id)
@@ -219,22 +232,36 @@ async def reveal_to_all(ports: list[int], seeded: Any, n: int, reveal_port: int)
         streams.append(stream)
     await asyncio.sleep(1.0)
     fetch_times: list[float] = []
+    fetched_with: dict[str, int] = {}  # other regions the reveal's events made browsers fetch
     failures = 0
     got_all = asyncio.Event()
 
+    triggers = room_triggers()
+
     async def follow(i: int, stream: EventStream) -> None:
+        """Like the page: on the reveal's events, refetch every region they name."""
         nonlocal failures
         conn = Conn(HOST, ports[i % len(ports)], people[i].cookie)
-        while True:
-            region = await stream.next_event()
-            if region == "proposals":
-                break
+        events = {await stream.next_event()}
+        while "proposals" not in events:
+            events.add(await stream.next_event())
+        await asyncio.sleep(0.01)  # the rest of the batch
+        events |= stream.buffered()
+        regions = sorted(set().union(*(triggers.get(e, set()) for e in events)))
+        regions.remove("proposals")
         r = await conn.request(
             "GET", f"/w/{wid}/room/region/proposals", headers={"HX-Request": "true"}
         )
         if r.status != 200 or "Proposal 19" not in r.text:
             failures += 1
         fetch_times.append(time.perf_counter() - started)
+        for region in regions:  # htmx fetches these too (in parallel; here after)
+            extra = await conn.request(
+                "GET", f"/w/{wid}/room/region/{region}", headers={"HX-Request": "true"}
+            )
+            if extra.status != 200:
+                failures += 1
+            fetched_with[region] = fetched_with.get(region, 0) + 1
         await conn.close()
         if len(fetch_times) == len(streams):
             got_all.set()
@@ -262,6 +289,7 @@ async def reveal_to_all(ports: list[int], seeded: Any, n: int, reveal_port: int)
         "p99_ms": round(percentile(fetch_times, 99) * 1000, 1),
         "max_ms": round(max(fetch_times, default=float("nan")) * 1000, 1),
         "streams": streams,
+        "also_fetched": fetched_with,
         "before_kib": before,
     }
 
@@ -633,7 +661,8 @@ def table(results: list[dict[str, Any]]) -> str:
                 f"{c:<11} 3 reveal to {rev['participants']} SSE clients: "
                 f"fetched by {rev['received']}, "
                 f"p50 {rev['p50_ms']} ms, p99 {rev['p99_ms']} ms, max {rev['max_ms']} ms, "
-                f"{rev['kib_per_connection']} KiB per connection, failures {rev['failures']}"
+                f"{rev['kib_per_connection']} KiB per connection, failures {rev['failures']}; "
+                f"each browser also fetched {', '.join(sorted(rev['also_fetched'])) or 'nothing'}"
             )
         if burst:
             lines.append(

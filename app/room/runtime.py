@@ -135,7 +135,9 @@ def reveal(db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str) -> 
         target=item,
         detail=f"batch {batch}: {len(pending)} proposals",
     )
-    changed(db, workshop.id, "proposals", "results", "agenda")
+    # Not "agenda": every participant's page refetches four regions on it, and nothing a
+    # participant sees there changes with a reveal (the console's batch count shows on reload).
+    changed(db, workshop.id, "proposals", "results")
     return len(pending)
 
 
