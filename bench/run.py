@@ -379,7 +379,7 @@ async def reaction_burst(
     began = time.perf_counter()
     try:
         await asyncio.wait_for(
-            asyncio.gather(*(person(i) for i in range(n))), timeout=window * 3 + 15
+            asyncio.gather(*(person(i) for i in range(n))), timeout=window * 2 + 10
         )
     except TimeoutError:
         log("reaction burst: senders did not finish in time")
@@ -454,7 +454,7 @@ class Plan:
 
 def make_plan(quick: bool, pg: bool) -> Plan:
     if quick:
-        plan = Plan(quick=True, duration=4.0, participants=200, reactions_each=5, burst_window=5.0)
+        plan = Plan(quick=True, duration=3.0, participants=200, reactions_each=5, burst_window=5.0)
         plan.configs = [Config("sqlite-1w", "sqlite", 1, True)]
         return plan
     plan = Plan(quick=False, duration=10.0)
@@ -622,13 +622,18 @@ async def two_instances(plan: Plan, tmp: Path) -> dict[str, Any]:
     return result
 
 
-def table(results: list[dict[str, Any]]) -> str:
+def table(results: list[dict[str, Any]], previous: dict[str, Any] | None = None) -> str:
+    """The figures; `× last` compares the throughput with the previous run of the same mode
+    (its JSON), where the ratio to the bare stack of each run is compared, so that a slower
+    or faster machine between runs does not pass for a change in the code."""
+    before = {r["config"]: r for r in (previous or {}).get("results", [])}
     lines = []
-    row = "{:<11} {:<24} {:>9} {:>9} {:>9} {:>8}"
-    lines.append(row.format("config", "scenario", "req/s", "p50 ms", "p99 ms", "× bare"))
-    lines.append("-" * 75)
+    row = "{:<11} {:<24} {:>9} {:>9} {:>9} {:>8} {:>8}"
+    lines.append(row.format("config", "scenario", "req/s", "p50 ms", "p99 ms", "× bare", "× last"))
+    lines.append("-" * 84)
     for r in results:
         c = r["config"]
+        old = before.get(c, {})
         for key, label, bare_key in (
             ("bare_page", "bare page", None),
             ("room_page", "1 room page", "bare_page"),
@@ -640,8 +645,12 @@ def table(results: list[dict[str, Any]]) -> str:
             if not v:
                 continue
             x = ratio(v["rps"], r[bare_key]["rps"]) if bare_key else 1.0
+            last = "-"
+            if bare_key and old.get(key) and old.get(bare_key):
+                was = ratio(old[key]["rps"], old[bare_key]["rps"])
+                last = str(ratio(x or 0.0, was or 0.0)) if was else "-"
             failed = f"  ({v['errors']} errors)" if v.get("errors") else ""
-            lines.append(row.format(c, label, v["rps"], v["p50_ms"], v["p99_ms"], x) + failed)
+            lines.append(row.format(c, label, v["rps"], v["p50_ms"], v["p99_ms"], x, last) + failed)
         burst = r.get("reaction_post_and_burst")
         if burst:
             x = ratio(burst["acknowledged"] / max(burst["sent_in_s"], 0.001), r["bare_post"]["rps"])
@@ -653,6 +662,7 @@ def table(results: list[dict[str, Any]]) -> str:
                     burst["post_p50_ms"],
                     burst["post_p99_ms"],
                     x,
+                    "-",
                 )
             )
         rev = r.get("reveal")
@@ -709,11 +719,15 @@ def main(argv: list[str] | None = None) -> int:
         "results": results,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
+    previous = None
+    with contextlib.suppress(OSError, ValueError):
+        last_run = json.loads((RESULTS / "latest.json").read_text())
+        previous = last_run if last_run.get("mode") == report["mode"] else None
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     for path in (RESULTS / f"{stamp}.json", RESULTS / "latest.json"):
         path.write_text(json.dumps(report, indent=2))
     print()
-    print(table(results))
+    print(table(results, previous))
     print(f"\n{report['mode']} run in {report['seconds']} s; JSON in {RESULTS / 'latest.json'}")
     if not pg and not plan.quick:
         print("PostgreSQL was not reachable: scenarios on PostgreSQL and scenario 5 were skipped.")

@@ -3,8 +3,9 @@
 One process: an in-process fan-out. Several processes on PostgreSQL: LISTEN/NOTIFY, so any
 instance can serve any participant. Each subscriber keeps a set of changed regions, so a
 burst of changes coalesces into one event per region. Tallies ("results") change with every
-reaction: they go out at most every THROTTLE_SECONDS per workshop (first at once, the rest
-batched), so a burst of a thousand reactions is a few events, not a million pushes.
+reaction: they go out at most every THROTTLE_SECONDS per workshop, longer in a large room
+(throttle_interval), first at once, the rest batched: a burst of a thousand reactions is a
+few events, not a million pushes, and the refetches they cause stay bounded.
 
 The bus also keeps a revision per workshop and region, bumped at every change this process
 publishes or hears of: app.room.fragments caches what every participant sees alike under it.
@@ -34,15 +35,33 @@ REGIONS = frozenset(
 )
 THROTTLED = frozenset({"results"})
 THROTTLE_SECONDS = 0.5
+FETCHES_PER_SECOND = 400  # the refetch rate one process may be asked for by tally events
 _revision_counter = itertools.count(1)  # next() is atomic: publish may run in a worker thread
 
 
-class Throttle:
-    """Call fire(workshop, region) at once, then at most every THROTTLE_SECONDS per key; the
-    changes in between go out together at the end of the interval (none is dropped)."""
+def throttle_interval(audience: int) -> float:
+    """Seconds between two tally events for a workshop with `audience` open streams.
 
-    def __init__(self, fire: Callable[[str, str], None]) -> None:
+    Every event makes each stream fetch a fragment, so the interval grows with the room:
+    THROTTLE_SECONDS up to FETCHES_PER_SECOND / THROTTLE_SECONDS streams, then one fetch per
+    stream per audience / FETCHES_PER_SECOND seconds (a room of 1,000: every 2.5 s), which
+    keeps the refetch load bounded and leaves the server room for the reactions themselves.
+    """
+    return max(THROTTLE_SECONDS, audience / FETCHES_PER_SECOND)
+
+
+class Throttle:
+    """Call fire(workshop, region) at once, then at most every `interval(workshop)` seconds
+    per key; the changes in between go out together at the end of the interval (none is
+    dropped)."""
+
+    def __init__(
+        self,
+        fire: Callable[[str, str], None],
+        interval: Callable[[str], float] = lambda _workshop_id: THROTTLE_SECONDS,
+    ) -> None:
         self.fire = fire
+        self.interval = interval
         self.last: dict[tuple[str, str], float] = {}
         self.held: set[tuple[str, str]] = set()
 
@@ -50,7 +69,7 @@ class Throttle:
         key = (workshop_id, region)
         if key in self.held:
             return  # a batch is already waiting; it carries this change too
-        wait = self.last.get(key, 0.0) + THROTTLE_SECONDS - time.monotonic()
+        wait = self.last.get(key, 0.0) + self.interval(workshop_id) - time.monotonic()
         if wait <= 0:
             self._send(key)
             return
@@ -95,7 +114,7 @@ class MemoryBus:
         self.subscribers: dict[str, set[Subscription]] = defaultdict(set)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.revisions: dict[tuple[str, str], int] = {}
-        self._fan_out_throttle = Throttle(self._fan_out)
+        self._fan_out_throttle = Throttle(self._fan_out, self._interval)
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
@@ -122,6 +141,9 @@ class MemoryBus:
             self._fan_out_throttle.offer(self.loop, workshop_id, region)
         else:
             self._fan_out(workshop_id, region)
+
+    def _interval(self, workshop_id: str) -> float:
+        return throttle_interval(len(self.subscribers.get(workshop_id, ())))
 
     def _fan_out(self, workshop_id: str, region: str) -> None:
         for sub in list(self.subscribers.get(workshop_id, ())):

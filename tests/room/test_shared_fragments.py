@@ -4,6 +4,7 @@ carrying anything of the viewer it was first rendered for; tally events are batc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 
 import pytest
@@ -149,3 +150,35 @@ def test_a_burst_of_tally_changes_becomes_a_few_batched_events(
     assert batches[-1] == ["results"]  # the last change is never dropped
     # at once, then at most one every 0.2 s: a handful of events, not 300
     assert 2 <= pushes <= took / 0.2 + 2, (pushes, took)
+
+
+def test_tally_events_slow_down_as_the_room_grows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each event makes every stream refetch: a large room gets them less often."""
+    monkeypatch.setattr(live_bus, "THROTTLE_SECONDS", 0.05)
+    monkeypatch.setattr(live_bus, "FETCHES_PER_SECOND", 50)
+    assert live_bus.throttle_interval(1) == 0.05
+    assert live_bus.throttle_interval(20) == pytest.approx(0.4)
+
+    async def scenario() -> list[int]:
+        bus = live_bus.MemoryBus()
+        await bus.start()
+        counts = [0] * 20
+        async with contextlib.AsyncExitStack() as stack:
+            subs = [await stack.enter_async_context(bus.subscribe("w")) for _ in counts]
+
+            async def consume(n: int) -> None:
+                while True:
+                    counts[n] += (await subs[n].next_batch()).count("results")
+
+            readers = [asyncio.create_task(consume(n)) for n in range(len(subs))]
+            for _ in range(100):  # reactions for about one second
+                bus.publish("w", "results")
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.5)
+            for reader in readers:
+                reader.cancel()
+        return counts
+
+    counts = asyncio.run(scenario())
+    # at once, then every 0.4 s (not every 0.05 s: that would be about 20 events each)
+    assert all(2 <= c <= 5 for c in counts), counts
