@@ -35,7 +35,7 @@ REGIONS = frozenset(
 )
 THROTTLED = frozenset({"results"})
 THROTTLE_SECONDS = 0.5
-FETCHES_PER_SECOND = 400  # the refetch rate one process may be asked for by tally events
+FETCHES_PER_SECOND = 200  # the refetch rate tally events may ask of one process (~half a core)
 _revision_counter = itertools.count(1)  # next() is atomic: publish may run in a worker thread
 
 
@@ -44,7 +44,7 @@ def throttle_interval(audience: int) -> float:
 
     Every event makes each stream fetch a fragment, so the interval grows with the room:
     THROTTLE_SECONDS up to FETCHES_PER_SECOND / THROTTLE_SECONDS streams, then one fetch per
-    stream per audience / FETCHES_PER_SECOND seconds (a room of 1,000: every 2.5 s), which
+    stream per audience / FETCHES_PER_SECOND seconds (a room of 1,000: every 5 s), which
     keeps the refetch load bounded and leaves the server room for the reactions themselves.
     """
     return max(THROTTLE_SECONDS, audience / FETCHES_PER_SECOND)
