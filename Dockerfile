@@ -44,7 +44,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     TRACKTWO_ENV=production \
     TRACKTWO_HOST=0.0.0.0 \
     TRACKTWO_PORT=8000 \
-    TRACKTWO_WORKERS=2 \
+    TRACKTWO_WORKERS=1 \
     TRACKTWO_DATABASE_URL=sqlite:////data/tracktwo.db
 
 COPY --from=builder /opt/venv /opt/venv

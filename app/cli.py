@@ -24,6 +24,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     workers = args.workers or int(os.environ.get("TRACKTWO_WORKERS", "1"))
+    if workers > 1 and get_settings().database_url.startswith("sqlite"):
+        # Live updates travel in-process on SQLite: a participant served by another worker
+        # would miss them. Several workers need PostgreSQL (LISTEN/NOTIFY).
+        print(
+            f"SQLite: serving with one process, not {workers} (live updates are in-process; "
+            "use PostgreSQL for several workers or instances).",
+            file=sys.stderr,
+        )
+        workers = 1
+    os.environ["TRACKTWO_WORKERS"] = str(workers)  # the workers' live bus reads it
     uvicorn.run(
         "app.asgi:app",
         host=args.host,

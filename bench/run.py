@@ -85,7 +85,8 @@ def serve(app: str, env: dict[str, str], workers: int) -> Iterator[Server]:
     ]
     server_log = os.environ.get("BENCH_SERVER_LOG")  # a file for the servers' request logs
     out = open(server_log, "ab") if server_log else subprocess.DEVNULL  # noqa: SIM115
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out)
+    env = {**os.environ, **env, "TRACKTWO_WORKERS": str(workers)}  # as `tracktwo serve` sets it
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out)
     try:
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import os
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
@@ -110,7 +111,8 @@ class Subscription:
 class MemoryBus:
     """In-process fan-out, for one process."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, alone: bool = True) -> None:
+        self.alone = alone  # the only process writing to this database (see make_bus)
         self.subscribers: dict[str, set[Subscription]] = defaultdict(set)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.revisions: dict[tuple[str, str], int] = {}
@@ -131,8 +133,9 @@ class MemoryBus:
 
     @property
     def listening(self) -> bool:
-        """Whether every change reaches this process (a cache may trust the revisions)."""
-        return self.loop is not None
+        """Whether every change reaches this process (a cache may trust the revisions): not
+        when other processes write to the same SQLite database, whose changes it never hears."""
+        return self.loop is not None and self.alone
 
     def deliver(self, workshop_id: str, region: str) -> None:
         """Tell this process's subscribers (throttled regions: at most every THROTTLE_SECONDS)."""
@@ -257,10 +260,18 @@ class PostgresBus(MemoryBus):
 Bus = MemoryBus
 
 
+def server_processes() -> int:
+    """How many server processes share the database (`tracktwo serve --workers`)."""
+    try:
+        return max(1, int(os.environ.get("TRACKTWO_WORKERS", "1") or "1"))
+    except ValueError:
+        return 1
+
+
 def make_bus(settings: Settings, database: Database) -> MemoryBus:
     if database.engine.dialect.name == "postgresql":
         return PostgresBus(settings.database_url)
-    return MemoryBus()
+    return MemoryBus(alone=server_processes() == 1)
 
 
 def changed(db: Session, workshop_id: str, *regions: str) -> None:

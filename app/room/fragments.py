@@ -63,7 +63,14 @@ class SharedFragments:
         self._entries.move_to_end(full_key)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
+        self._sweep(now)
         return html
+
+    def _sweep(self, now: float) -> None:
+        """Forget expired entries, so text hidden or archived since does not linger."""
+        expired = [k for k, (_rev, at, _html) in self._entries.items() if now - at >= self.ttl]
+        for k in expired:
+            del self._entries[k]
 
     def clear(self) -> None:
         self._entries.clear()

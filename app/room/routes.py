@@ -78,6 +78,9 @@ def _shared_region(
         i18n.current_locale.get(),
     )
 
+    # The cache reads the bus revision before draw() runs. That is sound because nothing
+    # between this request's first query and here awaits: no commit (and no revision bump)
+    # can land between the snapshot the rendering reads and the revision it is stored under.
     def draw() -> str:
         room = service.state(db, settings, viewer=viewer, workshop=workshop, regions=(region,))
         # Nothing of this viewer goes into a shared rendering: no token, no name, no flash.

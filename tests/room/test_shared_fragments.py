@@ -182,3 +182,59 @@ def test_tally_events_slow_down_as_the_room_grows(monkeypatch: pytest.MonkeyPatc
     counts = asyncio.run(scenario())
     # at once, then every 0.4 s (not every 0.05 s: that would be about 20 events each)
     assert all(2 <= c <= 5 for c in counts), counts
+
+
+def test_cache_is_off_when_other_processes_write_to_the_same_sqlite_file() -> None:
+    async def scenario() -> int:
+        bus = live_bus.MemoryBus(alone=False)  # their changes would never bump our revisions
+        await bus.start()
+        calls: list[int] = []
+        cache = SharedFragments()
+        for _ in range(3):
+            cache.get_or_render(
+                bus, workshop_id="w", region="results", key=1, render=lambda: str(calls.append(1))
+            )
+        return len(calls)
+
+    assert asyncio.run(scenario()) == 3
+
+
+def test_more_than_one_server_process_on_sqlite_means_no_cache(
+    monkeypatch: pytest.MonkeyPatch, settings, database
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TRACKTWO_WORKERS", "2")
+    assert not live_bus.make_bus(settings, database).alone
+    monkeypatch.setenv("TRACKTWO_WORKERS", "1")
+    assert live_bus.make_bus(settings, database).alone
+
+
+def test_serve_runs_one_process_on_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    import uvicorn
+
+    from app import cli
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    monkeypatch.setenv("TRACKTWO_DATABASE_URL", "sqlite:///var/unused.db")
+    monkeypatch.setenv("TRACKTWO_WORKERS", "4")
+    cli.get_settings.cache_clear()
+    try:
+        cli.cmd_serve(argparse.Namespace(workers=None, host="127.0.0.1", port=8000))
+    finally:
+        cli.get_settings.cache_clear()
+    assert seen["workers"] == 1
+
+
+def test_expired_entries_are_swept(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def scenario() -> int:
+        bus = live_bus.MemoryBus()
+        await bus.start()
+        cache = SharedFragments(ttl=0.05)
+        cache.get_or_render(bus, workshop_id="w", region="results", key=1, render=lambda: "hid")
+        await asyncio.sleep(0.06)
+        cache.get_or_render(bus, workshop_id="v", region="results", key=2, render=lambda: "x")
+        return sum("hid" in entry[2] for entry in cache._entries.values())
+
+    assert asyncio.run(scenario()) == 0
