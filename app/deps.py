@@ -28,7 +28,7 @@ def get_database(request: Request) -> Database:
 async def get_db(request: Request) -> AsyncIterator[Session]:
     """One session per request; unsafe methods take the write lock at BEGIN (SQLite).
 
-    The body of a write has been read in full before this runs (app.middleware), so no
+    The body of a write has been read in full before this runs (app.retry), so no
     transaction waits on the network while it holds SQLite's write lock.
     """
     database = get_database(request)

@@ -46,29 +46,6 @@ class TooLarge(HTTPException):
         super().__init__(413, "The request body is too large.")
 
 
-async def _read_whole_body(receive: Receive) -> Receive:
-    """Read a write request's body before the app runs, and hand it over from memory.
-
-    A write takes SQLite's write lock at its first query (BEGIN IMMEDIATE); if the body were
-    still arriving after that, the lock would be held while waiting on the network and every
-    other writer in the process would queue behind a slow client. Bounded by the body limit.
-    """
-    messages: list[Message] = []
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request" or not message.get("more_body", False):
-            break
-    pending = list(messages)
-
-    async def replay() -> Message:
-        if pending:
-            return pending.pop(0)
-        return await receive()  # after the body: only a disconnect can come
-
-    return replay
-
-
 class TracktwoMiddleware:
     """Everything that wraps each request, as one pure ASGI layer (safe for SSE streams)."""
 
@@ -115,10 +92,7 @@ class TracktwoMiddleware:
             await send(message)
 
         try:
-            app_receive: Receive = limited_receive
-            if scope.get("method", "GET") not in csrf.SAFE_METHODS:
-                app_receive = await _read_whole_body(limited_receive)
-            await self.app(scope, app_receive, wrapped_send)
+            await self.app(scope, limited_receive, wrapped_send)
         except TooLarge:
             await self._too_large(scope, send)
             status_holder["status"] = 413

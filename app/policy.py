@@ -168,6 +168,14 @@ def ensure(viewer: Viewer, action: str, workshop: Any | None) -> Any:
     return workshop
 
 
+def sees_room_alike(viewer: Viewer, workshop_id: str) -> bool:
+    """Whether the viewer is one of the workshop's participants (who do not facilitate):
+    they all see the shared room regions alike, so one rendering may serve them all
+    (app/room/fragments.py). Staff views depend on their role and are never shared."""
+    _record("ensure", "room.alike")
+    return viewer.is_participant and viewer.role_in(workshop_id) == "participant"
+
+
 def ensure_signed_in(viewer: Viewer) -> None:
     _record("ensure", "signed-in")
     if viewer.is_anonymous:

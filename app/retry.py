@@ -4,7 +4,8 @@ Transient means: SQLite's "database is locked" / "database is busy" (SQLITE_BUSY
 busy timeout ran out) and PostgreSQL's serialization failures (40001) and deadlocks (40P01).
 Every request is one transaction that is rolled back on error (app.deps.get_db), so running
 the whole request again is safe as long as no byte of the response has been sent yet; the
-request body is kept (it is bounded by the body limit of app.middleware) and replayed.
+request body is read whole first (it is bounded by the body limit of app.middleware) and
+replayed to each attempt.
 
 - `RetryMiddleware` wraps the routes: up to `attempts` runs with a short jittered back-off;
   if the database stays busy it answers 503 with Retry-After, never 500.
@@ -88,11 +89,10 @@ class RetryMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        received: list[Message] = []
+        body = await _read_body(receive)
         started = False
 
         for attempt in range(self.attempts):
-            replaying_receive = _replayer(list(received), received, receive)
 
             async def watching_send(message: Message) -> None:
                 nonlocal started
@@ -101,7 +101,7 @@ class RetryMiddleware:
                 await send(message)
 
             try:
-                await self.app(scope, replaying_receive, watching_send)
+                await self.app(scope, _replayer(body, receive), watching_send)
                 return
             except Exception as exc:
                 if started or not is_transient(exc):
@@ -117,16 +117,28 @@ class RetryMiddleware:
         await _busy(scope, send)
 
 
-def _replayer(replay: list[Message], received: list[Message], receive: Receive) -> Receive:
-    """A receive that first replays the body messages an earlier attempt consumed."""
+async def _read_body(receive: Receive) -> list[Message]:
+    """The request's body messages, read whole before the app runs (bounded by the body
+    limit of app.middleware). Each attempt replays them; and a write, which takes SQLite's
+    write lock at its first query (BEGIN IMMEDIATE), never holds it while the body is still
+    on the network, which would queue every other writer behind a slow client."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return messages
+
+
+def _replayer(body: list[Message], receive: Receive) -> Receive:
+    """A receive that hands over the body read beforehand, then waits on the client (only a
+    disconnect can come after the body)."""
+    pending = list(body)
 
     async def replaying_receive() -> Message:
-        if replay:
-            return replay.pop(0)
-        message = await receive()
-        if message["type"] == "http.request":
-            received.append(message)
-        return message
+        if pending:
+            return pending.pop(0)
+        return await receive()
 
     return replaying_receive
 

@@ -70,19 +70,18 @@ def seed(settings: Settings, participants: int, cookie_names: tuple[str, str]) -
         meeting = agenda.add_session(
             db, viewer=viewer, workshop=workshop, data={"title": "Day one"}
         )
-        item = agenda.add_item(
-            db,
-            viewer=viewer,
-            workshop=workshop,
-            meeting_id=meeting.id,
-            data={"title": "Joint brainstorming", "kind": "contribution", "phase": "brainstorming"},
-        )
-        second = agenda.add_item(
-            db,
-            viewer=viewer,
-            workshop=workshop,
-            meeting_id=meeting.id,
-            data={"title": "Options on the table", "kind": "contribution", "phase": "evaluating"},
+        item, second = (
+            agenda.add_item(
+                db,
+                viewer=viewer,
+                workshop=workshop,
+                meeting_id=meeting.id,
+                data={"title": title, "kind": "contribution", "phase": phase},
+            )
+            for title, phase in (
+                ("Joint brainstorming", "brainstorming"),
+                ("Options on the table", "evaluating"),
+            )
         )
         invitations = [
             roster.add(

@@ -15,7 +15,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from app.live.bus import MemoryBus
-from app.policy import Viewer
 
 # region -> the live regions whose changes can alter it
 SHARED_REGIONS: dict[str, tuple[str, ...]] = {
@@ -71,11 +70,3 @@ class SharedFragments:
         expired = [k for k, (_rev, at, _html) in self._entries.items() if now - at >= self.ttl]
         for k in expired:
             del self._entries[k]
-
-    def clear(self) -> None:
-        self._entries.clear()
-
-
-def shared_audience(viewer: Viewer, workshop_id: str) -> bool:
-    """Participants of the workshop (who do not facilitate) see shared regions alike."""
-    return viewer.is_participant and not viewer.may("room.facilitate", workshop_id)

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session
 
-from app import i18n
+from app import i18n, policy
 from app.config import Settings
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import Invalid
@@ -66,7 +66,7 @@ def _shared_region(
 ) -> Markup | None:
     """A region every participant sees alike, from the shared cache (app/room/fragments.py);
     None for staff, whose view depends on their role."""
-    if region not in fragments.SHARED_REGIONS or not fragments.shared_audience(viewer, workshop.id):
+    if region not in fragments.SHARED_REGIONS or not policy.sees_room_alike(viewer, workshop.id):
         return None
     item = common.live_item(db, viewer=viewer, workshop=workshop)
     key = (

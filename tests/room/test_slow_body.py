@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from tests.asgi import http_scope
 from tests.room.conftest import Room
 
 
@@ -32,25 +33,15 @@ def test_no_connection_is_held_while_a_write_body_trickles_in(room: Room) -> Non
             sent.append(message)
 
         path = f"/w/{room.wid}/room/queue"  # no form field of its own: CSRF reads the body
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "POST",
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": b"",
-            "root_path": "",
-            "headers": [
-                (b"host", b"testserver"),
+        scope = http_scope(
+            "POST",
+            path,
+            [
                 (b"origin", b"http://testserver"),
                 (b"cookie", cookie.encode()),
                 (b"content-type", b"application/x-www-form-urlencoded"),
             ],
-            "client": ("127.0.0.1", 1),
-            "server": ("testserver", 80),
-        }
+        )
         call = asyncio.create_task(app(scope, receive, send))
         await asyncio.sleep(0.1)
         held = pool.checkedout()
