@@ -16,8 +16,10 @@ from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import CsrfFailed, NotSignedIn
 from app.policy import ANONYMOUS, Viewer
+from app.roster.models import Participant, RulesAcceptance
 from app.security import csrf, sessions
 from app.security.tokens import new_token, token_hash
+from app.workshops.models import Membership, Workshop
 
 
 def get_database(request: Request) -> Database:
@@ -58,9 +60,6 @@ DbDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def _viewer_for_session(db: Session, row: AuthSession, secret: bytes | None) -> Viewer:
-    from app.roster.models import Participant, RulesAcceptance
-    from app.workshops.models import Membership, Workshop
-
     if row.kind == "staff" and row.user_id:
         user = db.get(User, row.user_id)
         if user is None or not user.is_active:

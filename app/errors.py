@@ -7,10 +7,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import N_, gettext
+from app.templating import render_error
 
 log = logging.getLogger("tracktwo.errors")
 
@@ -76,8 +77,6 @@ def wants_json(request: Request) -> bool:
 
 
 def _render_page(request: Request, status: int, title: str, message: str) -> Response:
-    from app.templating import render_error
-
     return render_error(request, status=status, title=title, message=message)
 
 
@@ -97,8 +96,6 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
-        from fastapi.responses import RedirectResponse
-
         if isinstance(exc, NotSignedIn) and not wants_json(request):
             return RedirectResponse("/login", status_code=303)
         workshop_id = getattr(exc, "workshop_id", None)

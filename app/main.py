@@ -9,26 +9,65 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import errors
+from app import errors, presenters
+from app.accounts import api as accounts_api
+from app.accounts import routes as accounts_routes
+from app.agenda import api as agenda_api
+from app.agenda import routes as agenda_routes
+from app.audit import api as audit_api
+from app.audit import routes as audit_routes
 from app.config import ROOT, Settings, get_settings
 from app.db import Database
 from app.deps import csrf_protect
+from app.health import routes as health_routes
+from app.live import routes as live_routes
+from app.live.bus import make_bus
 from app.middleware import TracktwoMiddleware, install_log_filters
+from app.notes import api as notes_api
+from app.notes import routes as notes_routes
+from app.retry import RetryMiddleware
+from app.room import api as room_api
+from app.room import routes as room_routes
+from app.room.fragments import SharedFragments
+from app.roster import api as roster_api
+from app.roster import organizer_routes as roster_organizer_routes
+from app.roster import routes as roster_routes
+from app.rules import api as rules_api
+from app.rules import routes as rules_routes
+from app.summary import api as summary_api
+from app.summary import routes as summary_routes
+from app.workshops import api as workshops_api
+from app.workshops import routes as workshops_routes
+
+assert presenters.FEATURES  # every feature's presenters are registered with the policy
 
 # Routes are matched in order, one by one: the live room's (hit by every participant, on every
-# change) come first. No two features' paths overlap, so the order changes nothing else.
-FEATURES = (
-    "room",
-    "live",
-    "health",
-    "accounts",
-    "workshops",
-    "roster",
-    "rules",
-    "agenda",
-    "notes",
-    "audit",
-    "summary",
+# change) come first. No two features' paths overlap, so the order changes nothing else. Every
+# router is imported at the top: a feature that fails to import stops the start-up, loudly.
+PAGES = (
+    room_routes,
+    live_routes,
+    health_routes,
+    accounts_routes,
+    workshops_routes,
+    roster_routes,
+    roster_organizer_routes,
+    rules_routes,
+    agenda_routes,
+    notes_routes,
+    audit_routes,
+    summary_routes,
+)
+APIS = (
+    room_api,
+    accounts_api,
+    workshops_api,
+    roster_api,
+    rules_api,
+    agenda_api,
+    notes_api,
+    audit_api,
+    summary_api,
 )
 
 
@@ -50,8 +89,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from app.live.bus import make_bus
-
         app.state.bus = make_bus(settings, database)
         await app.state.bus.start()
         try:
@@ -70,26 +107,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.db = database
-    from app.room.fragments import SharedFragments
-
     app.state.fragments = SharedFragments()
-    from app.live.bus import make_bus
-
     app.state.bus = make_bus(settings, database)  # replaced at start-up; lets tests publish early
     errors.install(app)
-    import importlib
-
-    for feature in FEATURES:
-        routes = importlib.import_module(f"app.{feature}.routes")
-        app.include_router(routes.router)
-        try:
-            api = importlib.import_module(f"app.{feature}.api")
-        except ModuleNotFoundError:
-            continue
+    for pages in PAGES:
+        app.include_router(pages.router)
+    for api in APIS:
         app.include_router(api.router, prefix="/api/v1")
     app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")
-    from app.retry import RetryMiddleware
-
     app.add_middleware(RetryMiddleware)  # inside TracktwoMiddleware: busy DB -> retry, not 500
     app.add_middleware(TracktwoMiddleware, settings=settings)
     return app

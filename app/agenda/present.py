@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from app import policy
 from app.agenda.models import AgendaItem, Meeting
 from app.policy import Viewer
 from app.views import LEVEL_LABELS
@@ -66,6 +67,7 @@ class SessionView:
         return ""
 
 
+@policy.presenter("AgendaItem")
 def item_view(item: AgendaItem, _viewer: Viewer) -> ItemView:
     return ItemView(
         id=item.id,
@@ -86,6 +88,7 @@ def item_view(item: AgendaItem, _viewer: Viewer) -> ItemView:
     )
 
 
+@policy.presenter("Meeting")
 def session_view(meeting: Meeting, _viewer: Viewer) -> SessionView:
     return SessionView(
         id=meeting.id,

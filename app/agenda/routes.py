@@ -14,12 +14,12 @@ from app.agenda import service
 from app.agenda.present import KIND_LABELS, PHASE_LABELS
 from app.deps import DbDep, ViewerDep
 from app.errors import DomainError, Invalid
-from app.policy import Viewer
+from app.policy import LEVEL_STRICTNESS, Viewer
 from app.templating import render
 from app.views import LEVEL_LABELS
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
-from app.workshops.web import form_data, is_htmx, manage_context, see_other
+from app.workshops.page_helpers import form_data, is_htmx, manage_context, see_other
 
 router = APIRouter(tags=["agenda"])
 
@@ -244,8 +244,6 @@ def _item_form(
         }
     levels = LEVEL_LABELS
     if view.started:
-        from app.policy import LEVEL_STRICTNESS
-
         levels = {
             k: v
             for k, v in LEVEL_LABELS.items()

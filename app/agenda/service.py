@@ -22,7 +22,7 @@ from app.live.bus import changed
 from app.policy import LEVEL_STRICTNESS, Viewer
 from app.workshops import ordering
 from app.workshops.models import Workshop
-from app.workshops.service import ensure_writable
+from app.workshops.state import ensure_writable
 from app.workshops.validate import Checks, clean_clock, clean_direction, clean_level
 
 KINDS = {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from app import policy
 from app.audit.models import AuditEntry
 from app.policy import Viewer
 from app.views import AuditView
 
 
+@policy.presenter("AuditEntry")
 def audit_view(entry: AuditEntry, _viewer: Viewer) -> AuditView:
     return AuditView(
         id=entry.id,

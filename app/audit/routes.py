@@ -10,7 +10,7 @@ from app.audit import service
 from app.deps import DbDep, ViewerDep
 from app.templating import render
 from app.workshops import service as workshops
-from app.workshops.web import manage_context
+from app.workshops.page_helpers import manage_context
 
 router = APIRouter(tags=["audit"])
 

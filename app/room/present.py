@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app import policy
+from app.agenda.models import AgendaItem
 from app.ids import utcnow
 from app.policy import Viewer
 from app.room.models import Proposal, SpeakingRequest, Theme
@@ -139,8 +140,6 @@ def timer_view(ends_at: datetime | None, remaining: int | None) -> TimerView:
 
 
 def item_view(item: object) -> RoomItemView:
-    from app.agenda.models import AgendaItem
-
     assert isinstance(item, AgendaItem)
     return RoomItemView(
         id=item.id,

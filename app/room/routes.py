@@ -16,7 +16,7 @@ from sqlmodel import Session
 from app import i18n, policy
 from app.config import Settings
 from app.deps import DbDep, SettingsDep, ViewerDep
-from app.errors import Invalid
+from app.errors import Invalid, NotFound
 from app.policy import Viewer
 from app.room import common, fragments, moderation, proposals, queue, reactions, runtime, service
 from app.templating import base_context, render, render_text
@@ -351,8 +351,6 @@ async def item_action(
         elif action == "themes":
             moderation.create_theme(db, name=name, **kw)
         else:
-            from app.errors import NotFound
-
             raise NotFound()
     except Invalid as exc:
         db.rollback()
@@ -403,8 +401,6 @@ async def proposal_action(
         elif action == "theme":
             moderation.assign_theme(db, theme_id=theme_id, **kw)
         else:
-            from app.errors import NotFound
-
             raise NotFound()
     except Invalid as exc:
         db.rollback()

@@ -18,7 +18,7 @@ from app.forms import clean_choice, clean_int
 from app.ids import new_id, today, utcnow
 from app.live.bus import changed
 from app.policy import Viewer
-from app.room import common
+from app.room import common, queue
 from app.room.models import Proposal
 from app.workshops.models import Workshop
 
@@ -60,8 +60,6 @@ def finish(db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str) -> 
     item.timer_ends_at = None
     item.timer_remaining = None
     db.add(item)
-    from app.room import queue
-
     queue.close_for_item(db, item)
     audit.record(db, viewer=viewer, workshop_id=workshop.id, action="room.finish", target=item)
     changed(db, workshop.id, "agenda", "proposals", "results", "queue", "timer")

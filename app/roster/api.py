@@ -11,9 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from app import policy
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.roster import service
-from app.roster.manage import invitation_view
+from app.roster.organizer_routes import invitation_view
 from app.views import as_json
 from app.workshops import service as workshops
+from app.workshops.state import ensure_writable
 
 router = APIRouter(tags=["roster"])
 
@@ -38,7 +39,7 @@ async def add_participant(
     workshop_id: str, body: ParticipantBody, db: DbDep, settings: SettingsDep, viewer: ViewerDep
 ) -> dict[str, Any]:
     workshop = workshops.get(db, workshop_id, viewer=viewer, action="roster.manage")
-    workshops.ensure_writable(workshop)
+    ensure_writable(workshop)
     invitation = service.add(
         db,
         viewer=viewer,
@@ -59,7 +60,7 @@ async def revoke(
     workshop_id: str, participant_id: str, db: DbDep, viewer: ViewerDep
 ) -> dict[str, Any]:
     workshop = workshops.get(db, workshop_id, viewer=viewer, action="roster.manage")
-    workshops.ensure_writable(workshop)
+    ensure_writable(workshop)
     service.revoke(db, viewer=viewer, workshop=workshop, participant_id=participant_id)
     participant = service.get(db, workshop, participant_id, viewer=viewer)
     return {"participant": as_json(policy.present(participant, viewer))}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app import policy
 from app.errors import NotFound
 from app.policy import Viewer
 from app.roster.models import Participant
@@ -29,6 +30,7 @@ class InvitationView:
     url: str
 
 
+@policy.presenter("Participant")
 def roster_entry_view(participant: Participant, viewer: Viewer) -> RosterEntryView:
     """Only those who may read the roster (organizers) ever get a roster entry."""
     if not viewer.may("roster.read", participant.workshop_id):

@@ -16,7 +16,7 @@ from app.rules import service
 from app.templating import render
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
-from app.workshops.web import form_data, is_htmx, manage_context, see_other
+from app.workshops.page_helpers import form_data, is_htmx, manage_context, see_other
 
 router = APIRouter(tags=["rules"])
 

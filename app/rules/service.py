@@ -24,6 +24,7 @@ from app.roster.models import Participant, RulesAcceptance
 from app.rules.models import GroundRule
 from app.workshops import ordering
 from app.workshops.models import Workshop
+from app.workshops.state import ensure_writable
 from app.workshops.validate import Checks, clean_direction
 
 CHATHAM_HOUSE_RULE = N_(
@@ -146,8 +147,6 @@ def accept(db: Session, *, viewer: Viewer, workshop: Workshop, version: object =
     `version` is the one the participant read: if the rules changed meanwhile, nothing is
     accepted and they are asked to read again."""
     policy.ensure(viewer, "room.read", workshop)
-    from app.workshops.service import ensure_writable
-
     ensure_writable(workshop)
     if not viewer.is_participant or viewer.participant_id is None:
         raise NotFound()
@@ -186,8 +185,6 @@ def _clean(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
 
 def _editable(viewer: Viewer, workshop: Workshop) -> None:
     policy.ensure(viewer, "rules.edit", workshop)
-    from app.workshops.service import ensure_writable
-
     ensure_writable(workshop)
 
 

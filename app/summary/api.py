@@ -16,7 +16,7 @@ from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import NotFound
 from app.summary import service
 from app.summary.formats import json as json_format
-from app.summary.formats import registry
+from app.summary.formats.registry import registry
 
 router = APIRouter(tags=["summary"])
 

@@ -15,7 +15,7 @@ from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import Invalid, NotFound
 from app.policy import Viewer
 from app.summary import service
-from app.summary.formats import FORMATS, registry
+from app.summary.formats.registry import FORMATS, registry
 from app.templating import render
 from app.views import LEVEL_LABELS
 from app.workshops.models import Workshop

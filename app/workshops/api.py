@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app import policy
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.views import as_json
+from app.workshops import archive as archiving
 from app.workshops import parties as parties_service
 from app.workshops import service
 from app.workshops import staff as staff_service
@@ -131,8 +132,6 @@ async def archive_workshop(
     workshop_id: str, body: ArchiveBody, db: DbDep, settings: SettingsDep, viewer: ViewerDep
 ) -> dict[str, Any]:
     """Archive a closed workshop for good: its keys, author tags and roster data are destroyed."""
-    from app.workshops import archive as archiving
-
     workshop = service.get(db, workshop_id, viewer=viewer, action="workshop.manage")
     archived = archiving.archive(
         db, settings, viewer=viewer, workshop=workshop, confirm_title=body.confirm_title

@@ -47,6 +47,7 @@ from app.ids import utcnow
 from app.live.bus import changed
 from app.notes.models import Note
 from app.policy import Viewer
+from app.retry import run_transaction
 from app.room.models import Proposal, Reaction, SpeakingRequest
 from app.roster.models import Participant, RulesAcceptance
 from app.summary.models import SummaryReview, SummarySignoff, SummaryTerm
@@ -167,8 +168,6 @@ def archive_due(
     Returns the ids archived. Each workshop is archived in its own transaction; the audit log
     names the actor "retention".
     """
-    from app.retry import run_transaction
-
     moment = now or utcnow()
     with database.session() as db:
         candidates = list(

@@ -9,14 +9,14 @@ from sqlmodel import Session, col, func, select
 
 from app import policy
 from app.audit import service as audit
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.forms import clean_text
 from app.live.bus import changed
 from app.policy import Viewer
 from app.roster.models import Participant
 from app.workshops import ordering
 from app.workshops.models import Party, Workshop
-from app.workshops.service import ensure_writable
+from app.workshops.state import ensure_writable
 from app.workshops.validate import Checks, clean_direction
 
 
@@ -81,8 +81,6 @@ def add(db: Session, *, viewer: Viewer, workshop: Workshop, data: Mapping[str, A
     _writable(viewer, workshop)
     cleaned = _clean(data, partial=False)
     if _taken(db, workshop, cleaned["name"], viewer):
-        from app.errors import Invalid
-
         raise Invalid("There is already a party with this name.", field="name")
     rows = list_parties(db, workshop, viewer=viewer)
     party = Party(workshop_id=workshop.id, position=ordering.next_position(rows), **cleaned)
@@ -106,8 +104,6 @@ def update(
     party = _get(db, workshop, party_id, viewer)
     cleaned = _clean(data, partial=partial)
     if "name" in cleaned and _taken(db, workshop, cleaned["name"], viewer, skip=party.id):
-        from app.errors import Invalid
-
         raise Invalid("There is already a party with this name.", field="name")
     for key, value in cleaned.items():
         setattr(party, key, value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from app import policy
 from app.policy import ROLE_ACTIONS, Viewer
 from app.views import ROLE_LABELS, STATUS_LABELS, WorkshopView
 from app.workshops.models import Party, Workshop
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 TRACK_LABELS = {"track1_5": "Track 1.5", "track2": "Track 2", "track3": "Track 3"}
 
 
+@policy.presenter("Workshop")
 def workshop_view(workshop: Workshop, viewer: Viewer) -> WorkshopView:
     role = viewer.role_in(workshop.id)
     return WorkshopView(
@@ -57,6 +59,7 @@ class StaffView:
     is_me: bool
 
 
+@policy.presenter("Party")
 def party_view(party: Party, _viewer: Viewer) -> PartyView:
     return PartyView(
         id=party.id, name=party.name, description=party.description, position=party.position

@@ -17,13 +17,14 @@ from app.errors import DomainError, Invalid
 from app.policy import STAFF_ROLES, Viewer
 from app.rules import service as rules
 from app.templating import render
-from app.views import ROLE_LABELS
+from app.views import LEVEL_LABELS, ROLE_LABELS
+from app.workshops import archive as archiving
 from app.workshops import parties as parties_service
 from app.workshops import service
 from app.workshops import staff as staff_service
 from app.workshops.models import Workshop
+from app.workshops.page_helpers import form_data, is_htmx, manage_context, see_other
 from app.workshops.present import staff_view, with_sizes
-from app.workshops.web import form_data, is_htmx, manage_context, see_other
 
 router = APIRouter(tags=["workshops"])
 
@@ -42,8 +43,6 @@ def _form_values(workshop: Workshop | None, defaults: dict[str, Any]) -> dict[st
 
 
 def _choices() -> dict[str, Any]:
-    from app.views import LEVEL_LABELS
-
     return {"tracks": service.TRACKS, "levels": LEVEL_LABELS}
 
 
@@ -228,8 +227,6 @@ async def archive(
     workshop_id: str, request: Request, db: DbDep, settings: SettingsDep, viewer: ViewerDep
 ) -> Response:
     """Archive = crypto-shredding (app/workshops/archive.py): keys, tags, roster data."""
-    from app.workshops import archive as archiving
-
     workshop = service.get(db, workshop_id, viewer=viewer, action="workshop.manage")
     data = await form_data(request)
     try:
@@ -460,13 +457,3 @@ async def remove_staff(
     ):
         return see_other("/")
     return see_other(f"/w/{workshop.id}/manage/staff")
-
-
-def _include_feature_pages() -> None:
-    """The roster's manage pages live with the roster (app/roster/manage.py)."""
-    from app.roster.manage import router as roster_pages
-
-    router.include_router(roster_pages)
-
-
-_include_feature_pages()

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from app import policy
+from app.agenda.models import AgendaItem
 from app.audit import service as audit
 from app.config import Settings
 from app.errors import Conflict, Invalid, NotFound
@@ -25,9 +26,12 @@ from app.i18n import gettext, translate
 from app.ids import utcnow
 from app.live.bus import changed
 from app.policy import Viewer
+from app.rules.models import GroundRule
+from app.rules.service import insert_starter_set
 from app.security import keys
 from app.views import STATUS_LABELS
 from app.workshops.models import Membership, Workshop, WorkshopKey
+from app.workshops.state import ensure_writable
 from app.workshops.validate import (
     Checks,
     clean_languages,
@@ -45,7 +49,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "closed": frozenset({"live", "archived"}),
     "archived": frozenset(),
 }
-CONTRIBUTION_STATES = frozenset({"live"})
 MIN_K = 3
 MAX_K = 100
 EDITABLE_FIELDS = (
@@ -83,19 +86,6 @@ def list_for(db: Session, *, viewer: Viewer) -> list[Workshop]:
         col(Workshop.start_date).desc(), col(Workshop.title)
     )
     return list(db.exec(statement))
-
-
-def ensure_writable(workshop: Workshop) -> None:
-    """Archived workshops are read-only."""
-    if workshop.status == "archived":
-        raise Conflict("This workshop is archived: it is read-only.")
-
-
-def ensure_contributions_open(workshop: Workshop) -> None:
-    """New contributions are taken only while the workshop is live."""
-    ensure_writable(workshop)
-    if workshop.status not in CONTRIBUTION_STATES:
-        raise Conflict("The room takes contributions only while the workshop is live.")
 
 
 def clean_fields(
@@ -147,8 +137,6 @@ def create(
         )
     )
     db.add(Membership(workshop_id=workshop.id, user_id=viewer.user_id, role="organizer"))
-    from app.rules.service import insert_starter_set
-
     insert_starter_set(db, workshop)
     audit.record(
         db, viewer=viewer, workshop_id=workshop.id, action="workshop.create", target=workshop
@@ -206,16 +194,10 @@ def transition(db: Session, *, viewer: Viewer, workshop: Workshop, to: object) -
                 then=gettext(STATUS_LABELS[target]),
             )
         )
-    if target == "open":
-        from app.rules.models import GroundRule
-
-        if _count(db, GroundRule, workshop.id) == 0:
-            raise Conflict("Write at least one ground rule before opening the workshop.")
-    if target == "live":
-        from app.agenda.models import AgendaItem
-
-        if _count(db, AgendaItem, workshop.id) == 0:
-            raise Conflict("Plan at least one agenda item before going live.")
+    if target == "open" and _count(db, GroundRule, workshop.id) == 0:
+        raise Conflict("Write at least one ground rule before opening the workshop.")
+    if target == "live" and _count(db, AgendaItem, workshop.id) == 0:
+        raise Conflict("Plan at least one agenda item before going live.")
     before = workshop.status
     workshop.status = target
     if target == "closed":

@@ -15,7 +15,7 @@ from app.forms import clean_choice, clean_text
 from app.live.bus import changed
 from app.policy import STAFF_ROLES, Viewer
 from app.workshops.models import Membership, Workshop
-from app.workshops.service import ensure_writable
+from app.workshops.state import ensure_writable
 
 ROLE_CHOICES = {role: role for role in STAFF_ROLES}
 

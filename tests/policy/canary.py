@@ -403,7 +403,7 @@ def _params(database: Database, world: World, spare_token: str) -> dict[str, lis
 
 def _export_formats() -> tuple[str, ...]:
     try:
-        from app.summary.formats import registry
+        from app.summary.formats.registry import registry
     except ImportError:
         return ()
     return tuple(registry())

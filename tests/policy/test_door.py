@@ -59,7 +59,7 @@ def viewers(settings, database):  # type: ignore[no-untyped-def]
     }
 
 
-@pytest.mark.parametrize("name", sorted(policy._FILTERS))
+@pytest.mark.parametrize("name", sorted(policy.FILTERS))
 def test_every_list_filter_is_a_where_clause(database, viewers, name: str) -> None:
     world, by_role = viewers
     model = _model(name)
@@ -77,7 +77,7 @@ def test_every_list_filter_is_a_where_clause(database, viewers, name: str) -> No
 
 def test_unregistered_model_is_denied(database, viewers) -> None:
     _, by_role = viewers
-    assert "WorkshopKey" not in policy._FILTERS
+    assert "WorkshopKey" not in policy.FILTERS
     with database.session() as db:
         assert db.exec(select(WorkshopKey)).all(), "the world has a key row to hide"
         for viewer in by_role.values():
@@ -99,7 +99,7 @@ def test_default_deny_when_a_filter_is_missing(
             body="x",
             visibility="room",
         )
-    monkeypatch.delitem(policy._FILTERS, "Note")
+    monkeypatch.delitem(policy.FILTERS, "Note")
     with database.session() as db:
         workshop = db.get(Workshop, world.workshop.id)
         assert notes.list_for(db, settings, workshop, viewer=by_role["organizer"]) == []

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.accounts.models import User
 from app.notes.models import Note
-from app.summary.formats import FORMATS
+from app.summary.formats.registry import FORMATS
 from tests.factories import Browser
 from tests.summary.helpers import EXTRACT, flat
 from tests.summary.seed import seed

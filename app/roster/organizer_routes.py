@@ -20,7 +20,8 @@ from app.templating import render
 from app.workshops import parties as parties_service
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
-from app.workshops.web import form_data, manage_context, see_other
+from app.workshops.page_helpers import form_data, manage_context, see_other
+from app.workshops.state import ensure_writable
 
 router = APIRouter(tags=["roster"])
 
@@ -106,7 +107,7 @@ async def add(
     workshop = _manager(db, workshop_id, viewer)
     data = await form_data(request)
     try:
-        workshops.ensure_writable(workshop)
+        ensure_writable(workshop)
         invitation = service.add(
             db,
             viewer=viewer,
@@ -127,7 +128,7 @@ async def revoke(
 ) -> Response:
     workshop = _manager(db, workshop_id, viewer)
     try:
-        workshops.ensure_writable(workshop)
+        ensure_writable(workshop)
         service.revoke(db, viewer=viewer, workshop=workshop, participant_id=participant_id)
     except DomainError as exc:
         return _refused(request, db, workshop_id, viewer, exc, {})

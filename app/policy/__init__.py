@@ -1,0 +1,92 @@
+"""The one door for confidential data: Viewer, visible(), ensure(), present().
+
+Every read of confidential data goes through here. `visible()` adds the SQL filter for lists
+(default deny); `ensure()` checks one object and raises NotFound on refusal (a 404 never
+confirms that something exists); `present()` turns rows into view models without author
+fields; the aggregation rules (k, the parties it counts, the minimum reveal batch) and the
+export audience are stated here once. Each check is recorded per request so tests can prove
+it ran.
+
+    viewer.py       who is asking; roles and their actions (the bottom: imports nothing)
+    access.py       object checks, and who may see results, share notes, ...
+    filters.py      the SQL filter per model, and the author-tag checks after it
+    aggregation.py  k, the parties the k rule counts, the minimum batch
+    counts.py       numbers a viewer may learn without rows (sizes, counts, queue places)
+    presenters.py   the presenter registry (features register on import)
+"""
+
+from app.policy.access import (
+    allowed,
+    ensure,
+    ensure_signed_in,
+    may_clear_for_summary,
+    may_see_results,
+    note_visibilities,
+    sees_room_alike,
+    workshops_with,
+)
+from app.policy.aggregation import K_FLOOR, counted_parties, effective_k, min_batch
+from app.policy.counts import next_queue_seq, participant_count, party_sizes, roster_sizes
+from app.policy.filters import (
+    FILTERS,
+    always,
+    filter_for,
+    keep_mine_or_revealed,
+    keep_own_notes,
+    visible,
+)
+from app.policy.presenters import PRESENTERS, present, present_all, presenter
+from app.policy.record import recorded, start_recording
+from app.policy.viewer import (
+    ANONYMOUS,
+    LEVEL_STRICTNESS,
+    LEVELS,
+    PARTICIPANT_WORKSHOP_STATES,
+    ROLE_ACTIONS,
+    STAFF_ROLES,
+    TEAM_ROLES,
+    VISIBILITIES,
+    Viewer,
+    export_audience,
+)
+
+__all__ = [
+    "ANONYMOUS",
+    "FILTERS",
+    "K_FLOOR",
+    "LEVELS",
+    "LEVEL_STRICTNESS",
+    "PARTICIPANT_WORKSHOP_STATES",
+    "PRESENTERS",
+    "ROLE_ACTIONS",
+    "STAFF_ROLES",
+    "TEAM_ROLES",
+    "VISIBILITIES",
+    "Viewer",
+    "allowed",
+    "always",
+    "counted_parties",
+    "effective_k",
+    "ensure",
+    "ensure_signed_in",
+    "export_audience",
+    "filter_for",
+    "keep_mine_or_revealed",
+    "keep_own_notes",
+    "may_clear_for_summary",
+    "may_see_results",
+    "min_batch",
+    "next_queue_seq",
+    "note_visibilities",
+    "participant_count",
+    "party_sizes",
+    "present",
+    "present_all",
+    "presenter",
+    "recorded",
+    "roster_sizes",
+    "sees_room_alike",
+    "start_recording",
+    "visible",
+    "workshops_with",
+]

@@ -1,0 +1,52 @@
+"""Counts the policy itself takes, where a viewer may learn a number but no row: the
+roster's size per party (staff), the number of participants (a summary, if the organizer
+chose to show it), the next place in the speaking queue (a participant asking for the floor).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from app.policy.access import ensure
+from app.policy.viewer import Viewer
+from app.room.models import SpeakingRequest
+from app.roster.models import Participant
+
+
+def party_sizes(db: Session, workshop: Any, *, viewer: Viewer) -> dict[str, int]:
+    """Participants per party, revoked ones not counted: staff with `parties.sizes`, and the
+    k rule (through `roster_sizes`)."""
+    ensure(viewer, "parties.sizes", workshop)
+    return roster_sizes(db, workshop)
+
+
+def roster_sizes(db: Session, workshop: Any) -> dict[str, int]:
+    """Participants per party (not revoked): which parties the k rule counts. Never shown."""
+    statement = (
+        select(Participant.party_id, func.count())
+        .where(col(Participant.workshop_id) == workshop.id, col(Participant.status) != "revoked")
+        .group_by(col(Participant.party_id))
+    )
+    return {str(party_id): int(n) for party_id, n in db.exec(statement) if party_id}
+
+
+def participant_count(db: Session, workshop: Any, *, viewer: Viewer) -> int | None:
+    """How many joined, for a summary whose organizer chose to show it; None otherwise."""
+    ensure(viewer, "workshop.read", workshop)
+    if not (viewer.is_export and workshop.show_participant_count):
+        return None
+    statement = select(func.count()).where(
+        col(Participant.workshop_id) == workshop.id, col(Participant.status) == "active"
+    )
+    return int(db.exec(statement).one())
+
+
+def next_queue_seq(db: Session, workshop: Any, item_id: str, *, viewer: Viewer) -> int:
+    """The place a new request for the floor takes in an item's queue (order of asking)."""
+    ensure(viewer, "queue.request", workshop)
+    last = db.exec(
+        select(func.max(SpeakingRequest.seq)).where(col(SpeakingRequest.item_id) == item_id)
+    ).one()
+    return int(last or 0) + 1

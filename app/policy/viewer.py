@@ -1,0 +1,121 @@
+"""Who is asking (Viewer), the roles, and what each role may do: the bottom of the policy.
+
+Imports nothing of the application, so that every module may import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+STAFF_ROLES = ("organizer", "facilitator", "rapporteur", "observer")
+TEAM_ROLES = frozenset({"organizer", "facilitator", "rapporteur"})
+LEVELS = ("on_record", "chatham", "off_record")
+LEVEL_STRICTNESS = {"on_record": 0, "chatham": 1, "off_record": 2}
+VISIBILITIES = ("private", "team", "room", "summary")
+EXPORT = "export"
+
+# What each role may do within its workshop. Anything not listed is refused.
+_READ = frozenset({"workshop.read", "room.read"})
+ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
+    "organizer": frozenset(
+        {
+            *_READ,
+            "workshop.manage",
+            "staff.manage",
+            "roster.read",
+            "roster.manage",
+            "parties.read",
+            "parties.sizes",
+            "rules.edit",
+            "agenda.edit",
+            "room.facilitate",
+            "queue.read",
+            "note.write",
+            "note.team",
+            "summary.edit",
+            "summary.export",
+            "audit.read",
+        }
+    ),
+    "facilitator": frozenset(
+        {
+            *_READ,
+            "parties.read",
+            "parties.sizes",
+            "rules.edit",
+            "agenda.edit",
+            "room.facilitate",
+            "queue.read",
+            "note.write",
+            "note.team",
+        }
+    ),
+    "rapporteur": frozenset(
+        {*_READ, "parties.read", "parties.sizes", "note.write", "note.team", "summary.edit"}
+    ),
+    "observer": frozenset({*_READ, "parties.read"}),
+    "participant": frozenset(
+        {*_READ, "room.contribute", "note.write", "queue.request", "summary.review"}
+    ),
+    # The audience of the non-attributed summary: what may leave the room (app/policy/filters.py).
+    EXPORT: _READ,
+}
+
+PARTICIPANT_WORKSHOP_STATES = frozenset({"open", "live", "closed"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: anonymous, a staff user with roles per workshop, a participant, or the
+    export audience of one workshop (the officials a summary is written for)."""
+
+    kind: str = "anonymous"
+    user_id: str | None = None
+    email: str | None = None
+    display_name: str | None = None
+    roles: Mapping[str, str] = field(default_factory=dict)
+    participant_id: str | None = None
+    workshop_id: str | None = None
+    party_id: str | None = None
+    secret: bytes | None = field(default=None, repr=False)
+    session_id: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == "staff"
+
+    @property
+    def is_participant(self) -> bool:
+        return self.kind == "participant"
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.kind == "anonymous"
+
+    @property
+    def is_export(self) -> bool:
+        return self.kind == EXPORT
+
+    def role_in(self, workshop_id: str) -> str | None:
+        """The viewer's role in a workshop: a staff role, 'participant', 'export', or None."""
+        if self.is_staff:
+            return self.roles.get(workshop_id)
+        if self.is_participant and self.workshop_id == workshop_id:
+            return "participant"
+        if self.is_export and self.workshop_id == workshop_id:
+            return EXPORT
+        return None
+
+    def may(self, action: str, workshop_id: str) -> bool:
+        role = self.role_in(workshop_id)
+        return role is not None and action in ROLE_ACTIONS.get(role, frozenset())
+
+
+ANONYMOUS = Viewer()
+
+
+def export_audience(workshop_id: str) -> Viewer:
+    """The viewer every summary (draft, review, export) is built for: it reads only what may
+    leave the room."""
+    return Viewer(kind=EXPORT, workshop_id=workshop_id)
