@@ -6,7 +6,13 @@ from app.accounts.models import ApiToken, AuthSession, RateLimit, User
 from app.agenda.models import AgendaItem, Meeting
 from app.audit.models import AuditEntry
 from app.notes.models import Note
-from app.room.models import Proposal, Reaction, ReactionTally, SpeakingRequest, Theme
+from app.room.models import (
+    Proposal,
+    Reaction,
+    ReactionTally,
+    SpeakingRequest,
+    Theme,
+)
 from app.roster.models import Participant, RulesAcceptance
 from app.rules.models import GroundRule
 from app.summary.models import (

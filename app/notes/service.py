@@ -146,12 +146,8 @@ def _item(
 
 
 def choices_for(viewer: Viewer, workshop: Workshop) -> list[str]:
-    """The visibilities this viewer may give a note."""
-    if viewer.is_participant:
-        return ["private"]
-    if viewer.may("note.team", workshop.id):
-        return ["private", "team", "room", "summary"]
-    return ["private"] if viewer.may("note.write", workshop.id) else []
+    """The visibilities this viewer may give a note (the policy's rule)."""
+    return list(policy.note_visibilities(viewer, workshop.id))
 
 
 def _visibility(viewer: Viewer, workshop: Workshop, value: str, item: AgendaItem | None) -> str:
@@ -162,7 +158,7 @@ def _visibility(viewer: Viewer, workshop: Workshop, value: str, item: AgendaItem
         raise Invalid("Participants' notes are always private.", field="visibility")
     if visibility not in choices_for(viewer, workshop):
         raise Invalid("You cannot share a note this way.", field="visibility")
-    if visibility == "summary" and item is not None and item.level == "off_record":
+    if visibility == "summary" and not policy.may_clear_for_summary(item):
         raise Invalid(OFF_RECORD_SUMMARY, field="visibility")
     return visibility
 

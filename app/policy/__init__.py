@@ -48,6 +48,7 @@ from app.policy.viewer import (
     VISIBILITIES,
     Viewer,
     export_audience,
+    room_audience,
 )
 
 __all__ = [
@@ -84,6 +85,7 @@ __all__ = [
     "present_all",
     "presenter",
     "recorded",
+    "room_audience",
     "roster_sizes",
     "sees_room_alike",
     "start_recording",

@@ -45,8 +45,8 @@ def workshops_with(viewer: Viewer, action: str) -> list[str]:
     """Ids of workshops where the viewer's role allows the action."""
     if viewer.is_staff:
         return [wid for wid, role in viewer.roles.items() if action in ROLE_ACTIONS[role]]
-    role = "participant" if viewer.is_participant else "export" if viewer.is_export else None
-    if role and viewer.workshop_id and action in ROLE_ACTIONS[role]:
+    role = "participant" if viewer.is_participant else viewer.kind
+    if role in ROLE_ACTIONS and viewer.workshop_id and action in ROLE_ACTIONS[role]:
         return [viewer.workshop_id]
     return []
 

@@ -24,3 +24,34 @@ def counted_parties(party_ids: list[str], sizes: dict[str, int]) -> list[str]:
     declared party nobody belongs to cannot point at anyone, and must not hide every
     breakdown."""
     return [pid for pid in party_ids if sizes.get(pid, 0) > 0]
+
+
+# -- bands: figures are published as bands, so that every reaction stays deniable ----------
+#
+# A cell (one party's reactors to one proposal, or all of them) is shown only when at least k
+# reacted, and then only as a band of its agreement share. For n >= 3 reactors every band
+# holds at least two values for each member: "broad support" includes n-1 agree and one
+# disagree, "little support" includes disagree and pass, "divided" includes agree and not.
+# So no band, ever, says that everyone agreed (never "5/5 agree").
+BROAD_SUPPORT = 0.6
+LITTLE_SUPPORT = 0.4
+BANDS = ("broad", "divided", "little")
+
+
+def band(agree: int, reacted: int, k: int) -> str | None:
+    """The band of a cell: broad (>= 60 % agree), divided (40-59 %), little (< 40 %); None
+    when fewer than k reacted (nothing is shown)."""
+    if reacted < max(K_FLOOR, k) or reacted <= 0:
+        return None
+    share = agree / reacted
+    if share >= BROAD_SUPPORT:
+        return "broad"
+    if share >= LITTLE_SUPPORT:
+        return "divided"
+    return "little"
+
+
+def may_update(changed_people: int, k: int) -> bool:
+    """Whether a published cell may change: not at all, or by at least k people. Fewer could
+    be told apart by differencing two snapshots (who just tapped, and how)."""
+    return changed_people == 0 or changed_people >= max(K_FLOOR, k)

@@ -14,6 +14,7 @@ LEVELS = ("on_record", "chatham", "off_record")
 LEVEL_STRICTNESS = {"on_record": 0, "chatham": 1, "off_record": 2}
 VISIBILITIES = ("private", "team", "room", "summary")
 EXPORT = "export"
+ROOM = "room"
 
 # What each role may do within its workshop. Anything not listed is refused.
 _READ = frozenset({"workshop.read", "room.read"})
@@ -60,6 +61,8 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
     ),
     # The audience of the non-attributed summary: what may leave the room (app/policy/filters.py).
     EXPORT: _READ,
+    # What every participant of the room sees alike: revealed, unhidden proposals and the like.
+    ROOM: _READ,
 }
 
 PARTICIPANT_WORKSHOP_STATES = frozenset({"open", "live", "closed"})
@@ -103,8 +106,8 @@ class Viewer:
             return self.roles.get(workshop_id)
         if self.is_participant and self.workshop_id == workshop_id:
             return "participant"
-        if self.is_export and self.workshop_id == workshop_id:
-            return EXPORT
+        if self.kind in (EXPORT, ROOM) and self.workshop_id == workshop_id:
+            return self.kind
         return None
 
     def may(self, action: str, workshop_id: str) -> bool:
@@ -113,6 +116,11 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
+
+
+def room_audience(workshop_id: str) -> Viewer:
+    """The room as a whole: what every participant sees alike (results are computed for it)."""
+    return Viewer(kind=ROOM, workshop_id=workshop_id)
 
 
 def export_audience(workshop_id: str) -> Viewer:

@@ -241,6 +241,18 @@ async def reveal(workshop_id: str, item_id: str, db: DbDep, viewer: ViewerDep) -
     return {"revealed": count}
 
 
+@router.post("/items/{item_id}/publish")
+async def publish(
+    workshop_id: str, item_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> dict[str, Any]:
+    """Publish the item's results snapshot: figures change only where at least k people
+    changed their reactions since the last one (`withheld` counts the proposals that kept
+    their earlier figures)."""
+    workshop = _console(db, viewer, workshop_id)
+    withheld = runtime.publish(db, viewer=viewer, workshop=workshop, item_id=item_id)
+    return {"withheld": withheld, **_state(db, settings, viewer, workshop, item_id)}
+
+
 @router.put("/items/{item_id}/results")
 async def results(
     workshop_id: str,

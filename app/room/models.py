@@ -6,6 +6,8 @@ party: authorship is an author tag, HMAC(workshop key, participant secret || con
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Field, SQLModel
 
 from app.ids import new_id
@@ -100,3 +102,23 @@ class SpeakingRequest(SQLModel, table=True):
     participant_id: str = Field(foreign_key="participant.id", max_length=32, ondelete="CASCADE")
     seq: int = 0
     status: str = Field(default="waiting", max_length=16)
+
+
+class PublishedResults(SQLModel, table=True):
+    """The last published snapshot of an item's results: what the room may know of its
+    reactions. Counts per proposal, overall and per party (JSON), never who reacted; a day,
+    never a time. A new snapshot replaces it only where it cannot be differenced against it
+    (app/room/snapshots.py)."""
+
+    __tablename__ = "published_results"
+
+    item_id: str = Field(
+        foreign_key="agenda_item.id", primary_key=True, max_length=32, ondelete="CASCADE"
+    )
+    workshop_id: str = Field(
+        foreign_key="workshop.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    seq: int = 0
+    payload: str = "{}"
+    withheld: int = 0
+    published_on: date | None = None

@@ -4,10 +4,11 @@ only a boolean `mine`, recomputed by the policy from the author tag."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from app import policy
 from app.agenda.models import AgendaItem
+from app.i18n import N_
 from app.ids import utcnow
 from app.policy import Viewer
 from app.room.models import Proposal, SpeakingRequest, Theme
@@ -73,35 +74,60 @@ class ProposalView:
     theme_name: str | None = None
 
 
+BAND_LABELS = {
+    "broad": N_("Broad support"),
+    "divided": N_("Divided"),
+    "little": N_("Little support"),
+}
+
+
 @dataclass(frozen=True)
 class PartyShareView:
     party: str
     reacted: int
-    agree: int
-    agreement_percent: int
+    band: str
+
+    @property
+    def band_label(self) -> str:
+        return BAND_LABELS[self.band]
 
 
 @dataclass(frozen=True)
 class SupportView:
+    """Published support of one proposal: a band, never exact counts per value."""
+
     proposal_id: str
     text: str
-    agree: int
-    disagree: int
-    passed: int
-    total: int
+    reacted: int
+    band: str | None
     k_holds: bool
     parties: list[PartyShareView] = field(default_factory=list)
-    consensus: float | None = None
-    gap_percent: int | None = None
+
+    @property
+    def band_label(self) -> str | None:
+        return BAND_LABELS[self.band] if self.band else None
+
+
+@dataclass(frozen=True)
+class BlockingParty:
+    """Staff only: a party the k rule leaves out (no members) or that is too small for k."""
+
+    party: str
+    members: int
+    reason: str
 
 
 @dataclass(frozen=True)
 class ResultsView:
     k: int
     shown: bool
+    published: bool
+    published_on: date | None
+    withheld: int
     supports: list[SupportView]
     unites: list[SupportView]
     divides: list[SupportView]
+    blocking: list[BlockingParty] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -124,8 +150,6 @@ class MyQueueView:
 def timer_view(ends_at: datetime | None, remaining: int | None) -> TimerView:
     if ends_at is not None:
         if ends_at.tzinfo is None:
-            from datetime import UTC
-
             ends_at = ends_at.replace(tzinfo=UTC)
         left = int((ends_at - utcnow()).total_seconds())
         return TimerView(

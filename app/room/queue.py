@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
 from app import policy
@@ -74,14 +73,11 @@ def ask(db: Session, *, viewer: Viewer, workshop: Workshop) -> MyQueueView:
     existing = _own(db, viewer, item)
     if existing is None:
         assert viewer.participant_id is not None
-        last = db.exec(
-            select(func.max(SpeakingRequest.seq)).where(col(SpeakingRequest.item_id) == item.id)
-        ).one()
         existing = SpeakingRequest(
             workshop_id=workshop.id,
             item_id=item.id,
             participant_id=viewer.participant_id,
-            seq=(last or 0) + 1,
+            seq=policy.next_queue_seq(db, workshop, item.id, viewer=viewer),
         )
         db.add(existing)
         db.flush()
@@ -194,17 +190,13 @@ def mark(
     changed(db, workshop.id, "queue")
 
 
-def close_for_item(db: Session, item: AgendaItem) -> None:
+def close_for_item(db: Session, *, viewer: Viewer, item: AgendaItem) -> None:
     """When an item ends: whoever still waits leaves the queue; the speaker is done."""
-    db.execute(
-        delete(SpeakingRequest).where(
-            col(SpeakingRequest.item_id) == item.id, col(SpeakingRequest.status) == "waiting"
-        )
+    of_item = policy.visible(select(SpeakingRequest), viewer, SpeakingRequest).where(
+        col(SpeakingRequest.item_id) == item.id
     )
-    for row in db.exec(
-        select(SpeakingRequest).where(
-            col(SpeakingRequest.item_id) == item.id, col(SpeakingRequest.status) == "speaking"
-        )
-    ):
+    for row in db.exec(of_item.where(col(SpeakingRequest.status) == "waiting")):
+        db.delete(row)
+    for row in db.exec(of_item.where(col(SpeakingRequest.status) == "speaking")):
         row.status = "done"
         db.add(row)

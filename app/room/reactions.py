@@ -17,7 +17,6 @@ from app.config import Settings
 from app.errors import Conflict, NotFound
 from app.forms import clean_choice
 from app.ids import new_id
-from app.live.bus import changed
 from app.policy import Viewer
 from app.room import common
 from app.room.consensus import VALUES
@@ -110,8 +109,7 @@ def react(
     tag = keys.author_tag(common.key(db, settings, workshop), secret, "reaction", proposal.id)
     if _insert_first(db, workshop, proposal.id, tag, choice):
         _bump(db, proposal.id, viewer.party_id, choice, +1)
-        changed(db, workshop.id, "results")
-        return choice
+        return choice  # nothing is announced: results change only when published
     existing = _mine(db, viewer, workshop, tag)  # reacted before (or a double submit won)
     if existing is None:
         raise Conflict("This reaction could not be saved. Reload the page and try again.")
@@ -122,5 +120,4 @@ def react(
         db.flush()
         _bump(db, proposal.id, viewer.party_id, previous, -1)
         _bump(db, proposal.id, viewer.party_id, choice, +1)
-        changed(db, workshop.id, "results")
     return choice

@@ -1,42 +1,45 @@
-"""Results of a contribution round: totals, party agreement where k holds, what unites and
-what divides. Party numbers appear only in aggregate rows, never as a label on the text."""
+"""Results of a contribution round, as published (app/room/snapshots.py): the overall band,
+party bands where k holds, what unites and what divides. Party names appear only in
+aggregate rows, never as a label on the text. Everyone, staff included, sees the same
+published figures; between snapshots nothing changes on anyone's screen."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app import policy
 from app.agenda.models import AgendaItem
 from app.policy import Viewer
-from app.room import consensus
-from app.room.consensus import Counts
-from app.room.models import Proposal, Reaction, ReactionTally
-from app.room.present import PartyShareView, ProposalView, ResultsView, SupportView
+from app.room import consensus, snapshots
+from app.room.present import BlockingParty, PartyShareView, ProposalView, ResultsView, SupportView
 from app.workshops.models import Party, Workshop
 
-K_FLOOR = 3
 
-
-def may_see(viewer: Viewer, workshop: Workshop, item: AgendaItem) -> bool:
-    return viewer.may("room.facilitate", workshop.id) or (
-        item.results_shown and viewer.may("room.read", workshop.id)
+def _parties(db: Session, viewer: Viewer, workshop: Workshop) -> list[Party]:
+    return list(
+        db.exec(
+            policy.visible(select(Party), viewer, Party)
+            .where(col(Party.workshop_id) == workshop.id)
+            .order_by(col(Party.position), col(Party.name))
+        )
     )
 
 
-def effective_k(workshop: Workshop) -> int:
-    return max(K_FLOOR, workshop.k_min)
-
-
-def _merge_map(db: Session, viewer: Viewer, item: AgendaItem) -> dict[str, str]:
-    """Each proposal id of the item -> the id whose support it counts toward."""
-    statement = policy.visible(select(Proposal), viewer, Proposal).where(
-        col(Proposal.item_id) == item.id
-    )
-    # A merged duplicate stays revealed (only folded when shown), so the door lets it through.
-    return {row.id: row.merged_into_id or row.id for row in db.exec(statement)}
+def blocking(db: Session, *, viewer: Viewer, workshop: Workshop) -> list[BlockingParty]:
+    """For staff: parties left out of the k rule (no members), and parties too small for a
+    breakdown ever to be shown (fewer members than k)."""
+    if not viewer.may("parties.sizes", workshop.id):
+        return []
+    sizes = policy.party_sizes(db, workshop, viewer=viewer)
+    k = policy.effective_k(workshop)
+    out = []
+    for party in _parties(db, viewer, workshop):
+        size = sizes.get(party.id, 0)
+        if size == 0:
+            out.append(BlockingParty(party=party.name, members=0, reason="empty"))
+        elif size < k:
+            out.append(BlockingParty(party=party.name, members=size, reason="small"))
+    return out
 
 
 def for_item(
@@ -47,72 +50,44 @@ def for_item(
     item: AgendaItem,
     proposals: list[ProposalView],
 ) -> ResultsView | None:
-    """Support for the shown proposals (already filtered by the policy); None if hidden."""
-    if item.kind != "contribution" or not may_see(viewer, workshop, item):
+    """The published support of the shown proposals (already filtered by the policy); None
+    if the viewer may not see results."""
+    if not policy.may_see_results(viewer, workshop, item):
         return None
-    shown = [p for p in proposals if p.status == "revealed" and not p.hidden]
-    links = _merge_map(db, viewer, item)
-    parties = list(
-        db.exec(
-            policy.visible(select(Party), viewer, Party)
-            .where(col(Party.workshop_id) == workshop.id)
-            .order_by(col(Party.position), col(Party.name))
-        )
-    )
-    ids = list(links)
-    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_party: dict[str, dict[str, dict[str, int]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(int))
-    )
-    if ids:
-        counted = (
-            policy.visible(select(Reaction), viewer, Reaction)
-            .where(col(Reaction.proposal_id).in_(ids))
-            .with_only_columns(col(Reaction.proposal_id), col(Reaction.value), func.count())
-            .group_by(col(Reaction.proposal_id), col(Reaction.value))
-        )
-        for pid, value, count in db.execute(counted):
-            totals[links.get(pid, pid)][value] += count
-        tallies = policy.visible(select(ReactionTally), viewer, ReactionTally).where(
-            col(ReactionTally.proposal_id).in_(ids)
-        )
-        for row in db.exec(tallies):
-            by_party[links.get(row.proposal_id, row.proposal_id)][row.party_id][row.value] += (
-                row.count
-            )
-    k = effective_k(workshop)
-    party_ids = [p.id for p in parties]
+    k = policy.effective_k(workshop)
+    parties = _parties(db, viewer, workshop)
+    party_ids = policy.counted_parties([p.id for p in parties], policy.roster_sizes(db, workshop))
     names = {p.id: p.name for p in parties}
+    snapshot = snapshots.latest(db, item=item)
+    cells = snapshot.cells if snapshot else {}
+    counted = set(snapshots.counted_proposals(db, workshop=workshop, item=item)) & set(cells)
+    shown = [p for p in proposals if p.id in counted]
     supports: dict[str, consensus.Support] = {}
     views: dict[str, SupportView] = {}
     for proposal in shown:
-        party_counts = {pid: Counts.of(v) for pid, v in by_party[proposal.id].items()}
-        support = consensus.support(Counts.of(totals[proposal.id]), party_counts, party_ids, k)
+        cell = cells[proposal.id]
+        support = consensus.support(cell.totals, cell.parties, party_ids, k)
         supports[proposal.id] = support
         views[proposal.id] = SupportView(
             proposal_id=proposal.id,
             text=proposal.text,
-            agree=support.totals.agree,
-            disagree=support.totals.disagree,
-            passed=support.totals.passed,
-            total=support.totals.reacted,
+            reacted=support.reacted,
+            band=support.band,
             k_holds=support.k_holds,
             parties=[
-                PartyShareView(
-                    party=names[s.party_id],
-                    reacted=s.reacted,
-                    agree=s.agree,
-                    agreement_percent=round(100 * s.agreement),
-                )
+                PartyShareView(party=names[s.party_id], reacted=s.reacted, band=s.band)
                 for s in support.parties
             ],
-            consensus=round(support.consensus, 3) if support.consensus is not None else None,
-            gap_percent=round(100 * support.gap) if support.gap is not None else None,
         )
+    staff = viewer.may("room.facilitate", workshop.id)
     return ResultsView(
         k=k,
         shown=item.results_shown,
+        published=snapshot is not None,
+        published_on=snapshot.published_on if snapshot else None,  # type: ignore[arg-type]
+        withheld=snapshot.withheld if snapshot and staff else 0,
         supports=[views[p.id] for p in shown],
         unites=[views[pid] for pid in consensus.unites(supports)],
         divides=[views[pid] for pid in consensus.divides(supports)],
+        blocking=blocking(db, viewer=viewer, workshop=workshop) if staff else [],
     )

@@ -332,7 +332,7 @@ async def item_action(
     timer: Short = "",
     name: Short = "",
 ) -> Response:
-    """start, finish, intake, reveal, results, timer, themes."""
+    """start, finish, intake, reveal, publish, results, timer, themes."""
     workshop = service.enter_console(db, viewer=viewer, workshop_id=workshop_id)
     kw: dict[str, Any] = {"viewer": viewer, "workshop": workshop, "item_id": item_id}
     try:
@@ -344,6 +344,8 @@ async def item_action(
             runtime.set_intake(db, open_=open == "1", **kw)
         elif action == "reveal":
             runtime.reveal(db, **kw)
+        elif action == "publish":
+            runtime.publish(db, **kw)
         elif action == "results":
             runtime.set_results(db, shown=shown == "1", **kw)
         elif action == "timer":

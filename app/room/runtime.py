@@ -18,7 +18,7 @@ from app.forms import clean_choice, clean_int
 from app.ids import new_id, today, utcnow
 from app.live.bus import changed
 from app.policy import Viewer
-from app.room import common, queue
+from app.room import common, queue, snapshots
 from app.room.models import Proposal
 from app.workshops.models import Workshop
 
@@ -60,7 +60,9 @@ def finish(db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str) -> 
     item.timer_ends_at = None
     item.timer_remaining = None
     db.add(item)
-    queue.close_for_item(db, item)
+    queue.close_for_item(db, viewer=viewer, item=item)
+    if item.kind == "contribution":
+        snapshots.publish(db, viewer=viewer, workshop=workshop, item=item)
     audit.record(db, viewer=viewer, workshop_id=workshop.id, action="room.finish", target=item)
     changed(db, workshop.id, "agenda", "proposals", "results", "queue", "timer")
     return item
@@ -137,6 +139,26 @@ def reveal(db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str) -> 
     # participant sees there changes with a reveal (the console's batch count shows on reload).
     changed(db, workshop.id, "proposals", "results")
     return len(pending)
+
+
+def publish(db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str) -> int:
+    """Publish the item's results snapshot now (what may be published: see
+    app/room/snapshots.py); returns how many proposals kept their earlier figures."""
+    _facilitate(viewer, workshop)
+    item = common.item(db, viewer=viewer, workshop=workshop, item_id=item_id)
+    if item.kind != "contribution":
+        raise Conflict("Only a contribution round has results.")
+    snapshot = snapshots.publish(db, viewer=viewer, workshop=workshop, item=item)
+    audit.record(
+        db,
+        viewer=viewer,
+        workshop_id=workshop.id,
+        action="room.results.publish",
+        target=item,
+        detail=f"snapshot {snapshot.seq}: {snapshot.withheld} withheld",
+    )
+    changed(db, workshop.id, "results")
+    return snapshot.withheld
 
 
 def set_results(

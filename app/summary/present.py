@@ -15,17 +15,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from markdown_it import MarkdownIt
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app import policy
 from app.agenda.models import AgendaItem, Meeting
 from app.i18n import N_
 from app.notes.models import Note
-from app.policy import Viewer
-from app.room.consensus import Counts, Support, support
-from app.room.models import Proposal, ReactionTally, Theme
-from app.roster.models import Participant
+from app.room import snapshots
+from app.room.consensus import Support, support
+from app.room.models import Proposal, Theme
 from app.rules.models import GroundRule
 from app.views import LEVEL_LABELS
 from app.workshops.models import Party, Workshop
@@ -44,9 +42,7 @@ ALL_SIDES = N_("Supported across all sides")
 DIVIDES = N_("Divides the sides")
 MIXED = N_("Mixed views across the sides")
 BROAD = N_("Broad support")
-AGREE_ALL = 0.6
-DIVIDE_GAP = 0.4
-BROAD_SHARE = 0.7
+NO_SUPPORT = Support(reacted=0, band=None, k_holds=False)
 
 _md = MarkdownIt("commonmark", {"html": False})
 
@@ -61,11 +57,13 @@ class Block:
 
 @dataclass(frozen=True)
 class ProposalOut:
+    """A proposal in the summary: its support in words and its published band, never exact
+    counts per value (a band keeps every reaction deniable)."""
+
     text: str
     support: str
-    agree: int
-    disagree: int
-    passed: int
+    reacted: int
+    band: str | None
     theme: str | None
     attribution: str | None
 
@@ -149,73 +147,63 @@ def blocks(source: str) -> tuple[Block, ...]:
     return tuple(out)
 
 
-def support_label(s: Support, k: int) -> str:
+def support_label(s: Support) -> str:
     """Support in words, never with a party label; a party statement only where k holds."""
     if s.k_holds and s.parties:
-        if all(p.agreement >= AGREE_ALL for p in s.parties):
+        if all(p.band == "broad" for p in s.parties):
             return ALL_SIDES
-        if s.gap is not None and s.gap >= DIVIDE_GAP:
+        if any(p.band == "broad" for p in s.parties) and any(p.band == "little" for p in s.parties):
             return DIVIDES
         return MIXED
-    t = s.totals
-    if t.reacted >= k and t.agree / t.reacted >= BROAD_SHARE:
+    if s.band == "broad":
         return BROAD
     return ""
 
 
-def _rank(s: Support) -> tuple[int, float]:
-    if s.consensus is not None:
-        return (0, -s.consensus)
-    t = s.totals
-    return (1, -(t.agree + 1) / (t.reacted + 2))
+LABEL_ORDER = {ALL_SIDES: 0, BROAD: 1, MIXED: 2, DIVIDES: 3, "": 4}
+BAND_ORDER = {"broad": 0, "divided": 1, "little": 2, None: 3}
+
+
+def _rank(s: Support) -> tuple[int, int]:
+    """Order by what may be said of the support (no finer figure than the bands)."""
+    return (LABEL_ORDER[support_label(s)], BAND_ORDER[s.band])
 
 
 def chosen(proposal: Proposal) -> bool:
-    """Default: revealed, not hidden, not merged away; `in_summary` overrides (hidden never)."""
-    if proposal.status != "revealed" or proposal.hidden:
-        return False
+    """The editors' choice: by default every proposal the export may hold except merged
+    duplicates; `in_summary` overrides. What the export may hold at all is the policy's."""
     if proposal.in_summary is not None:
         return proposal.in_summary
     return proposal.merged_into_id is None
 
 
 def _supports(
-    db: Session, proposals: list[Proposal], party_ids: list[str], k: int
+    db: Session, items: list[AgendaItem], party_ids: list[str], k: int
 ) -> dict[str, Support]:
-    """Aggregates for proposals the policy already let through (a tally is only counts)."""
-    ids = [p.id for p in proposals]
-    by: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    if ids:
-        rows = db.exec(select(ReactionTally).where(col(ReactionTally.proposal_id).in_(ids)))
-        for row in rows:
-            by[row.proposal_id][row.party_id][row.value] = row.count
+    """The published support of every proposal of these items (app/room/snapshots.py): the
+    same figures the room and the console were shown."""
     out: dict[str, Support] = {}
-    for pid in ids:
-        per_party = {party: Counts.of(values) for party, values in by[pid].items()}
-        totals = sum(per_party.values(), Counts())
-        out[pid] = support(totals, per_party, party_ids, k)
+    for item in items:
+        snapshot = snapshots.latest(db, item=item)
+        for pid, cell in (snapshot.cells if snapshot else {}).items():
+            out[pid] = support(cell.totals, cell.parties, party_ids, k)
     return out
 
 
-def _participant_count(db: Session, workshop: Workshop) -> int:
-    """How many joined: a count, never a list (shown only if the organizer chose to)."""
-    statement = select(func.count()).where(
-        col(Participant.workshop_id) == workshop.id, col(Participant.status) == "active"
-    )
-    return int(db.exec(statement).one())
-
-
 def build(
-    db: Session, workshop: Workshop, *, viewer: Viewer, emit: Emit = identity, status: str = ""
+    db: Session, workshop: Workshop, *, emit: Emit = identity, status: str = ""
 ) -> SummaryExport:
-    """The summary of a workshop as the viewer's policy allows it, every text passed by emit."""
-    k = max(3, workshop.k_min)
+    """The summary of a workshop, read as its export audience (`policy.export_audience`):
+    whoever asks (an editor, a reviewing participant, the export) gets what may leave the
+    room and nothing else, every text passed by emit. The caller has ensured the request."""
+    viewer = policy.export_audience(workshop.id)
+    k = policy.effective_k(workshop)
     parties = db.exec(
         policy.visible(select(Party), viewer, Party)
         .where(col(Party.workshop_id) == workshop.id)
         .order_by(col(Party.position), col(Party.id))
     ).all()
-    party_ids = [p.id for p in parties]
+    party_ids = policy.counted_parties([p.id for p in parties], policy.roster_sizes(db, workshop))
     rules = db.exec(
         policy.visible(select(GroundRule), viewer, GroundRule)
         .where(col(GroundRule.workshop_id) == workshop.id)
@@ -233,7 +221,7 @@ def build(
     ).all()
     notes = db.exec(
         policy.visible(select(Note), viewer, Note)
-        .where(col(Note.workshop_id) == workshop.id, col(Note.visibility) == "summary")
+        .where(col(Note.workshop_id) == workshop.id)
         .order_by(col(Note.created_on), col(Note.id))
     ).all()
     themes = db.exec(
@@ -245,20 +233,15 @@ def build(
         p
         for p in db.exec(
             policy.visible(select(Proposal), viewer, Proposal).where(
-                col(Proposal.workshop_id) == workshop.id,
-                col(Proposal.status) == "revealed",
-                col(Proposal.hidden) == False,  # noqa: E712
+                col(Proposal.workshop_id) == workshop.id
             )
         ).all()
         if chosen(p)
     ]
-    supports = _supports(db, proposals, party_ids, k)
-    item_level = {i.id: i.level for i in items}
+    supports = _supports(db, list(items), party_ids, k)
 
     notes_by_item: dict[str | None, list[Note]] = defaultdict(list)
     for note in notes:
-        if note.item_id is not None and item_level.get(note.item_id, OFF_RECORD) == OFF_RECORD:
-            continue
         notes_by_item[note.item_id].append(note)
     themes_by_item: dict[str, list[Theme]] = defaultdict(list)
     theme_name: dict[str, str] = {}
@@ -294,21 +277,20 @@ def build(
             return head
         ranked = sorted(
             proposals_by_item.get(item.id, []),
-            key=lambda p: (_rank(supports[p.id]), p.shuffle_key),
+            key=lambda p: (_rank(supports.get(p.id, NO_SUPPORT)), p.shuffle_key),
         )
         out_proposals = []
         for p in ranked:
-            s = supports[p.id]
+            s = supports.get(p.id, NO_SUPPORT)
             attribution = None
             if item.level == "on_record" and p.attribution:
                 attribution = emit(f"proposal:{p.id}:attribution", N_("Attribution"), p.attribution)
             out_proposals.append(
                 ProposalOut(
                     text=emit(f"proposal:{p.id}", N_("Proposal"), p.text),
-                    support=support_label(s, k),
-                    agree=s.totals.agree,
-                    disagree=s.totals.disagree,
-                    passed=s.totals.passed,
+                    support=support_label(s),
+                    reacted=s.reacted,
+                    band=s.band,
                     theme=theme_name.get(p.theme_id) if p.theme_id else None,
                     attribution=attribution,
                 )
@@ -353,9 +335,7 @@ def build(
         method=MethodOut(
             format=f"{TRACK_LABELS.get(workshop.track, workshop.track)} problem-solving workshop",
             sessions=len(meetings),
-            participants=_participant_count(db, workshop)
-            if workshop.show_participant_count
-            else None,
+            participants=policy.participant_count(db, workshop, viewer=viewer),
             readmissions=workshop.readmissions,
             k=k,
             support_note=(

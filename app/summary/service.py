@@ -180,7 +180,7 @@ def _scan(db: Session, settings: Settings, workshop: Workshop, viewer: Viewer) -
         texts.append((where, label, text))
         return text
 
-    build(db, workshop, viewer=viewer, emit=collect)
+    build(db, workshop, emit=collect)
     show_kind = viewer.may("roster.read", workshop.id)
     scan = _Scan(hits=[], decisions=decisions, terms=terms, key=key)
     hits = scan.hits
@@ -246,7 +246,6 @@ def draft(db: Session, settings: Settings, workshop: Workshop, *, viewer: Viewer
     return build(
         db,
         workshop,
-        viewer=viewer,
         emit=_redacting(scan, undecided="redact"),
         status=_status(db, workshop),
     )
@@ -264,7 +263,6 @@ def export_model(
     return build(
         db,
         workshop,
-        viewer=viewer,
         emit=_redacting(scan, undecided="block"),
         status=_status(db, workshop),
     )
@@ -374,22 +372,18 @@ CHOICES = {"include": True, "exclude": False, "default": None}
 def choices(db: Session, workshop: Workshop, *, viewer: Viewer) -> list[ChoiceView]:
     """Revealed, visible proposals of items that can appear in the summary."""
     policy.ensure(viewer, "summary.edit", workshop)
+    audience = policy.export_audience(workshop.id)
     items = {
         i.id: i
         for i in db.exec(
-            policy.visible(select(AgendaItem), viewer, AgendaItem).where(
+            policy.visible(select(AgendaItem), audience, AgendaItem).where(
                 col(AgendaItem.workshop_id) == workshop.id
             )
         )
-        if i.level != "off_record"
     }
     rows = db.exec(
-        policy.visible(select(Proposal), viewer, Proposal)
-        .where(
-            col(Proposal.workshop_id) == workshop.id,
-            col(Proposal.status) == "revealed",
-            col(Proposal.hidden) == False,  # noqa: E712
-        )
+        policy.visible(select(Proposal), audience, Proposal)
+        .where(col(Proposal.workshop_id) == workshop.id)
         .order_by(col(Proposal.item_id), col(Proposal.shuffle_key))
     )
     return [
@@ -411,11 +405,9 @@ def choose(
     """Put a revealed proposal in the summary or leave it out; "default" restores the rule."""
     policy.ensure(viewer, "summary.edit", workshop)
     choice = clean_choice(choice, field="choice", label="Choice", choices=tuple(CHOICES))
-    statement = policy.visible(select(Proposal), viewer, Proposal).where(
-        col(Proposal.id) == proposal_id,
-        col(Proposal.workshop_id) == workshop.id,
-        col(Proposal.status) == "revealed",
-        col(Proposal.hidden) == False,  # noqa: E712
+    audience = policy.export_audience(workshop.id)
+    statement = policy.visible(select(Proposal), audience, Proposal).where(
+        col(Proposal.id) == proposal_id, col(Proposal.workshop_id) == workshop.id
     )
     proposal = db.exec(statement).first()
     if proposal is None:
@@ -472,7 +464,7 @@ def review_state(db: Session, workshop: Workshop, *, viewer: Viewer) -> ReviewVi
         return None
     tallies = _tallies(db, review)
     parties = _party_ids(db, workshop, viewer)
-    k = max(3, workshop.k_min)
+    k = policy.effective_k(workshop)
     per_party: tuple[tuple[str, int], ...] = ()
     if parties and all(tallies.get(pid, 0) >= k for pid, _ in parties):
         per_party = tuple((name, tallies.get(pid, 0)) for pid, name in parties)
@@ -622,7 +614,6 @@ def participant_view(
     summary = build(
         db,
         workshop,
-        viewer=viewer,
         emit=_redacting(scan, undecided="redact"),
         status="Draft for participant review",
     )

@@ -22,9 +22,7 @@ from app.workshops.validate import Checks, clean_direction
 
 def list_parties(db: Session, workshop: Workshop, *, viewer: Viewer) -> list[Party]:
     """The parties, for staff only: a party label is identifying, participants never get one."""
-    policy.ensure(viewer, "workshop.read", workshop)
-    if not viewer.is_staff:
-        raise NotFound()
+    policy.ensure(viewer, "parties.read", workshop)
     statement = (
         policy.visible(select(Party), viewer, Party)
         .where(col(Party.workshop_id) == workshop.id)
@@ -35,13 +33,7 @@ def list_parties(db: Session, workshop: Workshop, *, viewer: Viewer) -> list[Par
 
 def sizes(db: Session, workshop: Workshop, *, viewer: Viewer) -> dict[str, int]:
     """Participants per party (revoked ones not counted). Staff only: `parties.sizes`."""
-    policy.ensure(viewer, "parties.sizes", workshop)
-    statement = (
-        select(Participant.party_id, func.count())
-        .where(col(Participant.workshop_id) == workshop.id, col(Participant.status) != "revoked")
-        .group_by(col(Participant.party_id))
-    )
-    return {str(party_id): int(n) for party_id, n in db.exec(statement) if party_id}
+    return policy.party_sizes(db, workshop, viewer=viewer)
 
 
 def _clean(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:

@@ -49,7 +49,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "closed": frozenset({"live", "archived"}),
     "archived": frozenset(),
 }
-MIN_K = 3
+MIN_K = policy.K_FLOOR
 MAX_K = 100
 EDITABLE_FIELDS = (
     "title",

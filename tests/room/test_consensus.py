@@ -25,14 +25,23 @@ def test_breakdown_only_where_every_party_reaches_k(by_party, k) -> None:
     party_ids = sorted(by_party)
     total = sum(by_party.values(), Counts())
     result = consensus.support(total, by_party, party_ids, k)
-    holds = all(c.reacted >= k for c in by_party.values())
+    holds = all(c.reacted >= max(3, k) for c in by_party.values())
     assert result.k_holds is holds
-    assert result.totals == total
+    assert result.reacted == total.reacted
     if holds:
         assert [s.party_id for s in result.parties] == party_ids
-        assert result.consensus is not None and result.gap is not None
+        assert result.consensus is not None
     else:
-        assert result.parties == () and result.consensus is None and result.gap is None
+        assert result.parties == () and result.consensus is None
+
+
+@given(party_maps, st.integers(3, 10))
+def test_no_band_below_k_and_never_a_count_per_value(by_party, k) -> None:
+    total = sum(by_party.values(), Counts())
+    result = consensus.support(total, by_party, sorted(by_party), k)
+    assert (result.band is None) is (total.reacted < k or result.k_holds)
+    for share in result.parties:
+        assert share.band in ("broad", "divided", "little") and share.reacted >= k
 
 
 @given(party_maps)
@@ -44,9 +53,6 @@ def test_score_is_the_product_of_smoothed_agreement(by_party) -> None:
     expected = math.prod((c.agree + 1) / (c.reacted + 2) for c in by_party.values())
     assert math.isclose(result.consensus or 0, expected)
     assert 0 < (result.consensus or 0) < 1
-    agreements = [c.agree / c.reacted for c in by_party.values()]
-    assert math.isclose(result.gap or 0, max(agreements) - min(agreements))
-    assert 0 <= (result.gap or 0) <= 1
 
 
 @given(counts, counts, st.integers(0, 10))
@@ -63,20 +69,28 @@ def test_score_bounds(pairs) -> None:
     assert 0 < score < 1
 
 
+@given(counts, counts)
+def test_changed_people_is_the_fewest_who_explain_the_change(a, b) -> None:
+    n = consensus.changed_people(a, b)
+    assert n >= abs(b.reacted - a.reacted)
+    assert (n == 0) is (a == b)
+    assert consensus.changed_people(a, b) == consensus.changed_people(b, a)
+
+
 def test_k_boundary_k_minus_one_and_k() -> None:
     k = 5
     ok = Counts(agree=3, disagree=1, passed=1)  # 5 reacting
     short = Counts(agree=3, disagree=1)  # 4 reacting
     parties = ["a", "b"]
     below = consensus.support(ok + short, {"a": ok, "b": short}, parties, k)
-    assert not below.k_holds and below.parties == () and below.totals.reacted == 9
+    assert not below.k_holds and below.parties == () and below.reacted == 9
     at = consensus.support(ok + ok, {"a": ok, "b": ok}, parties, k)
     assert at.k_holds and len(at.parties) == 2
     missing = consensus.support(ok, {"a": ok}, parties, k)
     assert not missing.k_holds  # a party with nobody reacting blocks the breakdown
 
 
-def test_unites_and_divides_rank_only_where_k_holds() -> None:
+def test_unites_and_divides_are_disjoint_and_only_where_k_holds() -> None:
     parties = ["a", "b"]
     k = 3
     both = consensus.support(
@@ -87,7 +101,7 @@ def test_unites_and_divides_rank_only_where_k_holds() -> None:
     )
     thin = consensus.support(Counts(2, 0, 0), {"a": Counts(2, 0, 0)}, parties, k)
     supports = {"both": both, "split": split, "thin": thin}
-    assert consensus.unites(supports) == ["both", "split"]
+    assert consensus.unites(supports) == ["both"]
     assert consensus.divides(supports) == ["split"]
 
 

@@ -156,7 +156,10 @@ def test_themes_and_results_toggle(room) -> None:
     assert "Results" not in participant.get(f"/w/{room.wid}/room/region/results").text
     facilitator.post(f"/w/{room.wid}/console/items/{room.contribution.id}/results", {"shown": "1"})
     shown = participant.get(f"/w/{room.wid}/room/region/results").text
-    assert "Results" in shown and "totals only" in shown
+    assert "Results" in shown and "No results have been published yet." in shown
+    facilitator.post(f"/w/{room.wid}/console/items/{room.contribution.id}/publish")
+    shown = participant.get(f"/w/{room.wid}/room/region/results").text
+    assert "Published on" in shown and "too few reactions to show" in shown
 
 
 def test_fair_order_alternates_parties_then_favours_the_quiet() -> None:

@@ -26,7 +26,16 @@ def react(world, viewer: Viewer, proposal_id: str, value: str) -> None:
         )
 
 
-def support_of(world, item_id: str, viewer: Viewer | None = None):
+def publish(world, item_id: str) -> int:
+    fac = world.viewer("facilitator")
+    with tx(world, fac) as (db, workshop):
+        return runtime.publish(db, viewer=fac, workshop=workshop, item_id=item_id)
+
+
+def support_of(world, item_id: str, viewer: Viewer | None = None, *, publishing: bool = True):
+    """The results as published (the facilitator publishes first, unless told not to)."""
+    if publishing:
+        publish(world, item_id)
     viewer = viewer or world.viewer("facilitator")
     shown = listing(world, viewer, item_id).revealed
     with tx(world, viewer) as (db, workshop):
@@ -89,22 +98,21 @@ def _world_with(settings, database, per_party: int, k: int):
 def test_k_rule_at_the_boundary(settings, database) -> None:
     world, item = _world_with(settings, database, per_party=4, k=4)
     open_round(world, item)
-    proposal = submit(world, participant_viewer(world, 0), "Joint patrols")
+    short = submit(world, participant_viewer(world, 0), "Joint patrols")
+    full = submit(world, participant_viewer(world, 1), "Joint schools")
     reveal(world, item)
-    # party A: participants 0..3, party B: 4..7. Three of B react: k-1.
-    for index in range(7):
-        react(
-            world, participant_viewer(world, index), proposal.id, "agree" if index < 6 else "pass"
-        )
-    below = support_of(world, item).supports[0]
-    assert below.total == 7 and not below.k_holds and below.parties == []
-    assert below.consensus is None
-    react(world, participant_viewer(world, 7), proposal.id, "disagree")
-    at = support_of(world, item).supports[0]
-    assert at.k_holds and at.total == 8
-    assert [(s.reacted, s.agree) for s in at.parties] == [(4, 4), (4, 2)]
-    assert at.consensus == round((5 / 6) * (3 / 6), 3)
-    assert at.gap_percent == 50
+    # party A: participants 0..3, party B: 4..7. On `short` three of B react: k-1.
+    for index in range(8):
+        value = "agree" if index < 6 else ("pass" if index == 6 else "disagree")
+        if index < 7:
+            react(world, participant_viewer(world, index), short.id, value)
+        react(world, participant_viewer(world, index), full.id, value)
+    supports = {s.proposal_id: s for s in support_of(world, item).supports}
+    below, at = supports[short.id], supports[full.id]
+    assert below.reacted == 7 and not below.k_holds and below.parties == []
+    assert below.band == "broad"  # 6 of 7 agree: a band, never "6 agree"
+    assert at.k_holds and at.reacted == 8
+    assert [(s.reacted, s.band) for s in at.parties] == [(4, "broad"), (4, "divided")]
 
 
 def test_results_hidden_from_participants_until_shown(room) -> None:
@@ -123,7 +131,9 @@ def test_results_hidden_from_participants_until_shown(room) -> None:
     assert support_of(world, item, world.viewer("observer")) is not None
 
 
-def test_merge_keeps_the_support_of_both(room) -> None:
+def test_merge_counts_each_person_once(room) -> None:
+    """Support after a merge counts people, not reactions: the kept proposal's reactors
+    only (a duplicate's reactions are not added), so nobody is counted twice."""
     world = room.world
     item = room.contribution.id
     open_round(world, item)
@@ -131,9 +141,10 @@ def test_merge_keeps_the_support_of_both(room) -> None:
     duplicate = submit(world, participant_viewer(world, 1), "Publish water data jointly")
     third = submit(world, participant_viewer(world, 2), "Data on water, shared")
     reveal(world, item)
-    react(world, participant_viewer(world, 3), target.id, "agree")
-    react(world, participant_viewer(world, 4), duplicate.id, "agree")
-    react(world, participant_viewer(world, 5), duplicate.id, "disagree")
+    for index in (1, 2, 3, 4, 5):  # k = 5: enough for a figure
+        react(world, participant_viewer(world, index), target.id, "agree")
+    react(world, participant_viewer(world, 3), duplicate.id, "disagree")  # reacted to both
+    react(world, participant_viewer(world, 0), duplicate.id, "agree")
     react(world, participant_viewer(world, 0), third.id, "agree")
     fac = world.viewer("facilitator")
     with tx(world, fac) as (db, workshop):
@@ -147,9 +158,9 @@ def test_merge_keeps_the_support_of_both(room) -> None:
     shown = listing(world, participant_viewer(world, 5), item).revealed
     assert [(p.id, p.merged_count) for p in shown] == [(target.id, 2)]
     support = support_of(world, item)
-    assert [(s.proposal_id, s.agree, s.disagree, s.total) for s in support.supports] == [
-        (target.id, 3, 1, 4)
-    ]
+    assert [(s.proposal_id, s.reacted) for s in support.supports] == [(target.id, 5)]
+    room_size = len(world.invitations)
+    assert all(s.reacted <= room_size for s in support.supports)
 
 
 def test_hide_and_edit_without_authors(room) -> None:
@@ -212,4 +223,4 @@ def test_concurrent_reactions_are_counted_exactly(settings, database) -> None:
     for party in world.parties:
         assert sum(n for (pid, _v), n in counted.items() if pid == party.id) == 8
     support = support_of(world, item).supports[0]
-    assert support.total == 16 and support.k_holds
+    assert support.reacted == 16 and support.k_holds

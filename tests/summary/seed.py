@@ -13,10 +13,11 @@ from app.agenda.models import AgendaItem, Meeting
 from app.config import Settings
 from app.db import Database
 from app.notes.models import Note
+from app.room import snapshots
 from app.room.models import Proposal, ReactionTally, Theme
 from app.rules.models import GroundRule
 from app.workshops.models import Workshop
-from tests.factories import World, make_world
+from tests.factories import World, make_world, staff_viewer
 
 NAMES = ["José Núñez", "Ilse Brandt", "سمير حداد", "נועה כהן"]
 AFFILIATIONS = ["Instituto del Valle", "Nordic Peace Forum", "جامعة بيرزيت", "מכון ון ליר"]
@@ -181,6 +182,10 @@ def seed(
         _tally(db, out.proposals["divides"], b, disagree=3)
         _tally(db, out.proposals["few"], a, agree=2)
         _tally(db, out.proposals["few"], b, agree=1)
+        db.flush()
+        organizer = staff_viewer(db, world.users["organizer"])
+        for key in ("needs", "options", "secret"):
+            snapshots.publish(db, viewer=organizer, workshop=workshop, item=out.items[key])
         synthesis = (
             "The group agreed that **data sharing** comes first.\n\n"
             "- Monitoring should be joint\n- Bulletins in Arabic and Hebrew\n"

@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import select
 
 from app.audit.models import AuditEntry
-from app.summary.formats import FORMATS
 from app.summary.formats.json import schema
+from app.summary.formats.registry import FORMATS
 from tests.factories import Browser
 from tests.summary.helpers import EXTRACT, flat, norm, script_runs
 from tests.summary.seed import seed
@@ -290,7 +290,8 @@ def test_support_is_stated_without_party_labels_and_ordered_by_consensus(
     assert supports["Release reservoir water to the lower valley first."] == "Divides the sides"
     # k = 3 does not hold for the bulletin (2 and 1 reactors): a statement from totals only
     bulletin = next(p for p in needs["proposals"] if p["text"].startswith("A shared drought"))
-    assert bulletin["support"] == "Broad support" and bulletin["agree"] == 3
+    assert bulletin["support"] == "Broad support" and bulletin["band"] == "broad"
+    assert bulletin["reacted"] == 3 and "agree" not in bulletin  # a band, never counts
     raw = json.dumps(data, ensure_ascii=False)
     for party in ("Riverside", "Highland"):
         assert party not in raw

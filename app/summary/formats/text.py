@@ -21,8 +21,14 @@ def dates(summary: SummaryExport) -> str:
     return l10n.date_range(summary.start_date, summary.end_date)
 
 
+BANDS = {"broad": "broad support", "divided": "divided", "little": "little support"}
+
+
 def counts(p: ProposalOut) -> str:
-    return f"{p.agree} agree, {p.disagree} disagree, {p.passed} pass"
+    """How many reacted, and the published band: never exact counts per value."""
+    if p.band is None:
+        return f"{p.reacted} reacted, too few to show more"
+    return f"{p.reacted} reacted, {BANDS[p.band]}"
 
 
 def support_line(p: ProposalOut) -> str:
