@@ -536,6 +536,18 @@ def _run_room(db: Session, settings: Settings, demo: Demo) -> None:
     moderation.hide(db, viewer=facilitator, workshop=workshop, proposal_id=hidden, reason=HIDDEN[1])
     _react(db, settings, demo, ids, rng, share=0.6)
     runtime.set_results(db, viewer=facilitator, workshop=workshop, item_id=live.id, shown=True)
+    runtime.publish(db, viewer=facilitator, workshop=workshop, item_id=live.id)
+    # One participant changes their mind afterwards: the next publication keeps that
+    # proposal's figures (fewer than k changed), and the console says why.
+    reactions.react(
+        db,
+        settings,
+        viewer=demo.authors[0],
+        workshop=workshop,
+        proposal_id=ids[0],
+        value="pass",
+    )
+    runtime.publish(db, viewer=facilitator, workshop=workshop, item_id=live.id)
     for n, text in enumerate(BRAINSTORM_PENDING):
         _submit(db, settings, demo, authors[(n * 5) % len(authors)], text)
     demo.counts["pending"] = len(BRAINSTORM_PENDING)

@@ -110,9 +110,9 @@ class SupportView:
 
 @dataclass(frozen=True)
 class BlockingParty:
-    """Staff only: a party the k rule leaves out (no members) or that is too small for k."""
+    """Staff only: a party the k rule leaves out (no members) or that is too small for k.
+    Unnamed here (the room's pages hold proposal texts); the parties page names it."""
 
-    party: str
     members: int
     reason: str
 

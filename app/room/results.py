@@ -36,9 +36,9 @@ def blocking(db: Session, *, viewer: Viewer, workshop: Workshop) -> list[Blockin
     for party in _parties(db, viewer, workshop):
         size = sizes.get(party.id, 0)
         if size == 0:
-            out.append(BlockingParty(party=party.name, members=0, reason="empty"))
+            out.append(BlockingParty(members=0, reason="empty"))
         elif size < k:
-            out.append(BlockingParty(party=party.name, members=size, reason="small"))
+            out.append(BlockingParty(members=size, reason="small"))
     return out
 
 

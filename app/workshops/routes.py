@@ -261,7 +261,15 @@ def _parties_page(
         policy.present_all(parties_service.list_parties(db, workshop, viewer=viewer), viewer),
         parties_service.sizes(db, workshop, viewer=viewer),
     )
-    context = manage_context(db, workshop, viewer, "/parties", parties=parties, editing=None)
+    context = manage_context(
+        db,
+        workshop,
+        viewer,
+        "/parties",
+        parties=parties,
+        editing=None,
+        k=policy.effective_k(workshop),
+    )
     context.update(extra)
     return render(request, "workshops/parties.html", context, status=status)
 

@@ -78,6 +78,11 @@ def test_seed_on_empty_database_then_only_if_empty_does_nothing(settings, databa
     )
     assert response.status_code == 303
     assert "Sarel Basin Dialogue" in browser.get("/").text
+    # The live round shows published results in bands, and the console says why one
+    # proposal kept its earlier figures.
+    console = browser.get(f"/w/{workshop.id}/console").text
+    assert "Broad support" in console or "Little support" in console or "Divided" in console
+    assert "kept their earlier figures at the last publication: 1." in console
 
     # Seeding again with only_if_empty changes nothing and prints no new links.
     models = (Workshop, Participant, User, Proposal, Reaction)

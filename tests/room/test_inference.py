@@ -125,7 +125,7 @@ def test_an_empty_party_does_not_block_breakdowns(settings, database) -> None:
     results = support_of(world, item)
     support = next(s for s in results.supports if s.proposal_id == proposal.id)
     assert support.k_holds and len(support.parties) == 2
-    assert [(b.party, b.reason) for b in results.blocking] == [("Nobody yet", "empty")]
+    assert [(b.members, b.reason) for b in results.blocking] == [(0, "empty")]
 
 
 def test_publishing_is_the_facilitators_and_is_audited(settings, database) -> None:

@@ -333,6 +333,7 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("PUT", "/api/v1/workshops/{workshop_id}/room/items/{item_id}/intake"): may(FACILITATION),
     ("POST", "/api/v1/workshops/{workshop_id}/room/items/{item_id}/reveal"): may(FACILITATION),
     ("PUT", "/api/v1/workshops/{workshop_id}/room/items/{item_id}/results"): may(FACILITATION),
+    ("POST", "/api/v1/workshops/{workshop_id}/room/items/{item_id}/publish"): may(FACILITATION),
     ("POST", "/api/v1/workshops/{workshop_id}/room/items/{item_id}/timer"): may(
         FACILITATION, json=lambda s, r: {"action": "start", "minutes": 5}
     ),
