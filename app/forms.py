@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Mapping
 from datetime import date, time
+from typing import Any, TypeVar
 
-from app.errors import Invalid
+from sqlmodel import Session
+
+from app.errors import DomainError, Invalid
 from app.i18n import gettext, translate
+
+R = TypeVar("R")
 
 _ALLOWED_CONTROLS = {"\n", "\t"}
 
@@ -113,3 +119,21 @@ def clean_time(value: object, *, field: str, label: str) -> time | None:
         raise Invalid(
             translate("%(label)s must be a time (HH:MM).", label=gettext(label)), field=field
         ) from None
+
+
+def refused(
+    db: Session, exc: DomainError, values: Mapping[str, Any], redraw: Callable[..., R]
+) -> R:
+    """Answer a form that a service refused: a 404 stays a 404 (nothing to show); otherwise
+    roll back what the refused attempt wrote and draw the page again, with the status, what
+    the person typed, the errors by field, or the message when no field is named."""
+    if exc.status_code == 404 and not isinstance(exc, Invalid):
+        raise exc
+    db.rollback()
+    errors = exc.errors if isinstance(exc, Invalid) else {}
+    return redraw(
+        status=exc.status_code,
+        values=dict(values),
+        errors=errors,
+        message=None if errors else exc.message,
+    )

@@ -14,6 +14,7 @@ from app.agenda import service
 from app.agenda.present import KIND_LABELS, PHASE_LABELS
 from app.deps import DbDep, ViewerDep
 from app.errors import DomainError, Invalid
+from app.forms import refused
 from app.policy import LEVEL_STRICTNESS, Viewer
 from app.templating import render
 from app.views import LEVEL_LABELS
@@ -58,22 +59,13 @@ def _refused(
     data: dict[str, str],
     editing: str,
 ) -> Response:
-    if exc.status_code == 404:
-        raise exc
-    db.rollback()
-    workshop = _editor(db, workshop_id, viewer)
-    errors = exc.errors if isinstance(exc, Invalid) else {}
-    return _agenda_page(
-        request,
-        db,
-        workshop,
-        viewer,
-        status=exc.status_code,
-        values=data,
-        errors=errors,
-        editing=editing,
-        message=None if errors else exc.message,
-    )
+    """Draw the page again around a refused form (`app.forms.refused`)."""
+
+    def redraw(**shown: Any) -> Response:
+        workshop = _editor(db, workshop_id, viewer)
+        return _agenda_page(request, db, workshop, viewer, editing=editing, **shown)
+
+    return refused(db, exc, data, redraw)
 
 
 @router.get("/w/{workshop_id}/manage/agenda", response_class=HTMLResponse)

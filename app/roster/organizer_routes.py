@@ -12,7 +12,8 @@ from sqlmodel import Session
 from app import policy
 from app.config import Settings
 from app.deps import DbDep, SettingsDep, ViewerDep
-from app.errors import DomainError, Invalid
+from app.errors import DomainError
+from app.forms import refused
 from app.policy import Viewer
 from app.roster import service
 from app.roster.present import InvitationView
@@ -78,21 +79,13 @@ def _refused(
     exc: DomainError,
     data: dict[str, str],
 ) -> Response:
-    if exc.status_code == 404 and not isinstance(exc, Invalid):
-        raise exc
-    db.rollback()
-    workshop = _manager(db, workshop_id, viewer)
-    errors = exc.errors if isinstance(exc, Invalid) else {}
-    return _page(
-        request,
-        db,
-        workshop,
-        viewer,
-        status=exc.status_code,
-        values=data,
-        errors=errors,
-        message=None if errors else exc.message,
-    )
+    """Draw the page again around a refused form (`app.forms.refused`)."""
+
+    def redraw(**shown: Any) -> Response:
+        workshop = _manager(db, workshop_id, viewer)
+        return _page(request, db, workshop, viewer, **shown)
+
+    return refused(db, exc, data, redraw)
 
 
 @router.get("/w/{workshop_id}/manage/roster", response_class=HTMLResponse)

@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from app import policy
 from app.deps import DbDep, ViewerDep
-from app.errors import DomainError, Invalid
+from app.errors import DomainError
+from app.forms import refused
 from app.policy import Viewer
 from app.rules import service
 from app.templating import render
@@ -92,22 +93,13 @@ def _refused(
     data: dict[str, str],
     editing: str,
 ) -> Response:
-    if exc.status_code == 404:
-        raise exc
-    db.rollback()
-    workshop = _editor(db, workshop_id, viewer)
-    errors = exc.errors if isinstance(exc, Invalid) else {}
-    return _manage_page(
-        request,
-        db,
-        workshop,
-        viewer,
-        status=exc.status_code,
-        values=data,
-        errors=errors,
-        editing=editing,
-        message=None if errors else exc.message,
-    )
+    """Draw the page again around a refused form (`app.forms.refused`)."""
+
+    def redraw(**shown: Any) -> Response:
+        workshop = _editor(db, workshop_id, viewer)
+        return _manage_page(request, db, workshop, viewer, editing=editing, **shown)
+
+    return refused(db, exc, data, redraw)
 
 
 @router.get("/w/{workshop_id}/manage/rules", response_class=HTMLResponse)

@@ -14,6 +14,7 @@ from app.agenda import service as agenda
 from app.agenda.present import SessionView
 from app.deps import DbDep, SettingsDep, StaffDep, ViewerDep
 from app.errors import DomainError, Invalid
+from app.forms import refused
 from app.policy import STAFF_ROLES, Viewer
 from app.rules import service as rules
 from app.templating import render
@@ -304,22 +305,13 @@ def _refused(
     *,
     editing: str,
 ) -> Response:
-    if exc.status_code == 404:
-        raise exc
-    db.rollback()
-    workshop = _manager(db, workshop_id, viewer)
-    errors = exc.errors if isinstance(exc, Invalid) else {}
-    return _parties_page(
-        request,
-        db,
-        workshop,
-        viewer,
-        status=exc.status_code,
-        values=data,
-        errors=errors,
-        editing=editing,
-        message=None if errors else exc.message,
-    )
+    """Draw the page again around a refused form (`app.forms.refused`)."""
+
+    def redraw(**shown: Any) -> Response:
+        workshop = _manager(db, workshop_id, viewer)
+        return _parties_page(request, db, workshop, viewer, editing=editing, **shown)
+
+    return refused(db, exc, data, redraw)
 
 
 @router.post("/w/{workshop_id}/manage/parties/{party_id}", response_class=HTMLResponse)
