@@ -1,0 +1,202 @@
+"""The check list of the attribution check: what must not reach officials, and its variants.
+
+Per term its kind (name, affiliation, party, term) and the variants matched: a roster name
+whole and each name part of 3+ letters; an affiliation whole and each significant word (stop
+words such as University, of, the, جامعة, אוניברסיטת dropped); a party name whole, each
+significant word, and its derived forms (a word that begins with the party word, or with it
+less a final vowel, and ends with a demonym or adjective suffix of its script: "southerners"
+for "South", "الجنوبيون" for "الجنوب"); each of the organizer's listed terms as written, which
+is where other variants go. Every hit says why it matched: one of the REASONS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.i18n import N_
+from app.roster.models import Participant
+from app.summary.folding import fold, word_script
+from app.summary.models import SummaryTerm
+from app.workshops.models import Party, Workshop
+
+NAME_PART_MIN = 3
+KINDS = ("name", "affiliation", "party", "term")
+_STOP = (
+    "university of the and for in at on de la le les des du d l el al et y "
+    "college school institute institution centre center department faculty academy "
+    "ministry foundation association society council committee office agency group "
+    "national international studies research policy affairs union network forum "
+    "université institut centre ministère fondation conseil comité études recherche "
+    "universidad instituto centro estudios "
+    "جامعة الجامعة معهد مركز وزارة كلية مؤسسة جمعية مجلس لجنة دائرة قسم "
+    "للدراسات الدراسات للأبحاث الأبحاث الوطني الوطنية الدولي الدولية في من و "
+    "אוניברסיטת אוניברסיטה האוניברסיטה מכון המכון מרכז המרכז משרד מכללת מכללה "
+    "עמותת עמותה ועדת המועצה מועצת לחקר למחקר של ו "
+    "университет университета институт института центр центра министерство "
+    "фонд совет комитет академия исследований "
+    # common words that name no one on their own
+    "del della di van von der den peace conflict resolution dialogue democracy development "
+    "human rights security strategic cooperation middle east west north south global world "
+    "public science sciences technology social economic political law legal water "
+    "environment environmental arab jewish hebrew israeli palestinian european american "
+    "مركز للسلام السلام الحوار الديمقراطية التنمية حقوق الإنسان الأمن الشرق الأوسط "
+    "שלום דמוקרטיה פיתוח זכויות האדם ביטחון המזרח התיכון "
+    "мира мир диалога развития прав человека безопасности"
+)
+STOP_WORDS = frozenset(fold(w) for w in _STOP.split())
+SUFFIXES = {
+    "latin": (
+        "ern erner erners erns ians ian ans an ese i is ite ites ish ic s es ists ist "
+        "iste istes ois oise ien ienne iens iennes ais aise"
+    ),
+    "arabic": "ي يه يون يين يان يا",
+    "hebrew": "י ית יימ ימ יות יה",
+    "cyrillic": "яне ане янин ян ный ная ное ные ных ный ский ская ские цы ец а у е ом ы и ой",
+}
+_ARTICLES = {"arabic": ("ال",), "hebrew": ("ה",)}
+VOWELS = frozenset("aeiouyаеиоуыэюя")
+
+# why a hit matched: shown to staff, and in the JSON API
+NAME = N_("roster name")
+NAME_SCRIPT = {
+    "arabic": N_("roster name, Arabic script"),
+    "hebrew": N_("roster name, Hebrew script"),
+    "cyrillic": N_("roster name, Cyrillic script"),
+    "latin": N_("roster name, Latin script"),
+}
+AFFILIATION = N_("affiliation")
+AFFILIATION_PART = N_("part of an affiliation")
+PARTY = N_("party name")
+DERIVED = N_("derived form of a party name")
+TERM = N_("listed term")
+OTHER_SCRIPT = N_("same name in another script")
+HOMOGLYPH = N_("homoglyph")
+HIDDEN = N_("hidden formatting character")
+REVERSED = N_("reversed by a direction override")
+ON_LIST = N_("on the check list")
+REASONS = (NAME, *NAME_SCRIPT.values(), AFFILIATION, AFFILIATION_PART, PARTY, DERIVED, TERM)
+REASONS += (OTHER_SCRIPT, HOMOGLYPH, HIDDEN, REVERSED, ON_LIST)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One folded form the check looks for: `how` is whole, part or derived."""
+
+    text: str
+    how: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """One entry of the check list: as written, its kind, and the variants looked for."""
+
+    text: str
+    kind: str
+    variants: tuple[Variant, ...]
+
+
+@dataclass(frozen=True)
+class CheckList:
+    terms: tuple[Term, ...]
+
+    def variants(self) -> dict[str, tuple[str, str]]:
+        """Folded variant -> (kind, how); the first term to claim a variant keeps it."""
+        out: dict[str, tuple[str, str]] = {}
+        for term in self.terms:
+            for variant in term.variants:
+                out.setdefault(variant.text, (term.kind, variant.how))
+        return out
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
+
+
+def _derived(word: str) -> list[str]:
+    """Derived forms of one party word: stem + a suffix of the word's script."""
+    script = word_script(word)
+    stems = {word}
+    for article in _ARTICLES.get(script, ()):
+        if word.startswith(article) and len(word) - len(article) >= NAME_PART_MIN:
+            stems.add(word[len(article) :])
+    stems |= {s[:-1] for s in list(stems) if len(s) >= 5 and s[-1] in VOWELS}
+    return [s + suffix for s in stems for suffix in SUFFIXES.get(script, "").split()]
+
+
+def term(raw: str, kind: str) -> Term | None:
+    """A check-list term of the given kind with its variants, or None if it folds to nothing."""
+    whole = fold(raw)
+    if not whole:
+        return None
+    variants = [Variant(whole, "whole")]
+    if kind == "term":
+        return Term(raw, kind, tuple(variants))
+    words = _words(whole)
+    significant = [w for w in words if len(w) >= NAME_PART_MIN]
+    if kind != "name":
+        significant = [w for w in significant if w not in STOP_WORDS]
+    if len(words) > 1:
+        variants += [Variant(w, "part") for w in significant]
+    if kind == "party":
+        variants += [Variant(d, "derived") for w in significant for d in _derived(w)]
+    return Term(raw, kind, tuple(dict.fromkeys(variants)))
+
+
+def build(
+    *,
+    names: Iterable[str | None] = (),
+    affiliations: Iterable[str | None] = (),
+    parties: Iterable[str | None] = (),
+    terms: Iterable[str | None] = (),
+) -> CheckList:
+    """The check list from raw texts; empty and duplicate entries dropped."""
+    out: list[Term] = []
+    seen: set[tuple[str, str]] = set()
+    for kind, raws in (("name", names), ("affiliation", affiliations), ("party", parties)):
+        for raw in raws:
+            _add(out, seen, raw, kind)
+    for raw in terms:
+        _add(out, seen, raw, "term")
+    return CheckList(tuple(out))
+
+
+def _add(out: list[Term], seen: set[tuple[str, str]], raw: str | None, kind: str) -> None:
+    made = term(raw or "", kind)
+    if made is not None and (made.variants[0].text, kind) not in seen:
+        seen.add((made.variants[0].text, kind))
+        out.append(made)
+
+
+def for_workshop(db: Session, workshop: Workshop) -> CheckList:
+    """The workshop's check list: roster names and affiliations, parties, listed terms."""
+    people = list(db.exec(select(Participant).where(col(Participant.workshop_id) == workshop.id)))
+    parties = db.exec(select(Party).where(col(Party.workshop_id) == workshop.id))
+    listed = db.exec(select(SummaryTerm).where(col(SummaryTerm.workshop_id) == workshop.id))
+    return build(
+        names=(p.display_name for p in people),
+        affiliations=(p.affiliation for p in people),
+        parties=(p.name for p in parties),
+        terms=(t.term for t in listed),
+    )
+
+
+def reason(kind: str, how: str, *, show_kind: bool) -> str:
+    """Why a hit matched, in words; without roster.read, nothing that tells which list."""
+    if how in {"homoglyph", "hidden", "reversed"}:
+        return {"homoglyph": HOMOGLYPH, "hidden": HIDDEN, "reversed": REVERSED}[how]
+    if how.startswith("script:"):
+        if kind == "name" and show_kind:
+            return NAME_SCRIPT[how.removeprefix("script:")]
+        return OTHER_SCRIPT
+    if not show_kind:
+        return ON_LIST
+    if kind == "name":
+        return NAME
+    if kind == "affiliation":
+        return AFFILIATION_PART if how == "part" else AFFILIATION
+    if kind == "party":
+        return DERIVED if how == "derived" else PARTY
+    return TERM
