@@ -51,8 +51,8 @@ KIND_LABELS = {
     "affiliation": "an affiliation",
     "party": "a party name",
     "term": "a listed term",
-    "hidden": N_("a hidden formatting character"),
-    "listed": N_("a term on the check list"),
+    "hidden": "a hidden formatting character",
+    "listed": "a term on the check list",
 }
 REVIEWABLE = frozenset({"open", "live", "closed"})
 
