@@ -46,6 +46,7 @@ ARABIC_PROCLITICS = ("وال", "فال", "بال", "كال", "لل", "ال", "و
 HEBREW_PROCLITIC_LETTERS = frozenset("והבלמשכ")
 CROSS_KINDS = frozenset({"name", "affiliation", "party"})
 REDACTED = "[redacted]"
+GERESH = frozenset("'\u05f3")  # ח' ג' ז' צ': Hebrew letters for sounds it has no letter for
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,10 @@ class Matcher:
         for text in self.variants:
             self.skeletons.setdefault(skeleton(text), text)
         cross = {t: v for t, v in self.variants.items() if v[0] in CROSS_KINDS}
+        cross = {t: v for t, v in cross.items() if v[1] != "derived"}
         self.single = {t: v for t, v in cross.items() if " " not in t}
-        self.index = Index(set(self.single) | {w for t in cross for w in t.split()})
+        names = {w for t, (kind, _) in cross.items() if kind == "name" for w in t.split()}
+        self.index = Index(set(self.single) | names)
         self.sequences: dict[str, list[list[str]]] = {}
         for t, (kind, _) in cross.items():
             if kind == "name" and " " in t:
@@ -105,7 +108,7 @@ class Matcher:
                 if term in self.single:
                     kind, _ = self.single[term]
                     hits.append(Hit(start, end, term, kind, "script:" + word_script(word)))
-        loose = [self.index.match(w, 2) for _, _, w in words]
+        loose = [self.index.match(w, 1) for _, _, w in words]
         for i, first in enumerate(loose):
             for names in (s for f in first for s in self.sequences.get(f, ())):
                 got = words[i : i + len(names)]
@@ -131,7 +134,10 @@ def _words(folded: Folded, text: str) -> list[tuple[int, int, str]]:
             at += 1
             continue
         end = at
-        while end < len(value) and wordish(value[end]):
+        while end < len(value) and (
+            wordish(value[end])
+            or (value[end] in GERESH and word_script(value[end - 1]) == "hebrew")
+        ):
             end += 1
         word = value[at:end]
         if word_script(word) != "other":

@@ -38,7 +38,8 @@ _STOP = (
     "университет университета институт института центр центра министерство "
     "фонд совет комитет академия исследований "
     # common words that name no one on their own
-    "del della di van von der den peace conflict resolution dialogue democracy development "
+    "del della di van von der den endowment alliance front movement bloc party peace "
+    "conflict resolution dialogue democracy development "
     "human rights security strategic cooperation middle east west north south global world "
     "public science sciences technology social economic political law legal water "
     "environment environmental arab jewish hebrew israeli palestinian european american "
@@ -116,14 +117,20 @@ def _words(text: str) -> list[str]:
 
 
 def _derived(word: str) -> list[str]:
-    """Derived forms of one party word: stem + a suffix of the word's script."""
+    """Derived forms of one party word: the word without its article, and stem + a suffix of
+    the word's script; a final vowel may give way to a suffix that begins with one."""
     script = word_script(word)
+    suffixes = SUFFIXES.get(script, "").split()
     stems = {word}
     for article in _ARTICLES.get(script, ()):
         if word.startswith(article) and len(word) - len(article) >= NAME_PART_MIN:
             stems.add(word[len(article) :])
-    stems |= {s[:-1] for s in list(stems) if len(s) >= 5 and s[-1] in VOWELS}
-    return [s + suffix for s in stems for suffix in SUFFIXES.get(script, "").split()]
+    out = [s for s in stems if s != word]
+    out += [s + suffix for s in stems for suffix in suffixes]
+    for s in stems:
+        if len(s) >= 5 and s[-1] in VOWELS:
+            out += [s[:-1] + x for x in suffixes if x[0] in VOWELS and x not in {"i", "is", "es"}]
+    return out
 
 
 def term(raw: str, kind: str) -> Term | None:
@@ -136,13 +143,17 @@ def term(raw: str, kind: str) -> Term | None:
         return Term(raw, kind, tuple(variants))
     words = _words(whole)
     significant = [w for w in words if len(w) >= NAME_PART_MIN]
-    if kind != "name":
+    if kind != "name" and len(words) > 1:
         significant = [w for w in significant if w not in STOP_WORDS]
+    if kind == "name" and any(w.isdigit() or len(w) == 1 for w in words):
+        significant = []  # "Writer 3", "Delegate B": a pseudonym is matched whole
     if len(words) > 1:
         variants += [Variant(w, "part") for w in significant]
     if kind == "party":
         variants += [Variant(d, "derived") for w in significant for d in _derived(w)]
-    return Term(raw, kind, tuple(dict.fromkeys(variants)))
+    return Term(
+        raw, kind, tuple(dict.fromkeys(v for v in variants if v.text != whole or v.how == "whole"))
+    )
 
 
 def build(

@@ -1,17 +1,23 @@
-"""Cross-script keys: one word in Latin, Arabic, Hebrew or Cyrillic, as a common Latin skeleton.
+"""Cross-script matching: one word in Latin, Arabic, Hebrew or Cyrillic as a Latin sound key.
 
-Both sides are transliterated with `anyascii`. Between the two alphabets (Latin, Cyrillic)
-the transliterations are compared whole, vowels included. Where a side is in a consonantal
-script (Arabic, Hebrew) vowels are not written, so both sides are reduced to a consonant key:
-letters are grouped by sound (b f p v w; c g j k q x and kh ch gh; d t; s z and sh ts zh;
-h; l; m; n; r), vowels and alef/ayin/hamza dropped, a doubled Latin letter written once (a
-shadda or dagesh is not written either). In Arabic and Hebrew, waw/vav may be a vowel or a
-consonant and a final ha/he/ta marbuta may be a vowel, and a proclitic (the article, "and",
-"to"...) may be attached: each reading gives one key of the word.
+Both sides are transliterated with `anyascii`, then reduced to a sound key: a doubled letter
+written once, two-letter sounds made one symbol (sh S, kh and ch X, gh g, th t, dh d, zh j,
+ou u), c and q written k, y written i.
 
-Two words match when a key of one equals a key of the other, or, for keys of five letters
-or more, is one edit away (rapidfuzz's Levenshtein distance). Keys shorter than `MIN_KEY`
-never match on their own: a two-consonant key is shared by too many common words.
+Between the two alphabets (Latin, Cyrillic) the keys are compared whole: equal, or one edit
+apart from five symbols on (rapidfuzz's Levenshtein distance).
+
+Arabic and Hebrew write few vowels, so where one side is in those scripts its key keeps its
+consonants and marks where the script wrote a vowel letter: alef, ayin and hamza may stand
+for any vowel or none ("."), waw/vav is w or the vowel U (o, u), ya/yod the vowel I (i, e),
+a final ha/he/ta marbuta is h or the vowel A (a, e, o); a proclitic (the article, "and",
+"to"...) may be attached, and Hebrew tsadi is ts or s. The keys then align (`near`): a
+Latin vowel the other script did not write is free, except at the end of the word; a vowel
+letter must meet a Latin vowel it can stand for; consonants must be equal or neighbours the
+script writes with one letter (Hebrew bet b/v, pe p/f, vav v/w, kaf k/kh, het h/kh, shin
+s/sh; Arabic has no p or v: b/p, f/v; jim j/g); any other difference is one edit, allowed
+only from five consonants on. A word with fewer than `MIN_KEY` consonants never matches on
+its own: two consonants are shared by too many common words.
 """
 
 from __future__ import annotations
@@ -27,117 +33,199 @@ from app.summary.folding import word_script
 
 MIN_KEY = 3
 FUZZY_FROM = 5
+MAX_READINGS = 64
 KNOWN = frozenset({"latin", "arabic", "hebrew", "cyrillic"})
 CONSONANTAL = frozenset({"arabic", "hebrew"})
-# sounds written with two Latin letters, as one symbol (upper case: no Latin letter is)
-_DIGRAPHS = {"sch": "s", "kh": "X", "ch": "X", "gh": "g", "ph": "f", "th": "t", "dh": "d"}
-_DIGRAPHS |= {"sh": "s", "zh": "j", "ts": "C", "tz": "C", "ck": "k"}
-_FINE = str.maketrans("cqx", "kkk", "aeiouy'`-")
-_COARSE = str.maketrans("pfvwgjXhtzC", "bbbbkkkkdss")
-# sounds one script writes with the letter another uses for a neighbour: Hebrew bet is b or
-# v, pe p or f, vav v or w; Arabic has no p (b) and no v (f); kaf is k or kh, het h or kh...
-CLOSE = frozenset(
-    frozenset(pair) for pair in ("bv", "pf", "wv", "pb", "vf", "kX", "Xh", "gj", "sz", "zC", "sC")
+_SOUNDS: tuple[tuple[str, str], ...] = (
+    ("sch", "S"),
+    ("sh", "S"),
+    ("kh", "X"),
+    ("ch", "X"),
+    ("gh", "g"),
+    ("ph", "f"),
 )
-_WAW = frozenset("وו")
+_SOUNDS += (("th", "t"), ("dh", "d"), ("zh", "j"), ("ck", "k"), ("ou", "u"), ("x", "ks"))
+_LETTERS = str.maketrans("cqy", "kki")
+VOWELS = frozenset("aeiou")
+MATRES = frozenset("AUI.")
+CONSONANTS = frozenset("bpfvwkgjXhtdsSzlmnr")
+_COARSE = str.maketrans("pfvwgjXhtSz", "bbbbkkkkdss")
+CLOSE = {
+    "hebrew": frozenset(map(frozenset, ("bv", "pf", "vw", "kX", "Xh", "sS", "sz", "gj"))),
+    "arabic": frozenset(map(frozenset, ("bp", "fv", "gj", "sz", "vw"))),
+}
+_WAW = frozenset("\u0648\u05d5")
+_YA = frozenset("\u064a\u05d9")
 _FINAL_HA = frozenset("\u0647\u05d4")  # ha (and ta marbuta, folded to it), he
+_GERESH = {"\u05d7": "X", "\u05d2": "j", "\u05d6": "j", "\u05e6": "tS"}  # ח' ג' ז' צ'
 _PROCLITICS = {
     "arabic": ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك"),
     "hebrew": ("וה", "שה", "מה", "כש", "ול", "וב", "ה", "ו", "ב", "ל", "מ", "ש", "כ"),
 }
 
 
-def _reduce(latin: str) -> str:
-    """The fine consonant key of a lower-case transliteration: vowels dropped."""
-    for digraph, single in _DIGRAPHS.items():
-        latin = latin.replace(digraph, single)
-    return "".join(c for c in latin.translate(_FINE) if c.isalpha())
+def _sound(latin: str) -> str:
+    """The sound key of a lower-case Latin transliteration."""
+    latin = "".join(c for i, c in enumerate(latin) if c.isalpha() and (i == 0 or c != latin[i - 1]))
+    for pair, one in _SOUNDS:
+        latin = latin.replace(pair, one)
+    return latin.translate(_LETTERS)
 
 
-def coarse(key: str) -> str:
-    """The key with neighbouring sounds merged: what the index groups words by."""
-    return key.translate(_COARSE)
-
-
-@lru_cache(maxsize=65536)
-def near(a: str, b: str, allowed: int) -> bool:
-    """Whether fine keys a and b are within `allowed` edits, a neighbouring sound being free."""
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            cost = 0 if x == y or frozenset((x, y)) in CLOSE else 1
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + cost)
-        if min(row) > allowed:
-            return False
-    return row[-1] <= allowed
-
-
-def _undoubled(latin: str) -> str:
-    """A doubled Latin letter written once, as Arabic and Hebrew write it."""
-    return "".join(c for i, c in enumerate(latin) if i == 0 or c != latin[i - 1] or not c.isalpha())
-
-
-def _latin(word: str) -> str:
-    return "".join(c for c in anyascii(word).lower() if c.isalpha() or c in "'`")
+def _letter(ch: str, index: int, last: int) -> tuple[str, ...]:
+    """The readings of one Arabic or Hebrew letter."""
+    if ch in _WAW:
+        return ("w", "U") if index > 0 else ("w",)
+    if ch in _YA:
+        return ("I",)
+    if ch in _FINAL_HA and index == last:
+        return ("h", "A")
+    if ch == "\u05e6":
+        return ("ts", "s")
+    latin = "".join(c for c in anyascii(ch).lower() if c.isalpha())
+    return (_sound(latin) or ".",) if latin not in {"a", "i", "u"} else (".",)
 
 
 def _readings(word: str, script: str) -> set[str]:
-    """The word with or without each proclitic, each waw/vav as vowel or not, final ha or not."""
+    """Every key of an Arabic or Hebrew word: with or without a proclitic, each letter read
+    each way it can be."""
     bodies = {word}
-    for prefix in _PROCLITICS.get(script, ()):
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+    for prefix in _PROCLITICS[script]:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
             bodies.add(word[len(prefix) :])
     readings: set[str] = set()
     for body in bodies:
+        letters = [(i, c) for i, c in enumerate(body) if c.isalpha()]
         options: list[tuple[str, ...]] = []
-        for index, ch in enumerate(body):
-            if ch in _WAW and index > 0:
-                options.append((ch, "a"))
-            elif ch in _FINAL_HA and index == len(body) - 1:
-                options.append((ch, ""))
+        for n, (i, ch) in enumerate(letters):
+            if ch in _GERESH and body[i + 1 : i + 2] in ("'", "\u05f3"):
+                options.append((_GERESH[ch],))
+            elif ch in "\u05d5\u05d9" and n > 0 and letters[n - 1][1] == ch:
+                options[-1] = ("w",) if ch == "\u05d5" else ("I",)  # וו is v, יי is y or ei
+                options.append(("",))
             else:
-                options.append((ch,))
-        if len(options) > 8 and sum(len(o) > 1 for o in options) > 3:
-            options = [(o[0],) for o in options]
+                options.append(_letter(ch, n, len(letters) - 1))
+        count = 1
+        for o in options:
+            count *= len(o)
+        if count > MAX_READINGS:
+            options = [o[:1] for o in options]
         readings.update("".join(choice) for choice in product(*options))
     return readings
 
 
 @lru_cache(maxsize=16384)
 def keys(word: str) -> tuple[str, frozenset[str]]:
-    """(script, keys) of a folded word: whole transliterations for Latin and Cyrillic (prefixed
-    "=") and consonant keys for every script."""
+    """(script, keys) of a folded word: for Latin and Cyrillic its sound key, for Arabic and
+    Hebrew the keys of its readings."""
     script = word_script(word)
     if script not in KNOWN:
         return script, frozenset()
     if script in CONSONANTAL:
-        readings = _readings(word, script)
-        return script, frozenset("".join(_reduce(_latin(c)) for c in r) for r in readings)
-    latin = _latin(word)
-    whole = "=" + latin.replace("'", "").replace("`", "")
-    return script, frozenset({whole, _reduce(_undoubled(latin))})
+        return script, frozenset(_readings(word, script))
+    return script, frozenset({_sound(anyascii(word).lower())})
 
 
-def _fits(text_script: str, term_script: str, key: str) -> bool:
-    """Whole transliterations compare between the alphabets, consonant keys otherwise."""
-    if text_script == term_script:
+def consonants(key: str) -> int:
+    return sum(c in CONSONANTS for c in key)
+
+
+def coarse(key: str) -> str:
+    """The consonants of a key, neighbouring sounds merged: what the index groups words by."""
+    return "".join(c for c in key if c in CONSONANTS).translate(_COARSE)
+
+
+def _fits(vowel: str, mater: str, final: bool) -> bool:
+    if mater == ".":
+        return True
+    if mater == "A":
+        return vowel in "aeo"
+    if mater == "U":
+        return vowel in "ou"
+    return vowel in "iea"  # ya for an English a ("Dayvid"), and alef maksura, folded to ya
+
+
+@lru_cache(maxsize=65536)
+def near(a: str, b: str, scripts: frozenset[str]) -> bool:
+    """Whether key a (Latin, Cyrillic or consonantal) and consonantal key b align."""
+    close = frozenset().union(*(CLOSE.get(s, frozenset()) for s in scripts))
+    allowed = 0 if min(consonants(a), consonants(b)) < FUZZY_FROM else 1
+    both = not any(c in VOWELS for c in a)
+
+    def drop(c: str, final: bool, first: bool = False) -> int:
+        if c == ".":  # an alef that begins a word carries its first vowel
+            return 1 if first and not both and a[:1] not in VOWELS else 0
+        if c in VOWELS:
+            return 1 if final and c != "e" else 0
+        return 0 if both and c in MATRES else 1
+
+    def swap(x: str, y: str, final: bool) -> int:
+        if x == y or frozenset((x, y)) in close:
+            return 0
+        if x in VOWELS and y in MATRES:
+            return 0 if _fits(x, y, final) else 1
+        if y in VOWELS and x in MATRES:
+            return 0 if _fits(y, x, final) else 1
+        return 0 if "." in (x, y) and (x in MATRES or y in MATRES) and both else 1
+
+    row = [0]
+    for j, y in enumerate(b):
+        row.append(row[-1] + drop(y, j == len(b) - 1, j == 0))
+    for i, x in enumerate(a):
+        final_x = i == len(a) - 1
+        new = [row[0] + drop(x, final_x)]
+        for j, y in enumerate(b):
+            final = final_x and j == len(b) - 1
+            new.append(
+                min(
+                    row[j + 1] + drop(x, final_x),
+                    new[j] + drop(y, j == len(b) - 1, j == 0),
+                    row[j] + swap(x, y, final),
+                )
+            )
+        row = new
+        if min(row) > allowed:
+            return False
+    return row[-1] <= allowed
+
+
+def same(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two (script, key) pairs in different scripts are the same word."""
+    (script_a, key_a), (script_b, key_b) = a, b
+    if script_a == script_b:
         return False
-    alphabetic = text_script not in CONSONANTAL and term_script not in CONSONANTAL
-    return key.startswith("=") == alphabetic
+    if script_a not in CONSONANTAL and script_b not in CONSONANTAL:
+        allowed = 0 if min(len(key_a), len(key_b)) < FUZZY_FROM else 1
+        return Levenshtein.distance(key_a, key_b, score_cutoff=allowed) <= allowed
+    if script_a in CONSONANTAL and script_b not in CONSONANTAL:
+        key_a, key_b, script_a, script_b = key_b, key_a, script_b, script_a
+    return near(key_a, key_b, frozenset({script_a, script_b}))
+
+
+def _long_enough(script: str, key: str, other: str, min_key: int) -> bool:
+    """Consonants count where a side is consonantal; between the alphabets, letters do (one
+    more than min_key)."""
+    if script in CONSONANTAL or other in CONSONANTAL:
+        return consonants(key) >= min_key
+    return len(key) > min_key
+
+
+def _grouped(script: str, key: str) -> str:
+    return coarse(key) if script in CONSONANTAL else "=" + key
 
 
 class Index:
     """The words of the check list by key, to find a text word's matches in other scripts."""
 
     def __init__(self, words: set[str]) -> None:
-        self.by_key: dict[str, list[tuple[str, str, str]]] = {}
+        self.groups: dict[str, list[tuple[str, str, str]]] = {}
         for word in words:
             script, word_keys = keys(word)
             for key in word_keys:
-                entry = (script, word, key)
-                self.by_key.setdefault(_grouped(key), []).append(entry)
-        self.long_keys = [k for k in self.by_key if _length(k) >= FUZZY_FROM]
+                self.groups.setdefault(_grouped(script, key), []).append((script, key, word))
+                if script not in CONSONANTAL:
+                    self.groups.setdefault(coarse(key), []).append((script, key, word))
+        self.long = [g for g in self.groups if len(g.lstrip("=")) >= FUZZY_FROM]
         self.cache: dict[tuple[str, int], frozenset[str]] = {}
 
     def match(self, text_word: str, min_key: int = MIN_KEY) -> frozenset[str]:
@@ -148,45 +236,26 @@ class Index:
         script, text_keys = keys(text_word)
         found: set[str] = set()
         for key in text_keys:
-            if _length(key) < min_key:
-                continue
-            group = _grouped(key)
-            groups = [group]
-            if _length(key) >= FUZZY_FROM:
-                groups += [
-                    k
-                    for k, _, _ in process.extract(
-                        group,
-                        self.long_keys,
-                        scorer=Levenshtein.distance,
-                        score_cutoff=1,
-                        limit=None,
-                    )
-                    if k != group
-                ]
-            for other in groups:
-                for term_script, word, term_key in self.by_key.get(other, ()):
-                    if _fits(script, term_script, key) and _same(key, term_key):
+            for group in self._groups(script, key):
+                for term_script, term_key, word in self.groups.get(group, ()):
+                    if word in found or not _long_enough(script, key, term_script, min_key):
+                        continue
+                    if same((script, key), (term_script, term_key)):
                         found.add(word)
         result = frozenset(found)
         if len(self.cache) < 100_000:
             self.cache[(text_word, min_key)] = result
         return result
 
-
-def _length(key: str) -> int:
-    return len(key) - key.startswith("=")
-
-
-def _grouped(key: str) -> str:
-    return key if key.startswith("=") else coarse(key)
-
-
-def _same(a: str, b: str) -> bool:
-    """Keys of the same kind, equal or near (one edit from FUZZY_FROM letters on)."""
-    if a.startswith("=") != b.startswith("="):
-        return False
-    allowed = 0 if min(_length(a), _length(b)) < FUZZY_FROM else 1
-    if a.startswith("="):
-        return Levenshtein.distance(a, b, score_cutoff=allowed) <= allowed
-    return near(a, b, allowed)
+    def _groups(self, script: str, key: str) -> set[str]:
+        own = {coarse(key)} if script in CONSONANTAL else {coarse(key), "=" + key}
+        out = set(own)
+        for group in own:
+            if len(group.lstrip("=")) >= FUZZY_FROM:
+                out.update(
+                    k
+                    for k, _, _ in process.extract(
+                        group, self.long, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+                    )
+                )
+        return out

@@ -2,9 +2,9 @@
 
 `fold` is NFKC and case folding, with combining marks removed (Latin diacritics, Arabic
 harakat, Hebrew niqqud and cantillation), tatweel and invisible format characters dropped, a
-few spelling variants merged (Arabic alef/ya/ta marbuta forms, Hebrew final letters) and
-whitespace runs collapsed. Every folded character remembers where it came from, so a hit can
-be shown in context and redacted in the original text.
+few spelling variants merged (Arabic alef/ya/ta marbuta forms, Hebrew final letters),
+hyphens and dashes made spaces and whitespace runs collapsed. Every folded character
+remembers where it came from, so a hit can be shown in context and redacted in the original.
 
 `skeleton` is the UTS #39 confusable skeleton of ICU's spoof checker, applied to folded text,
 so "Wrіter" with a Cyrillic і and "Writer" compare equal.
@@ -35,6 +35,13 @@ _VARIANTS = str.maketrans(
         "\u05df": "\u05e0",  # final nun
         "\u05e3": "\u05e4",  # final pe
         "\u05e5": "\u05e6",  # final tsadi
+        "-": " ",  # hyphens and dashes (and the Hebrew maqaf) separate words
+        "\u2010": " ",
+        "\u2011": " ",
+        "\u2012": " ",
+        "\u2013": " ",
+        "\u2014": " ",
+        "\u05be": " ",
         "\u2019": "'",
         "\u02bc": "'",
     }

@@ -22,7 +22,6 @@ from app.audit import service as audit
 from app.config import Settings
 from app.errors import Conflict, Invalid, NotFound
 from app.forms import clean_choice, clean_int, clean_text
-from app.i18n import N_
 from app.live.bus import changed
 from app.policy import Viewer
 from app.room.models import Proposal
