@@ -50,7 +50,7 @@ _STOP = (
 STOP_WORDS = frozenset(fold(w) for w in _STOP.split())
 SUFFIXES = {
     "latin": (
-        "ern erner erners erns ians ian ans an ese i is ite ites ish ic s es ists ist "
+        "er ers ern erner erners erns ians ian ans an ese i is ite ites ish ic s es ists ist "
         "iste istes ois oise ien ienne iens iennes ais aise"
     ),
     "arabic": "ي يه يون يين يان يا",
@@ -73,13 +73,17 @@ AFFILIATION_PART = N_("part of an affiliation")
 PARTY = N_("party name")
 DERIVED = N_("derived form of a party name")
 TERM = N_("listed term")
-OTHER_SCRIPT = N_("same name in another script")
+OTHER_SCRIPT = N_("written in another script")
+SCRIPT_OF_KIND = {
+    "affiliation": N_("affiliation, in another script"),
+    "party": N_("party name, in another script"),
+}
 HOMOGLYPH = N_("homoglyph")
 HIDDEN = N_("hidden formatting character")
 REVERSED = N_("reversed by a direction override")
 ON_LIST = N_("on the check list")
 REASONS = (NAME, *NAME_SCRIPT.values(), AFFILIATION, AFFILIATION_PART, PARTY, DERIVED, TERM)
-REASONS += (OTHER_SCRIPT, HOMOGLYPH, HIDDEN, REVERSED, ON_LIST)
+REASONS += (OTHER_SCRIPT, *SCRIPT_OF_KIND.values(), HOMOGLYPH, HIDDEN, REVERSED, ON_LIST)
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,7 @@ def reason(kind: str, how: str, *, show_kind: bool) -> str:
     if how.startswith("script:"):
         if kind == "name" and show_kind:
             return NAME_SCRIPT[how.removeprefix("script:")]
-        return OTHER_SCRIPT
+        return SCRIPT_OF_KIND.get(kind, OTHER_SCRIPT) if show_kind else OTHER_SCRIPT
     if not show_kind:
         return ON_LIST
     if kind == "name":
