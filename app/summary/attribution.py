@@ -18,6 +18,7 @@ characters are found by `hidden` and removed from every export by `strip_invisib
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,7 +47,7 @@ ARABIC_PROCLITICS = ("وال", "فال", "بال", "كال", "لل", "ال", "و
 HEBREW_PROCLITIC_LETTERS = frozenset("והבלמשכ")
 CROSS_KINDS = frozenset({"name", "affiliation", "party"})
 REDACTED = "[redacted]"
-GERESH = frozenset("'\u05f3")  # ח' ג' ז' צ': Hebrew letters for sounds it has no letter for
+WORD = re.compile("(?:[^\\W_]|(?<=[\u05d0-\u05ea])['\u05f3])+")  # geresh: ח' ג' ז' צ'
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class Matcher:
         self.skeletons: dict[str, str] = {}
         for text in self.variants:
             self.skeletons.setdefault(skeleton(text), text)
+        self.exact = Pattern(self.variants)
+        self.confusable = Pattern(self.skeletons)
         cross = {t: v for t, v in self.variants.items() if v[0] in CROSS_KINDS}
         cross = {t: v for t, v in cross.items() if v[1] != "derived"}
         self.single = {t: v for t, v in cross.items() if " " not in t}
@@ -89,11 +92,11 @@ class Matcher:
 
     def _passes(self, text: str) -> list[Hit]:
         folded = fold_with_map(text)
-        exact = _occurrences(folded, self.variants, text)
+        exact = self.exact.occurrences(folded, text)
         hits = [Hit(s, e, t, *self.variants[t]) for s, e, t in exact]
         taken = [(h.start, h.end) for h in hits]
-        for start, end, sk in _occurrences(skeleton_with_map(folded), self.skeletons, text):
-            if not any(start < e and s < end for s, e in taken):
+        for start, end, sk in self.confusable.occurrences(skeleton_with_map(folded), text):
+            if not any(s <= start and end <= e for s, e in taken):
                 term = self.skeletons[sk]
                 hits.append(Hit(start, end, term, self.variants[term][0], "homoglyph"))
         if self.single:
@@ -127,22 +130,11 @@ def matcher(terms: CheckList) -> Matcher:
 def _words(folded: Folded, text: str) -> list[tuple[int, int, str]]:
     """The folded words of known scripts with their spans in the original text."""
     out: list[tuple[int, int, str]] = []
-    at = 0
-    value = folded.text
-    while at < len(value):
-        if not wordish(value[at]):
-            at += 1
-            continue
-        end = at
-        while end < len(value) and (
-            wordish(value[end])
-            or (value[end] in GERESH and word_script(value[end - 1]) == "hebrew")
-        ):
-            end += 1
-        word = value[at:end]
+    for found in WORD.finditer(folded.text):
+        word = found.group()
         if word_script(word) != "other":
-            out.append((folded.source[at], _after_marks(text, folded.source[end - 1] + 1), word))
-        at = end
+            end = _after_marks(text, folded.source[found.end() - 1] + 1)
+            out.append((folded.source[found.start()], end, word))
     return out
 
 
@@ -169,24 +161,32 @@ def _prefix_ok(folded: str, start: int, term: str) -> bool:
     return False
 
 
-def _occurrences(folded: Folded, terms: Iterable[str], text: str) -> list[tuple[int, int, str]]:
-    """Spans (start, end) in the original text where a term occurs in folded form."""
-    spans: list[tuple[int, int, str]] = []
-    value = folded.text
-    for term in terms:
-        if not term:
-            continue
-        at = value.find(term)
-        loose = unspaced(term[0]) or unspaced(term[-1])
-        while at != -1:
-            end = at + len(term)
-            if loose or (
-                _prefix_ok(value, at, term) and (end == len(value) or not wordish(value[end]))
-            ):
+class Pattern:
+    """All terms in one regular expression: each occurrence that ends a word (any occurrence
+    for scripts written without spaces), leftmost first, the longest term at each place."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        ordered = sorted({t for t in terms if t}, key=len, reverse=True)
+        spaced = [re.escape(t) for t in ordered if not (unspaced(t[0]) or unspaced(t[-1]))]
+        loose = [re.escape(t) for t in ordered if unspaced(t[0]) or unspaced(t[-1])]
+        parts = [f"(?:{'|'.join(spaced)})(?![^\\W_])"] if spaced else []
+        parts += [f"(?:{'|'.join(loose)})"] if loose else []
+        self.regex = re.compile("|".join(parts)) if parts else None
+
+    def occurrences(self, folded: Folded, text: str) -> list[tuple[int, int, str]]:
+        """Spans (start, end) in the original text where a term occurs in folded form."""
+        spans: list[tuple[int, int, str]] = []
+        if self.regex is None:
+            return spans
+        value = folded.text
+        found = self.regex.search(value)
+        while found is not None:
+            at, end, term = found.start(), found.end(), found.group()
+            if unspaced(term[0]) or unspaced(term[-1]) or _prefix_ok(value, at, term):
                 first = folded.source[at]
                 spans.append((first, _after_marks(text, folded.source[end - 1] + 1), term))
-            at = value.find(term, at + 1)
-    return spans
+            found = self.regex.search(value, at + 1)
+        return spans
 
 
 def find(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
@@ -203,10 +203,13 @@ def hits(text: str, terms: CheckList) -> list[Hit]:
     return sorted(found, key=lambda h: (h.start, h.end))
 
 
+_RANK = {"whole": 0, "part": 1, "derived": 2, "homoglyph": 3}  # then reversed, other scripts
+
+
 def _merge(hits: list[Hit]) -> list[Hit]:
     """Overlapping hits become one, named by the longest term (a full name over its parts)."""
     merged: list[Hit] = []
-    for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start), h.how != "whole")):
+    for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start), _RANK.get(h.how, 4))):
         if merged and hit.start < merged[-1].end:
             prev = merged[-1]
             keep = prev if len(prev.term) >= len(hit.term) else hit

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlmodel import Session, col, select
 
@@ -106,6 +107,13 @@ class Term:
 @dataclass(frozen=True)
 class CheckList:
     terms: tuple[Term, ...]
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash(self.terms)
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def variants(self) -> dict[str, tuple[str, str]]:
         """Folded variant -> (kind, how); the first term to claim a variant keeps it."""
