@@ -2,7 +2,8 @@
 
 Both sides are transliterated with `anyascii`, then reduced to a sound key: a doubled letter
 written once, two-letter sounds made one symbol (sh S, kh and ch X, gh g, th t, dh d, zh j,
-ou u), c and q written k, y written i.
+ou u), c and q written k, y written i; a Cyrillic word also without a case ending (Мансуром,
+Хаддада, Лундского).
 
 Between the two alphabets (Latin, Cyrillic) the keys are compared whole: equal, or one edit
 apart from five symbols on (rapidfuzz's Levenshtein distance).
@@ -51,9 +52,11 @@ MATRES = frozenset("AUI.")
 CONSONANTS = frozenset("bpfvwkgjXhtdsSzlmnr")
 _COARSE = str.maketrans("pfvwgjXhtSz", "bbbbkkkkdss")
 CLOSE = {
-    "hebrew": frozenset(map(frozenset, ("bv", "pf", "vw", "kX", "Xh", "sS", "sz", "gj"))),
+    "hebrew": frozenset(map(frozenset, ("bv", "pf", "vw", "kX", "Xh", "sS", "sz"))),
     "arabic": frozenset(map(frozenset, ("bp", "fv", "gj", "sz", "vw"))),
 }
+_ENDINGS = "ского ской ским ском ских ская ское ские ский скую ого его ому ему ами ями ой ей ом "
+_CASE_ENDINGS = tuple((_ENDINGS + "ем ым им ах ях ов ев а я у ю е ы и").split())
 _WAW = frozenset("\u0648\u05d5")
 _YA = frozenset("\u064a\u05d9")
 _FINAL_HA = frozenset("\u0647\u05d4")  # ha (and ta marbuta, folded to it), he
@@ -123,7 +126,12 @@ def keys(word: str) -> tuple[str, frozenset[str]]:
         return script, frozenset()
     if script in CONSONANTAL:
         return script, frozenset(_readings(word, script))
-    return script, frozenset({_sound(anyascii(word).lower())})
+    forms = {word}
+    if script == "cyrillic":  # a name in another case: Мансуром, Хаддада, Лундского
+        forms |= {
+            word[: -len(e)] for e in _CASE_ENDINGS if word.endswith(e) and len(word) - len(e) >= 4
+        }
+    return script, frozenset(_sound(anyascii(form).lower()) for form in forms)
 
 
 def consonants(key: str) -> int:

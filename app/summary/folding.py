@@ -146,8 +146,16 @@ def fold(text: str) -> str:
 def _skeleton_char(ch: str) -> str:
     if ch == " ":
         return ch
-    out = unicodedata.normalize("NFD", _SPOOF.getSkeleton(0, ch).casefold())
-    return "".join(c for c in out if unicodedata.category(c) not in {"Mn", "Me"}) or ch
+    out = ch
+    for _ in range(
+        3
+    ):  # a prototype may case-fold to a letter that has a prototype again (Ꮇ M m rn)
+        step = unicodedata.normalize("NFD", _SPOOF.getSkeleton(0, out).casefold())
+        step = "".join(c for c in step if unicodedata.category(c) not in {"Mn", "Me"})
+        if step == out:
+            break
+        out = step
+    return out or ch
 
 
 def skeleton_with_map(folded: Folded) -> Folded:

@@ -5,6 +5,8 @@ Hebrew and Cyrillic; affiliations; party names; listed terms), hostile texts, ea
 check-list entry it must be caught as (or "hidden" for a hidden formatting character), and
 innocent texts in which nothing may be found. Recall on the hostile texts must be >= 95 %,
 the false-positive rate on the innocent ones <= 5 %; both are printed with the misses.
+Cases marked "held_out" were written after the matching was tuned on the others (their
+numbers are printed apart: 50/58 caught and 1/65 flagged when first run).
 """
 
 from __future__ import annotations
@@ -47,10 +49,16 @@ def test_recall_and_false_positives_on_the_corpus(capsys: pytest.CaptureFixture[
     flagged = [c for c in innocent if attribution.hits(c["text"], TERMS)]
     recall = 1 - len(missed) / len(hostile)
     false_positives = len(flagged) / len(innocent)
+    held_missed = sum(1 for c in missed if c.get("held_out"))
+    held_flagged = sum(1 for c in flagged if c.get("held_out"))
+    held_hostile = sum(1 for c in hostile if c.get("held_out"))
+    held_innocent = sum(1 for c in innocent if c.get("held_out"))
     with capsys.disabled():
         print(
             f"\nattribution corpus: recall {recall:.1%} on {len(hostile)} hostile texts, "
-            f"false positives {false_positives:.1%} on {len(innocent)} innocent texts"
+            f"false positives {false_positives:.1%} on {len(innocent)} innocent texts; "
+            f"second batch: {held_hostile - held_missed}/{held_hostile} caught, "
+            f"{held_flagged}/{held_innocent} flagged"
         )
         for case in missed:
             print(f"  missed ({case['category']}): {case['text']!r} as {case['expect']!r}")
