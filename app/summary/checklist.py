@@ -1,12 +1,13 @@
 """The check list of the attribution check: what must not reach officials, and its variants.
 
 Per term its kind (name, affiliation, party, term) and the variants matched: a roster name
-whole and each name part of 3+ letters; an affiliation whole and each significant word (stop
-words such as University, of, the, جامعة, אוניברסיטת dropped); a party name whole, each
-significant word, and its derived forms (a word that begins with the party word, or with it
-less a final vowel, and ends with a demonym or adjective suffix of its script: "southerners"
-for "South", "الجنوبيون" for "الجنوب"); each of the organizer's listed terms as written, which
-is where other variants go. Every hit says why it matched: one of the REASONS.
+whole and each name part of 3+ letters (a pseudonym with a number, "Writer 3", only whole);
+an affiliation whole and each significant word (stop words such as University, of, the,
+جامعة, אוניברסיטת dropped); a party name whole, each significant word, and its derived forms
+(the word without its article, or the word, or it less a final vowel, followed by a demonym
+or adjective suffix of its script: "southerners" for "South", "الجنوبيون" for "الجنوب"); each
+of the organizer's listed terms as written, which is where other variants go. Every hit says
+why it matched: one of the REASONS.
 """
 
 from __future__ import annotations
@@ -157,8 +158,8 @@ def term(raw: str, kind: str) -> Term | None:
     significant = [w for w in words if len(w) >= NAME_PART_MIN]
     if kind != "name" and len(words) > 1:
         significant = [w for w in significant if w not in STOP_WORDS]
-    if kind == "name" and any(w.isdigit() or len(w) == 1 for w in words):
-        significant = []  # "Writer 3", "Delegate B": a pseudonym is matched whole
+    if kind == "name" and any(w.isdigit() for w in words):
+        significant = []  # "Writer 3": a pseudonym is matched whole
     if len(words) > 1:
         variants += [Variant(w, "part") for w in significant]
     if kind == "party":
