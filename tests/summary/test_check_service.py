@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.notes.models import Note
 from app.summary import attribution, checklist, service
 from app.summary.formats import FORMATS
@@ -117,3 +120,34 @@ def test_listed_terms_alone_match_only_as_written() -> None:
     assert attribution.find("The Highlanders agreed", ["Highland"]) == []
     assert attribution.find("عمر خالدي", ["Omar Khalidi"]) == []
     assert len(attribution.find(f"Omar {ZWSP}Khalidi", ["Omar Khalidi"])) == 1
+
+
+ALPHABET = st.sampled_from(
+    list("abcdeiklmnorsuvyz ABKMOST3'-.,")
+    + list("اتدرسعلمنهوي ")
+    + list("אדהוילמנעש ")
+    + list("авдеикморсх ")
+    + ["\u0456", "\u0430", "\u200b", "\u202e", "\u202c", "\u2066", "\u2069", "\ufeff", "\n"]
+)
+CORPUS_TERMS = checklist.build(
+    names=["Omar Khalidi", "Layla Haddad", "سمير طوقان", "נועה כהן", "Игорь Смирнов", "Writer 3"],
+    affiliations=["Birzeit University", "جامعة الخليل"],
+    parties=["South", "الساحل"],
+    terms=["Abu Omar"],
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(ALPHABET, max_size=80).map("".join),
+    planted=st.sampled_from(["", "Omar Khalidi", "حداد", "\u202eidilahK\u202c", "Wr\u0456ter 3"]),
+)
+def test_any_text_scans_and_redacting_every_hit_leaves_none(text: str, planted: str) -> None:
+    text = f"{text[:40]} {planted} {text[40:]}"
+    found = attribution.hits(text, CORPUS_TERMS)
+    assert all(0 <= h.start < h.end <= len(text) for h in found)
+    if planted:
+        assert any(h.kind != "hidden" for h in found), text
+    spans = [(h.start, h.end) for h in found if h.kind != "hidden"]
+    redacted = attribution.strip_invisible(attribution.redact(text, spans))
+    assert not attribution.hits(redacted, CORPUS_TERMS), (text, redacted)
