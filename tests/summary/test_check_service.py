@@ -151,3 +151,13 @@ def test_any_text_scans_and_redacting_every_hit_leaves_none(text: str, planted: 
     spans = [(h.start, h.end) for h in found if h.kind != "hidden"]
     redacted = attribution.strip_invisible(attribution.redact(text, spans))
     assert not attribution.hits(redacted, CORPUS_TERMS), (text, redacted)
+
+
+def test_the_workspace_shows_why_each_hit_matched(client, settings, database) -> None:  # type: ignore[no-untyped-def]
+    s = seed(settings, database, leak_names=False)
+    _note(database, s, TRICKS)
+    page = staff(client, s.world).get(f"/w/{s.world.workshop.id}/summary").text
+    for reason in (checklist.NAME_SCRIPT["latin"], checklist.DERIVED, checklist.HIDDEN):
+        assert reason in page
+    page = staff(client, s.world, "rapporteur").get(f"/w/{s.world.workshop.id}/summary").text
+    assert checklist.NAME_SCRIPT["latin"] not in page and checklist.ON_LIST in page
