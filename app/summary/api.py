@@ -30,6 +30,7 @@ class HitOut(BaseModel):
     after: str
     action: str | None
     reason: str
+    match_reason: str
 
 
 class CheckOut(BaseModel):

@@ -1,120 +1,157 @@
 """The attribution check: find roster names, affiliations, party names and listed terms in text.
 
-Matching is done on a folded copy of the text: NFKC, case folding, combining marks removed
-(Latin diacritics, Arabic harakat, Hebrew niqqud and cantillation), tatweel and invisible
-format characters dropped, a few spelling variants merged (Arabic alef/ya/ta marbuta forms,
-Hebrew final letters), whitespace runs collapsed. Every folded character remembers where it
-came from, so a hit can be shown in context and redacted in the original text.
+Four passes over each text, on the forms of `app.summary.folding`:
+
+1. the folded text, for every variant of the check list (`app.summary.checklist`);
+2. the confusable skeleton of the folded text ("homoglyph" where pass 1 saw nothing);
+3. each word in Latin, Arabic, Hebrew or Cyrillic against the check-list words of names,
+   affiliations and parties in the other scripts (`app.summary.crossscript`), one word on
+   its own when its key is long enough, and a whole multi-word name word by word;
+4. the stretches a bidi override shows reversed, read in the order they are displayed.
 
 A match must sit on word-ish boundaries: no letter or digit directly before or after it.
 Before an Arabic or Hebrew term, a short run of the language's one-letter proclitics
 (Arabic و ف ب ل ك and the article ال; Hebrew ו ה ב ל מ ש כ) still counts as a boundary.
-Scripts written without spaces (Han, Kana, Thai...) match anywhere.
+Scripts written without spaces (Han, Kana, Thai...) match anywhere. Invisible formatting
+characters are found by `hidden` and removed from every export by `strip_invisible`.
 """
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-TATWEEL = "\u0640"
-_VARIANTS = str.maketrans(
-    {
-        "\u0671": "\u0627",  # alef wasla -> alef
-        "\u0649": "\u064a",  # alef maksura -> ya
-        "\u0629": "\u0647",  # ta marbuta -> ha
-        "\u06cc": "\u064a",  # Farsi ya -> ya
-        "\u06a9": "\u0643",  # keheh -> kaf
-        "\u05da": "\u05db",  # Hebrew final kaf
-        "\u05dd": "\u05de",  # final mem
-        "\u05df": "\u05e0",  # final nun
-        "\u05e3": "\u05e4",  # final pe
-        "\u05e5": "\u05e6",  # final tsadi
-        "\u2019": "'",
-        "\u02bc": "'",
-    }
+from app.summary import checklist
+from app.summary.checklist import CheckList
+from app.summary.crossscript import Index
+from app.summary.folding import (
+    Folded,
+    fold,
+    fold_char,
+    fold_with_map,
+    hidden,
+    overridden,
+    skeleton,
+    skeleton_with_map,
+    strip_invisible,
+    unspaced,
+    word_script,
+    wordish,
 )
+
+__all__ = ["REDACTED", "Hit", "context", "find", "fold", "hits", "redact", "strip_invisible"]
+
 ARABIC_PROCLITICS = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 HEBREW_PROCLITIC_LETTERS = frozenset("והבלמשכ")
+CROSS_KINDS = frozenset({"name", "affiliation", "party"})
 REDACTED = "[redacted]"
-
-
-@lru_cache(maxsize=8192)
-def _fold_char(ch: str) -> str:
-    if ch == TATWEEL:
-        return ""
-    category = unicodedata.category(ch)
-    if category in {"Mn", "Me", "Cf"}:
-        return ""
-    if ch.isspace():
-        return " "
-    out = []
-    for part in unicodedata.normalize("NFKC", ch).casefold():
-        for base in unicodedata.normalize("NFD", part):
-            if unicodedata.category(base) in {"Mn", "Me", "Cf"} or base == TATWEEL:
-                continue
-            out.append(base.translate(_VARIANTS))
-    return "".join(" " if c.isspace() else c for c in out)
+WORD = re.compile("(?:[^\\W_]|(?<=[\u05d0-\u05ea])['\u05f3])+")  # geresh: ח' ג' ז' צ'
 
 
 @dataclass(frozen=True)
-class Folded:
-    """Folded text with, for each folded character, the index of its source character."""
+class Hit:
+    """A span of the ORIGINAL text, the folded check-list variant it matched, and why."""
 
-    text: str
-    source: tuple[int, ...]
-
-
-def fold_with_map(text: str) -> Folded:
-    chars: list[str] = []
-    source: list[int] = []
-    for index, ch in enumerate(text):
-        for out in _fold_char(ch):
-            if out == " " and (not chars or chars[-1] == " "):
-                continue
-            chars.append(out)
-            source.append(index)
-    return Folded("".join(chars), tuple(source))
+    start: int
+    end: int
+    term: str
+    kind: str
+    how: str
 
 
-@lru_cache(maxsize=4096)
-def fold(text: str) -> str:
-    """The folded form used for matching (and for comparing terms)."""
-    return fold_with_map(text).text.strip()
+class Matcher:
+    """A check list made ready to match: variants, their skeletons and cross-script keys."""
+
+    def __init__(self, terms: CheckList) -> None:
+        self.variants = terms.variants()
+        self.skeletons: dict[str, str] = {}
+        for text in self.variants:
+            self.skeletons.setdefault(skeleton(text), text)
+        self.exact = Pattern(self.variants)
+        self.confusable = Pattern(self.skeletons)
+        cross = {t: v for t, v in self.variants.items() if v[0] in CROSS_KINDS}
+        cross = {t: v for t, v in cross.items() if v[1] != "derived"}
+        self.single = {t: v for t, v in cross.items() if " " not in t}
+        names = {w for t, (kind, _) in cross.items() if kind == "name" for w in t.split()}
+        self.index = Index(set(self.single) | names)
+        self.sequences: dict[str, list[list[str]]] = {}
+        for t, (kind, _) in cross.items():
+            if kind == "name" and " " in t:
+                self.sequences.setdefault(t.split()[0], []).append(t.split())
+
+    def find(self, text: str) -> list[Hit]:
+        """Every hit in the text, overlapping ones merged under the longest term."""
+        hits = self._passes(text)
+        for start, end in overridden(text):
+            shown = text[start:end][::-1]
+            for hit in self._passes(shown):
+                hits.append(Hit(end - hit.end, end - hit.start, hit.term, hit.kind, "reversed"))
+        return _merge(hits)
+
+    def _passes(self, text: str) -> list[Hit]:
+        folded = fold_with_map(text)
+        exact = self.exact.occurrences(folded, text)
+        hits = [Hit(s, e, t, *self.variants[t]) for s, e, t in exact]
+        taken = [(h.start, h.end) for h in hits]
+        for start, end, sk in self.confusable.occurrences(skeleton_with_map(folded), text):
+            if not any(s <= start and end <= e for s, e in taken):
+                term = self.skeletons[sk]
+                hits.append(Hit(start, end, term, self.variants[term][0], "homoglyph"))
+        if self.single:
+            hits += self._cross(folded, text)
+        return hits
+
+    def _cross(self, folded: Folded, text: str) -> list[Hit]:
+        words = _words(folded, text)
+        hits: list[Hit] = []
+        for start, end, word in words:
+            for term in self.index.match(word):
+                if term in self.single:
+                    kind, _ = self.single[term]
+                    hits.append(Hit(start, end, term, kind, "script:" + word_script(word)))
+        loose = [self.index.match(w, 1) for _, _, w in words]
+        for i, first in enumerate(loose):
+            for names in (s for f in first for s in self.sequences.get(f, ())):
+                got = words[i : i + len(names)]
+                if len(got) == len(names) and all(n in loose[i + j] for j, n in enumerate(names)):
+                    how = "script:" + word_script(got[0][2])
+                    hits.append(Hit(got[0][0], got[-1][1], " ".join(names), "name", how))
+        return hits
 
 
-def _wordish(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in {"L", "N"}
+@lru_cache(maxsize=32)
+def matcher(terms: CheckList) -> Matcher:
+    """The matcher of a check list, kept while the list is unchanged."""
+    return Matcher(terms)
 
 
-def _unspaced(ch: str) -> bool:
-    """Scripts written without spaces between words: no boundary can be asked for."""
-    try:
-        name = unicodedata.name(ch)
-    except ValueError:
-        return False
-    return name.startswith(
-        ("CJK ", "HIRAGANA", "KATAKANA", "THAI", "LAO ", "KHMER", "MYANMAR", "TIBETAN")
-    )
+def _words(folded: Folded, text: str) -> list[tuple[int, int, str]]:
+    """The folded words of known scripts with their spans in the original text."""
+    out: list[tuple[int, int, str]] = []
+    for found in WORD.finditer(folded.text):
+        word = found.group()
+        if word_script(word) != "other":
+            end = _after_marks(text, folded.source[found.end() - 1] + 1)
+            out.append((folded.source[found.start()], end, word))
+    return out
 
 
-def _script(ch: str) -> str:
-    if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\u08a0" <= ch <= "\u08ff":
-        return "arabic"
-    if "\u0590" <= ch <= "\u05ff":
-        return "hebrew"
-    return "other"
+def _after_marks(text: str, last: int) -> int:
+    """The end of a span, taking the marks (harakat, niqqud, tatweel) after its last letter."""
+    while last < len(text) and not fold_char(text[last]):
+        last += 1
+    return last
 
 
 def _prefix_ok(folded: str, start: int, term: str) -> bool:
     """Whether the text before `start` ends a word, allowing proclitics before Arabic/Hebrew."""
-    if start == 0 or not _wordish(folded[start - 1]):
+    if start == 0 or not wordish(folded[start - 1]):
         return True
-    script = _script(term[0])
+    script = word_script(term[0])
     word_start = start
-    while word_start > 0 and _wordish(folded[word_start - 1]):
+    while word_start > 0 and wordish(folded[word_start - 1]):
         word_start -= 1
     prefix = folded[word_start:start]
     if script == "arabic":
@@ -124,43 +161,61 @@ def _prefix_ok(folded: str, start: int, term: str) -> bool:
     return False
 
 
-def find(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
-    """Spans (start, end) in the ORIGINAL text where a folded term occurs, with that term."""
-    folded = fold_with_map(text)
-    source_text = text
-    spans: list[tuple[int, int, str]] = []
-    for term in {fold(t) for t in terms}:
-        if not term:
-            continue
-        unspaced = _unspaced(term[0]) or _unspaced(term[-1])
-        at = folded.text.find(term)
-        while at != -1:
-            end = at + len(term)
-            ok = unspaced or (
-                _prefix_ok(folded.text, at, term)
-                and (end == len(folded.text) or not _wordish(folded.text[end]))
-            )
-            if ok:
+class Pattern:
+    """All terms in one regular expression: each occurrence that ends a word (any occurrence
+    for scripts written without spaces), leftmost first, the longest term at each place."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        ordered = sorted({t for t in terms if t}, key=len, reverse=True)
+        spaced = [re.escape(t) for t in ordered if not (unspaced(t[0]) or unspaced(t[-1]))]
+        loose = [re.escape(t) for t in ordered if unspaced(t[0]) or unspaced(t[-1])]
+        parts = [f"(?:{'|'.join(spaced)})(?![^\\W_])"] if spaced else []
+        parts += [f"(?:{'|'.join(loose)})"] if loose else []
+        self.regex = re.compile("|".join(parts)) if parts else None
+
+    def occurrences(self, folded: Folded, text: str) -> list[tuple[int, int, str]]:
+        """Spans (start, end) in the original text where a term occurs in folded form."""
+        spans: list[tuple[int, int, str]] = []
+        if self.regex is None:
+            return spans
+        value = folded.text
+        found = self.regex.search(value)
+        while found is not None:
+            at, end, term = found.start(), found.end(), found.group()
+            if unspaced(term[0]) or unspaced(term[-1]) or _prefix_ok(value, at, term):
                 first = folded.source[at]
-                last = folded.source[end - 1] + 1
-                # take the marks (harakat, niqqud, tatweel) that follow the last letter
-                while last < len(source_text) and not _fold_char(source_text[last]):
-                    last += 1
-                spans.append((first, last, term))
-            at = folded.text.find(term, at + 1)
-    return _merge(spans)
+                spans.append((first, _after_marks(text, folded.source[end - 1] + 1), term))
+            found = self.regex.search(value, at + 1)
+        return spans
 
 
-def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def find(text: str, terms: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Spans (start, end) in the ORIGINAL text where a listed term occurs, with that term."""
+    hits = matcher(checklist.build(terms=sorted(set(terms)))).find(text)
+    return [(h.start, h.end, h.term) for h in hits]
+
+
+def hits(text: str, terms: CheckList) -> list[Hit]:
+    """Every hit of the check list in the text, and each run of hidden formatting characters
+    (a hit of its own, never merged into a name: both must be seen)."""
+    found = matcher(terms).find(text)
+    found += [Hit(s, e, points, "hidden", "hidden") for s, e, points in hidden(text)]
+    return sorted(found, key=lambda h: (h.start, h.end))
+
+
+_RANK = {"whole": 0, "part": 1, "derived": 2, "homoglyph": 3}  # then reversed, other scripts
+
+
+def _merge(hits: list[Hit]) -> list[Hit]:
     """Overlapping hits become one, named by the longest term (a full name over its parts)."""
-    merged: list[tuple[int, int, str]] = []
-    for start, end, term in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
-        if merged and start < merged[-1][1]:
+    merged: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start), _RANK.get(h.how, 4))):
+        if merged and hit.start < merged[-1].end:
             prev = merged[-1]
-            longest = prev[2] if len(prev[2]) >= len(term) else term
-            merged[-1] = (prev[0], max(prev[1], end), longest)
+            keep = prev if len(prev.term) >= len(hit.term) else hit
+            merged[-1] = Hit(prev.start, max(prev.end, hit.end), keep.term, keep.kind, keep.how)
             continue
-        merged.append((start, end, term))
+        merged.append(hit)
     return merged
 
 

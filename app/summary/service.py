@@ -22,14 +22,12 @@ from app.audit import service as audit
 from app.config import Settings
 from app.errors import Conflict, Invalid, NotFound
 from app.forms import clean_choice, clean_int, clean_text
-from app.i18n import N_
 from app.live.bus import changed
 from app.policy import Viewer
 from app.room.models import Proposal
-from app.roster.models import Participant
 from app.rules import service as rules
 from app.security import keys
-from app.summary import attribution
+from app.summary import attribution, checklist
 from app.summary.models import (
     SummaryComment,
     SummaryDecision,
@@ -42,7 +40,6 @@ from app.summary.present import SummaryExport, build, chosen
 from app.workshops import service as workshops
 from app.workshops.models import Party, Workshop
 
-NAME_PART_MIN = 3
 ACTIONS = {"redact": "Redact in the summary", "keep": "Keep (override)"}
 RULES = {
     "every_party": "At least N sign-offs from every party",
@@ -53,6 +50,8 @@ KIND_LABELS = {
     "affiliation": "an affiliation",
     "party": "a party name",
     "term": "a listed term",
+    "hidden": "a hidden formatting character",
+    "listed": "a term on the check list",
 }
 REVIEWABLE = frozenset({"open", "live", "closed"})
 
@@ -80,6 +79,7 @@ class HitView:
     after: str
     action: str | None
     reason: str
+    match_reason: str
 
 
 @dataclass(frozen=True)
@@ -123,30 +123,6 @@ def workshop_for(
 # -- the check list and the scan -----------------------------------------------------------
 
 
-def _check_list(db: Session, workshop: Workshop) -> dict[str, str]:
-    """Folded term -> kind. Full names and each name part of 3+ letters; affiliations; parties;
-    the organizer's terms."""
-    terms: dict[str, str] = {}
-
-    def add(raw: str | None, kind: str) -> None:
-        folded = attribution.fold(raw or "")
-        if folded and folded not in terms:
-            terms[folded] = kind
-
-    people = db.exec(select(Participant).where(col(Participant.workshop_id) == workshop.id))
-    for person in people:
-        add(person.display_name, "name")
-        for part in (person.display_name or "").split():
-            if len(attribution.fold(part)) >= NAME_PART_MIN:
-                add(part, "name")
-        add(person.affiliation, "affiliation")
-    for party in db.exec(select(Party).where(col(Party.workshop_id) == workshop.id)):
-        add(party.name, "party")
-    for term in db.exec(select(SummaryTerm).where(col(SummaryTerm.workshop_id) == workshop.id)):
-        add(term.term, "term")
-    return terms
-
-
 def _fingerprint(key: bytes, where: str, term: str) -> str:
     return hmac.new(key, f"{where}|{term}".encode(), hashlib.sha256).hexdigest()
 
@@ -155,13 +131,13 @@ def _fingerprint(key: bytes, where: str, term: str) -> str:
 class _Scan:
     hits: list[HitView]
     decisions: dict[str, SummaryDecision]
-    terms: dict[str, str]
+    terms: checklist.CheckList
     key: bytes
-    found: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    found: dict[str, list[attribution.Hit]] = field(default_factory=dict)
 
-    def find(self, text: str) -> list[tuple[int, int, str]]:
+    def find(self, text: str) -> list[attribution.Hit]:
         if text not in self.found:
-            self.found[text] = attribution.find(text, self.terms)
+            self.found[text] = attribution.hits(text, self.terms)
         return self.found[text]
 
 
@@ -172,7 +148,7 @@ def _decisions(db: Session, workshop: Workshop) -> dict[str, SummaryDecision]:
 
 def _scan(db: Session, settings: Settings, workshop: Workshop, viewer: Viewer) -> _Scan:
     key = workshops.data_key(db, settings, workshop)
-    terms = _check_list(db, workshop)
+    terms = checklist.for_workshop(db, workshop)
     decisions = _decisions(db, workshop)
     texts: list[tuple[str, str, str]] = []
 
@@ -186,23 +162,25 @@ def _scan(db: Session, settings: Settings, workshop: Workshop, viewer: Viewer) -
     hits = scan.hits
     seen: set[str] = set()
     for where, label, text in texts:
-        for start, end, term in scan.find(text):
-            fp = _fingerprint(key, where, term)
+        for hit in scan.find(text):
+            fp = _fingerprint(key, where, hit.term)
             if fp in seen:
                 continue
             seen.add(fp)
-            before, match, after = attribution.context(text, start, end)
+            before, match, after = attribution.context(text, hit.start, hit.end)
             decision = decisions.get(fp)
+            hidden = hit.kind == "hidden"
             hits.append(
                 HitView(
                     fingerprint=fp,
                     where=label,
-                    kind=KIND_LABELS[terms[term]] if show_kind else N_("a term on the check list"),
+                    kind=KIND_LABELS[hit.kind] if show_kind or hidden else KIND_LABELS["listed"],
                     before=before,
-                    match=match,
+                    match=hit.term if hidden else match,
                     after=after,
                     action=decision.action if decision else None,
                     reason=decision.reason if decision else "",
+                    match_reason=checklist.reason(hit.kind, hit.how, show_kind=show_kind),
                 )
             )
     return scan
@@ -220,14 +198,14 @@ def _redacting(scan: _Scan, *, undecided: str) -> Any:
 
     def emit(where: str, _label: str, text: str) -> str:
         spans = []
-        for start, end, term in scan.find(text):
-            decision = scan.decisions.get(_fingerprint(scan.key, where, term))
+        for hit in scan.find(text):
+            decision = scan.decisions.get(_fingerprint(scan.key, where, hit.term))
             action = decision.action if decision else undecided
             if action == "redact":
-                spans.append((start, end))
+                spans.append((hit.start, hit.end))
             elif action == "block":
                 raise ExportBlocked(1)
-        return attribution.redact(text, spans) if spans else text
+        return attribution.strip_invisible(attribution.redact(text, spans) if spans else text)
 
     return emit
 
