@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.notes.models import Note
 from app.summary import attribution, checklist, service
-from app.summary.formats import FORMATS
+from app.summary.formats.registry import FORMATS
 from app.workshops.models import Workshop
 from tests.summary.helpers import EXTRACT
 from tests.summary.seed import seed
