@@ -103,6 +103,7 @@ def _onlookers_of(
     }
 
 
+@pytest.mark.slow  # two seedings and four crawls: ~10 s on an idle machine
 def test_swapping_the_authors_changes_nothing_anyone_else_receives(
     settings, database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -75,26 +75,34 @@ def drop_elements(html: str, attr: str) -> str:
     return "".join(out)
 
 
-def _mask_json(value: Any, drop: frozenset[str]) -> Any:
+def _mask_json(value: Any, drop: frozenset[str], own: bool) -> Any:
+    """`drop`: keys whose values are masked; `own`: leave out the viewer's own list items."""
     if isinstance(value, dict):
         out = {}
         for key, inner in value.items():
             if key in drop:
                 out[key] = "<declared>"
-            elif key in OWN_ITEMS and isinstance(inner, list):
-                own = OWN_ITEMS[key]
-                out[key] = [_mask_json(i, drop) for i in inner if not own(i)]
+            elif own and key in OWN_ITEMS and isinstance(inner, list):
+                mine = OWN_ITEMS[key]
+                out[key] = [_mask_json(i, drop, own) for i in inner if not mine(i)]
             else:
-                out[key] = _mask_json(inner, drop)
+                out[key] = _mask_json(inner, drop, own)
         return out
     if isinstance(value, list):
-        return [_mask_json(v, drop) for v in value]
+        return [_mask_json(v, drop, own) for v in value]
     return value
 
 
-def mask(text: str, content_type: str, *, me: str | None = None, schedule: bool = True) -> str:
-    """A response body with the declared per-viewer parts (and, if `schedule`, the declared
-    schedule parts) masked, and whitespace runs across lines collapsed (a removed element
+def mask(
+    text: str,
+    content_type: str,
+    *,
+    me: str | None = None,
+    viewer: bool = True,
+    schedule: bool = True,
+) -> str:
+    """A response body with the declared per-viewer parts (if `viewer`) and schedule parts
+    (if `schedule`) masked, and whitespace runs across lines collapsed (a removed element
     leaves its template's indentation behind)."""
     if "json" in content_type:
         try:
@@ -102,10 +110,15 @@ def mask(text: str, content_type: str, *, me: str | None = None, schedule: bool 
         except ValueError:
             pass
         else:
-            drop = VIEWER_KEYS | (SCHEDULE_KEYS if schedule else frozenset())
-            text = json.dumps(_mask_json(data, drop), indent=1, sort_keys=True, ensure_ascii=False)
+            drop = (VIEWER_KEYS if viewer else frozenset()) | (
+                SCHEDULE_KEYS if schedule else frozenset()
+            )
+            text = json.dumps(
+                _mask_json(data, drop, viewer), indent=1, sort_keys=True, ensure_ascii=False
+            )
     elif "html" in content_type:
-        text = drop_elements(text, VIEWER_ATTR)
+        if viewer:
+            text = drop_elements(text, VIEWER_ATTR)
         if schedule:
             text = drop_elements(text, SCHEDULE_ATTR)
     for pattern in NONCE_RES:
