@@ -9,6 +9,7 @@ note texts at each state, visibility and level).
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import secrets
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ from app.security import keys
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
 from tests.factories import Browser, World, make_world, staff_viewer
+from tests.policy.crawl import Fetch, Record
 from tests.policy.seed import add_items
 
 STAFF = ("organizer", "facilitator", "rapporteur", "observer")
@@ -96,6 +98,18 @@ class CanaryWorld:
     def add(self, canary: Canary) -> None:
         assert canary.value, canary
         self.canaries.append(canary)
+
+
+@dataclass
+class CanaryCrawl:
+    """The seeded world and everything the crawl of it received (tests/policy/conftest.py)."""
+
+    app: FastAPI
+    cw: CanaryWorld
+    fetches: list[Fetch]
+    unknown: list[str]
+    records: list[Record]
+    logs: list[logging.LogRecord] = field(default_factory=list)
 
 
 RECOVERY_RE = re.compile(r'id="recovery-code">([^<]+)<')
