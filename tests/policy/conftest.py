@@ -80,5 +80,5 @@ def canary_crawl(
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
+        database.dispose()  # nothing holds a connection while the other tests run
     yield CanaryCrawl(app, cw, fetches, unknown, records, logs)
-    database.dispose()
