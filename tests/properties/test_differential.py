@@ -21,6 +21,7 @@ import random
 from types import SimpleNamespace
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app import ids
@@ -29,9 +30,9 @@ from app.db import Database
 from app.main import create_app
 from app.models import metadata
 from tests import factories
-from tests.policy.crawl import start_urls
-from tests.properties.room import CAST, NAMES, params, seed_room
-from tests.properties.views import Got, crawl, differences
+from tests.policy.crawl import PARAM_RE, expand, get_routes, start_urls
+from tests.properties.room import CAST, NAMES, SeededRoom, params, seed_room
+from tests.properties.views import Got, crawl, differences, fetch
 
 SWAP = {"author": "birch", "birch": "author"}
 ONLOOKERS = ("watcher", "observer", "facilitator", "organizer")
@@ -47,6 +48,7 @@ def test_the_author_and_another_participant_receive_the_same(app, settings, data
         starts, _unknown = start_urls(app, params(database, room.wid, exclude=room.own["author"]))
         author = crawl(room.browsers["author"].client, starts, me=me[0])
         other = crawl(room.browsers["other"].client, starts, me=me[1])
+        unseen = _own_looks_like_none(app, database, room)
     wid = room.wid
     reached = {url for url, got in author.items() if got.status == 200}
     for url in (
@@ -63,8 +65,30 @@ def test_the_author_and_another_participant_receive_the_same(app, settings, data
     pending = "An exchange of school teachers"  # the declared parts were really there
     assert pending in author[f"/w/{wid}/room"].text
     assert pending not in other[f"/w/{wid}/room"].text
-    problems = differences(author, other, me=me)
+    problems = differences(author, other, me=me) + unseen
     assert not problems, "\n\n".join(problems)
+
+
+def _own_looks_like_none(app: FastAPI, database: Database, room: SeededRoom) -> list[str]:
+    """Every GET route naming one of the author's own objects (pending proposal, private
+    note) answers the other participant exactly as for an id that does not exist."""
+    given = params(database, room.wid, exclude=set())
+    nowhere = "0" * 32
+    other = room.browsers["other"].client
+    problems, tried = [], 0
+    for own in sorted(room.own["author"]):
+        for route in get_routes(app):
+            for name in (n for n in PARAM_RE.findall(route.path) if own in given.get(n, [])):
+                mine = expand(route.path, {**given, name: [own]})
+                none = expand(route.path, {**given, name: [nowhere]})
+                for url_mine, url_none in zip(mine, none, strict=True):
+                    tried += 1
+                    a = fetch(other, url_mine).masked().replace(own, "<id>")
+                    b = fetch(other, url_none).masked().replace(nowhere, "<id>")
+                    if a != b:
+                        problems.append(f"GET {url_mine} tells the other it exists:\n{a[:300]}")
+    assert tried >= 4, "no route names the author's own objects: nothing was compared"
+    return problems
 
 
 def _same_ids_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
