@@ -9,25 +9,32 @@ note texts at each state, visibility and level).
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from app.agenda.models import AgendaItem
 from app.config import Settings
 from app.db import Database
 from app.notes import service as notes
 from app.notes.models import Note
 from app.policy import Viewer
-from app.room.models import Proposal, Reaction, ReactionTally
+from app.room import moderation, proposals, reactions, runtime
+from app.room.models import Proposal, Reaction
+from app.roster import service as roster
 from app.roster.models import RulesAcceptance
 from app.security import keys
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
 from tests.factories import Browser, World, make_world, staff_viewer
+from tests.policy.crawl import Fetch, Record
 from tests.policy.seed import add_items
 
 STAFF = ("organizer", "facilitator", "rapporteur", "observer")
@@ -93,6 +100,18 @@ class CanaryWorld:
         self.canaries.append(canary)
 
 
+@dataclass
+class CanaryCrawl:
+    """The seeded world and everything the crawl of it received (tests/policy/conftest.py)."""
+
+    app: FastAPI
+    cw: CanaryWorld
+    fetches: list[Fetch]
+    unknown: list[str]
+    records: list[Record]
+    logs: list[logging.LogRecord] = field(default_factory=list)
+
+
 RECOVERY_RE = re.compile(r'id="recovery-code">([^<]+)<')
 
 
@@ -121,6 +140,88 @@ def _participant_viewer(world: World, index: int, code: str) -> Viewer:
         display_name=participant.display_name,
         secret=keys.participant_secret(code),
     )
+
+
+# The rounds run in this order; every item but the last is finished, the last stays live.
+ROUNDS = ("on_record", "off_record", "chatham")
+# Passed to every reveal: a minimum reveal batch, when it comes with an override, is confirmed
+# here (e.g. {"override": True, "reason": "canary seed"}).
+REVEAL_OPTIONS: dict[str, object] = {}
+# (state, author, readers): a pending proposal stays with p1; p2's is revealed, then hidden
+SPECS = (
+    ("revealed", "p1", ROOM_A),
+    ("hidden", "p2", MODERATORS | {"p2"}),
+    ("pending", "p1", MODERATORS | {"p1"}),
+)
+
+
+def _run_round(
+    settings: Settings,
+    database: Database,
+    world: World,
+    item: AgendaItem,
+    p1: Viewer,
+    p2: Viewer,
+    level: str,
+) -> list[Canary]:
+    """One contribution round through the services people use: the facilitator starts it and
+    opens intake, p1 and p2 submit, the facilitator reveals and hides p2's, p2 reacts, p1
+    submits one more that stays pending, and the item is finished unless it is the last."""
+    authors = {"p1": p1, "p2": p2}
+    facilitator = world.viewer("facilitator")
+    texts = {state: _canary(f"PROP{state.upper()}{level.upper()}") for state, _, _ in SPECS}
+    ids: dict[str, str] = {}
+
+    def submit(state: str, author: str) -> None:
+        with _room(world, authors[author]) as (db, workshop):
+            row = proposals.submit(
+                db,
+                settings,
+                viewer=authors[author],
+                workshop=workshop,
+                text=texts[state],
+                idempotency_key=proposals.new_idempotency_key(),
+            )
+            ids[state] = row.id
+
+    with _room(world, facilitator) as (db, workshop):
+        runtime.start(db, viewer=facilitator, workshop=workshop, item_id=item.id)
+        runtime.set_intake(db, viewer=facilitator, workshop=workshop, item_id=item.id, open_=True)
+    submit("revealed", "p1")
+    submit("hidden", "p2")
+    with _room(world, facilitator) as (db, workshop):
+        runtime.reveal(db, viewer=facilitator, workshop=workshop, item_id=item.id, **REVEAL_OPTIONS)
+        moderation.hide(
+            db, viewer=facilitator, workshop=workshop, proposal_id=ids["hidden"], reason="off topic"
+        )
+    with _room(world, p2) as (db, workshop):
+        reactions.react(
+            db, settings, viewer=p2, workshop=workshop, proposal_id=ids["revealed"], value="agree"
+        )
+    submit("pending", "p1")
+    if level != ROUNDS[-1]:
+        with _room(world, facilitator) as (db, workshop):
+            runtime.finish(db, viewer=facilitator, workshop=workshop, item_id=item.id)
+    exportable = level != "off_record"
+    found = []
+    for state, _author, readers in SPECS:
+        for value, what in ((texts[state], ""), (ids[state], " id")):
+            found.append(
+                Canary(
+                    value,
+                    "proposal",
+                    f"{state} proposal{what} ({level})",
+                    readers=readers,
+                    exportable=exportable and state == "revealed",
+                )
+            )
+    return found
+
+
+@contextmanager
+def _room(world: World, viewer: Viewer) -> Iterator[tuple[Session, Workshop]]:
+    with world.database.transaction() as db:
+        yield db, workshops.get(db, world.workshop.id, viewer=viewer, action="room.read")
 
 
 def seed(app: FastAPI, settings: Settings, database: Database) -> CanaryWorld:
@@ -181,8 +282,6 @@ def seed(app: FastAPI, settings: Settings, database: Database) -> CanaryWorld:
         cw.add(Canary(invitation.token, "token", "invitation token in workshop B"))
 
     # a spare invitation (not a canary) so that /join/{token} can be reached
-    from app.roster import service as roster
-
     with database.transaction() as db:
         workshop = db.get(Workshop, world.workshop.id)
         assert workshop is not None
@@ -194,12 +293,6 @@ def seed(app: FastAPI, settings: Settings, database: Database) -> CanaryWorld:
             party_id=world.parties[0].id,
         )
         items = add_items(db, workshop, prefix="Agenda")
-        items["chatham"].state = "live"
-        items["on_record"].state = "done"
-        items["off_record"].state = "done"
-        for item in items.values():
-            item.reveals = 1
-            db.add(item)
     spare_token = spare.token
 
     # participants claim their invitations through the real pages
@@ -231,62 +324,14 @@ def seed(app: FastAPI, settings: Settings, database: Database) -> CanaryWorld:
 
     p1 = _participant_viewer(world, 0, codes["p1"])
     p2 = _participant_viewer(world, 1, codes["p2"])
+    for level in ROUNDS:
+        for canary in _run_round(settings, database, world, items[level], p1, p2, level):
+            cw.add(canary)
     with database.transaction() as db:
         workshop = db.get(Workshop, world.workshop.id)
         assert workshop is not None
         key = workshops.data_key(db, settings, workshop)
         cw.add(Canary(key.hex(), "key", "workshop key"))
-        for level, item in items.items():
-            exportable = level != "off_record"
-            specs = [
-                ("pending", p1, "pending", False, MODERATORS | {"p1"}, False),
-                ("revealed", p1, "revealed", False, ROOM_A, exportable),
-                ("hidden", p2, "revealed", True, MODERATORS | {"p2"}, False),
-            ]
-            for state, author, status, hidden, readers, export in specs:
-                text = _canary(f"PROP{state.upper()}{level.upper()}")
-                proposal = Proposal(
-                    workshop_id=workshop.id,
-                    item_id=item.id,
-                    text=text,
-                    status=status,
-                    batch=1 if status == "revealed" else 0,
-                    hidden=hidden,
-                    hide_reason="off topic" if hidden else "",
-                )
-                assert author.secret is not None
-                proposal.author_tag = keys.author_tag(key, author.secret, "proposal", proposal.id)
-                db.add(proposal)
-                db.flush()
-                for value, what in ((text, ""), (proposal.id, " id")):
-                    cw.add(
-                        Canary(
-                            value,
-                            "proposal",
-                            f"{state} proposal{what} ({level})",
-                            readers=readers,
-                            exportable=export,
-                        )
-                    )
-                if state == "revealed":
-                    assert p2.secret is not None
-                    db.add(
-                        Reaction(
-                            workshop_id=workshop.id,
-                            proposal_id=proposal.id,
-                            author_tag=keys.author_tag(key, p2.secret, "reaction", proposal.id),
-                            value="support",
-                        )
-                    )
-                    db.add(
-                        ReactionTally(
-                            proposal_id=proposal.id,
-                            party_id=str(p2.party_id),
-                            value="support",
-                            count=1,
-                        )
-                    )
-        db.flush()
         rapporteur = staff_viewer(db, world.users["rapporteur"])
         note_readers = {
             "private": frozenset({"rapporteur"}),

@@ -154,10 +154,17 @@ class Crawler:
     client: TestClient
     fetches: list[Fetch] = field(default_factory=list)
     seen: set[tuple[str, str | None]] = field(default_factory=set)
+    status: dict[str, int] = field(default_factory=dict)  # path (no query) -> status
 
     def fetch(self, url: str, *, fragment: str | None = None) -> Fetch | None:
+        """None if already fetched, or if it is a query variant of a path that answered 404
+        (the object is not this role's to see, whatever the query: `?to=` on someone else's
+        note, `?item=` on a console the role may not open)."""
         key = (url, fragment)
         if key in self.seen or len(self.seen) >= MAX_PAGES_PER_ROLE:
+            return None
+        parts = urlsplit(url)
+        if fragment is None and parts.query and self.status.get(parts.path) == 404:
             return None
         self.seen.add(key)
         headers = {"HX-Request": "true"} if fragment else {}
@@ -186,6 +193,8 @@ class Crawler:
                 headers="\n".join(f"{k}: {v}" for k, v in response.headers.items()),
             )
         self.fetches.append(got)
+        if not parts.query:
+            self.status[parts.path] = got.status
         return got
 
     def crawl(self, start: Iterable[str]) -> list[Fetch]:
@@ -227,9 +236,9 @@ def _without_fragment(url: str) -> str:
     return f"{parts.path}?{urlencode(query)}" if query else parts.path
 
 
-def route_of(app: FastAPI, path: str) -> str | None:
+def route_of(app: FastAPI, path: str, routes: list[RouteInfo] | None = None) -> str | None:
     """The route template that serves a path (GET), if any."""
-    for route in get_routes(app):
+    for route in routes if routes is not None else get_routes(app):
         if route.path_regex.match(path):
             return route.path
     return None
@@ -280,12 +289,13 @@ def crawl_all(
 def unreachable(app: FastAPI, fetches: Iterable[Fetch]) -> list[str]:
     """GET routes that answered 200 to no role: the crawl does not know how to reach them."""
     seen: dict[str, set[int]] = {}
+    routes = get_routes(app)
     for got in fetches:
-        template = route_of(app, got.path)
+        template = route_of(app, got.path, routes)
         if template:
             seen.setdefault(template, set()).add(got.status)
     problems = []
-    for route in get_routes(app):
+    for route in routes:
         statuses = seen.get(route.path, set())
         if 200 not in statuses:
             problems.append(

@@ -24,7 +24,8 @@ from app.notes import service as notes
 from app.policy import ANONYMOUS, Viewer
 from app.workshops.models import Workshop, WorkshopKey
 from tests.factories import make_world
-from tests.policy.crawl import Crawler, Record, get_routes, install_recorder, start_urls
+from tests.policy.canary import CanaryCrawl
+from tests.policy.crawl import Record, get_routes, install_recorder
 from tests.policy.seed import join
 
 CHECKED_PREFIXES = ("/w/", "/api/v1/workshops")
@@ -153,21 +154,10 @@ def unchecked(records: list[Record]) -> list[str]:
     return sorted(problems)
 
 
-def _crawl(app, settings, database) -> list[Record]:  # type: ignore[no-untyped-def]
-    from tests.policy.canary import seed
-
-    records = install_recorder(app)
-    with TestClient(app):
-        cw = seed(app, settings, database)
-        starts, _ = start_urls(app, cw.params)
-        for role in ("organizer", "rapporteur", "p1"):
-            Crawler(role, cw.browsers[role].client).crawl(starts)
-    return records
-
-
 @pytest.mark.slow
-def test_every_workshop_route_runs_a_policy_check(app, settings, database) -> None:
-    records = _crawl(app, settings, database)
+def test_every_workshop_route_runs_a_policy_check(canary_crawl: CanaryCrawl) -> None:
+    """Over the canary crawl (tests/policy/conftest.py): every role, every GET route."""
+    records, app = canary_crawl.records, canary_crawl.app
     answered = {
         route.path
         for route in get_routes(app)
