@@ -11,6 +11,7 @@ it ran.
     access.py       object checks, and who may see results, share notes, ...
     filters.py      the SQL filter per model, and the author-tag checks after it
     aggregation.py  k, the parties the k rule counts, the minimum batch
+    pending.py      what staff may see of pending proposals (in groups, shuffled)
     counts.py       numbers a viewer may learn without rows (sizes, counts, queue places)
     presenters.py   the presenter registry (features register on import)
 """
@@ -35,6 +36,8 @@ from app.policy.filters import (
     keep_own_notes,
     visible,
 )
+from app.policy.pending import for_staff as pending_for_staff
+from app.policy.pending import joins_now as pending_joins_now
 from app.policy.presenters import PRESENTERS, present, present_all, presenter
 from app.policy.record import recorded, start_recording
 from app.policy.viewer import (
@@ -80,6 +83,8 @@ __all__ = [
     "note_visibilities",
     "participant_count",
     "party_sizes",
+    "pending_for_staff",
+    "pending_joins_now",
     "present",
     "present_all",
     "presenter",
