@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import select
 
 from app.audit.models import AuditEntry
-from app.summary.formats import FORMATS
 from app.summary.formats.json import schema
+from app.summary.formats.registry import FORMATS
 from tests.factories import Browser
 from tests.summary.helpers import EXTRACT, flat, norm, script_runs
 from tests.summary.seed import seed
