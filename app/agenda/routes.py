@@ -244,7 +244,7 @@ def _item_form(
         }
     levels = LEVEL_LABELS
     siblings = service.list_items(db, workshop, viewer=viewer, meeting_id=item.meeting_id)
-    if not service.may_relax(siblings):
+    if not policy.may_relax(siblings):
         levels = {
             k: v
             for k, v in LEVEL_LABELS.items()

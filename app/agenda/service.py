@@ -1,10 +1,9 @@
 """Sessions (Meeting rows) and their agenda items: definitions, order and levels.
 
 The live room owns an item's runtime (state, intake, timer, reveals); this module owns what
-an item is. A level can always be made stricter, never relaxed once anything in its session
-has started: a promise made in the room is kept. Tightening a level clears the opted-in
-attribution of the item's proposals at once, and every change is logged and announced in
-the room (the item's `level_was`).
+an item is. When a level may change is the policy's (app/policy/levels.py). Tightening a
+level clears the opted-in attribution of the item's proposals at once, and every change is
+logged and announced in the room (the item's `level_was`).
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from sqlmodel import Session, col, select
 from app import policy
 from app.agenda.models import AgendaItem, Meeting
 from app.audit import service as audit
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, NotFound
 from app.forms import clean_choice, clean_date, clean_int, clean_text
 from app.live.bus import changed
 from app.policy import LEVEL_STRICTNESS, Viewer
@@ -163,45 +162,6 @@ def _clean_item(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
     return checks.done()
 
 
-def relaxes(old: str, new: str) -> bool:
-    return LEVEL_STRICTNESS[new] < LEVEL_STRICTNESS[old]
-
-
-def may_relax(siblings: list[AgendaItem]) -> bool:
-    """A level may be relaxed (of a session, or of an item of it) only while nothing in the
-    session has started; `siblings` are all the session's items."""
-    return not any(started(i) for i in siblings)
-
-
-def check_level_change(item: AgendaItem, level: str, siblings: list[AgendaItem]) -> None:
-    """Stricter is always allowed; relaxing is refused once the item, or any other item of
-    its session (`siblings`), has started."""
-    if not relaxes(item.level, level):
-        return
-    if started(item):
-        raise Invalid(
-            "This item has started: its confidentiality level can be made stricter, never relaxed.",
-            field="level",
-        )
-    if not may_relax(siblings):
-        raise Invalid(
-            "An item of this session has started: levels in it can be made stricter, "
-            "never relaxed.",
-            field="level",
-        )
-
-
-def check_session_level_change(meeting: Meeting, level: str, items: list[AgendaItem]) -> None:
-    """A session's level can be made stricter at any time, relaxed only before any of its
-    items has started."""
-    if relaxes(meeting.level, level) and not may_relax(items):
-        raise Invalid(
-            "An item of this session has started: levels in it can be made stricter, "
-            "never relaxed.",
-            field="level",
-        )
-
-
 def _set_item_level(
     db: Session, viewer: Viewer, workshop: Workshop, item: AgendaItem, level: str
 ) -> None:
@@ -264,7 +224,7 @@ def update_session(
     cleaned = _clean_session(data, partial=partial, current=meeting)
     items = list_items(db, workshop, viewer=viewer, meeting_id=meeting.id)
     if "level" in cleaned:
-        check_session_level_change(meeting, cleaned["level"], items)
+        policy.check_session_level(meeting, cleaned["level"], items)
     old_level = meeting.level
     for key, value in cleaned.items():
         setattr(meeting, key, value)
@@ -362,7 +322,7 @@ def update_item(
     level = cleaned.pop("level", item.level)
     if level != item.level:
         siblings = list_items(db, workshop, viewer=viewer, meeting_id=item.meeting_id)
-        check_level_change(item, level, siblings)
+        policy.check_item_level(item, level, siblings)
     for key, value in cleaned.items():
         setattr(item, key, value)
     db.add(item)
