@@ -245,7 +245,13 @@ def seed(database_url: str, writers: int) -> Seeded:
             revealed.append(row.id)
     with database.transaction() as db:
         workshop = workshops.get(db, wid, viewer=facilitator)
-        runtime.reveal(db, viewer=facilitator, workshop=workshop, item_id=item_id)
+        runtime.reveal(
+            db,
+            viewer=facilitator,
+            workshop=workshop,
+            item_id=item_id,
+            override_reason="Fault test: three proposals",
+        )
     database.dispose()
     return Seeded(wid, out, revealed)
 

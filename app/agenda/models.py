@@ -49,3 +49,7 @@ class AgendaItem(SQLModel, table=True):
     timer_ends_at: datetime | None = None
     timer_remaining: int | None = None
     started_on: date | None = None
+    # Notices everyone in the room sees: the size of the last reveal if it was below the
+    # minimum batch (0 otherwise), and the level this item had before its last level change.
+    small_batch: int = 0
+    level_was: str | None = Field(default=None, max_length=16)

@@ -235,7 +235,8 @@ def _item_form(
             "level": item.level,
         }
     levels = LEVEL_LABELS
-    if view.started:
+    siblings = service.list_items(db, workshop, viewer=viewer, meeting_id=item.meeting_id)
+    if not policy.may_relax(siblings):
         levels = {
             k: v
             for k, v in LEVEL_LABELS.items()

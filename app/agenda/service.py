@@ -1,8 +1,9 @@
 """Sessions (Meeting rows) and their agenda items: definitions, order and levels.
 
 The live room owns an item's runtime (state, intake, timer, reveals); this module owns what
-an item is. A level can always be made stricter, never relaxed once the item has started:
-a promise made in the room is kept.
+an item is. When a level may change is the policy's (app/policy/levels.py). Tightening a
+level clears the opted-in attribution of the item's proposals at once, and every change is
+logged and announced in the room (the item's `level_was`).
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app import policy
 from app.agenda.models import AgendaItem, Meeting
 from app.audit import service as audit
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, NotFound
 from app.forms import clean_choice, clean_date, clean_int, clean_text
 from app.live.bus import changed
 from app.policy import LEVEL_STRICTNESS, Viewer
+from app.room.models import Proposal
 from app.workshops import ordering
 from app.workshops.models import Workshop
 from app.workshops.state import ensure_writable
@@ -159,13 +162,29 @@ def _clean_item(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
     return checks.done()
 
 
-def check_level_change(item: AgendaItem, level: str) -> None:
-    """Stricter is always allowed; relaxing is refused once the item has started."""
-    if LEVEL_STRICTNESS[level] < LEVEL_STRICTNESS[item.level] and started(item):
-        raise Invalid(
-            "This item has started: its confidentiality level can be made stricter, never relaxed.",
-            field="level",
+def _set_item_level(
+    db: Session, viewer: Viewer, workshop: Workshop, item: AgendaItem, level: str
+) -> None:
+    """Change an item's level: logged, announced in the room, and off the record or under
+    the Chatham House Rule no proposal of it keeps an attribution."""
+    old = item.level
+    item.level, item.level_was = level, old
+    db.add(item)
+    if level != "on_record":
+        db.exec(
+            update(Proposal)
+            .where(col(Proposal.item_id) == item.id, col(Proposal.workshop_id) == workshop.id)
+            .values(attribution=None)
         )
+    audit.record(
+        db,
+        viewer=viewer,
+        workshop_id=workshop.id,
+        action="item.level",
+        target=item,
+        detail=f"{old} -> {level}",
+    )
+    changed(db, workshop.id, "agenda", "proposals")
 
 
 # -- sessions --------------------------------------------------------------------------------
@@ -198,11 +217,14 @@ def update_session(
     partial: bool = False,
 ) -> Meeting:
     """Edit a session. A stricter level also tightens its items that are less strict; a
-    relaxed level is only the default for new items (and for planned items that had the old
-    level)."""
+    relaxed level (only before any of its items has started) is the default for new items and
+    for the items that had the old level."""
     _editable(viewer, workshop)
     meeting = get_session(db, workshop, meeting_id, viewer=viewer)
     cleaned = _clean_session(data, partial=partial, current=meeting)
+    items = list_items(db, workshop, viewer=viewer, meeting_id=meeting.id)
+    if "level" in cleaned:
+        policy.check_session_level(meeting, cleaned["level"], items)
     old_level = meeting.level
     for key, value in cleaned.items():
         setattr(meeting, key, value)
@@ -210,12 +232,11 @@ def update_session(
     new_level = meeting.level
     if new_level != old_level:
         stricter = LEVEL_STRICTNESS[new_level] > LEVEL_STRICTNESS[old_level]
-        for item in list_items(db, workshop, viewer=viewer, meeting_id=meeting.id):
+        for item in items:
             tighten = stricter and LEVEL_STRICTNESS[item.level] < LEVEL_STRICTNESS[new_level]
-            follow = not stricter and item.level == old_level and not started(item)
+            follow = not stricter and item.level == old_level
             if tighten or follow:
-                item.level = new_level
-                db.add(item)
+                _set_item_level(db, viewer, workshop, item, new_level)
         audit.record(
             db,
             viewer=viewer,
@@ -298,21 +319,15 @@ def update_item(
     cleaned = _clean_item(data, partial=partial)
     if "level" in cleaned and cleaned["level"] is None:
         cleaned["level"] = get_session(db, workshop, item.meeting_id, viewer=viewer).level
-    if "level" in cleaned:
-        check_level_change(item, cleaned["level"])
-    old_level = item.level
+    level = cleaned.pop("level", item.level)
+    if level != item.level:
+        siblings = list_items(db, workshop, viewer=viewer, meeting_id=item.meeting_id)
+        policy.check_item_level(item, level, siblings)
     for key, value in cleaned.items():
         setattr(item, key, value)
     db.add(item)
-    if item.level != old_level:
-        audit.record(
-            db,
-            viewer=viewer,
-            workshop_id=workshop.id,
-            action="item.level",
-            target=item,
-            detail=f"{old_level} -> {item.level}",
-        )
+    if level != item.level:
+        _set_item_level(db, viewer, workshop, item, level)
     changed(db, workshop.id, "agenda")
     return item
 

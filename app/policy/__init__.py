@@ -11,6 +11,8 @@ it ran.
     access.py       object checks, and who may see results, share notes, ...
     filters.py      the SQL filter per model, and the author-tag checks after it
     aggregation.py  k, the parties the k rule counts, the minimum batch
+    levels.py       when a level may be relaxed (never once its session has started)
+    pending.py      what staff may see of pending proposals (in groups, shuffled)
     counts.py       numbers a viewer may learn without rows (sizes, counts, queue places)
     presenters.py   the presenter registry (features register on import)
 """
@@ -35,6 +37,9 @@ from app.policy.filters import (
     keep_own_notes,
     visible,
 )
+from app.policy.levels import check_item_level, check_session_level, may_relax
+from app.policy.pending import for_staff as pending_for_staff
+from app.policy.pending import joins_now as pending_joins_now
 from app.policy.presenters import PRESENTERS, present, present_all, presenter
 from app.policy.record import recorded, start_recording
 from app.policy.viewer import (
@@ -66,6 +71,8 @@ __all__ = [
     "Viewer",
     "allowed",
     "always",
+    "check_item_level",
+    "check_session_level",
     "counted_parties",
     "effective_k",
     "ensure",
@@ -75,12 +82,15 @@ __all__ = [
     "keep_mine_or_revealed",
     "keep_own_notes",
     "may_clear_for_summary",
+    "may_relax",
     "may_see_results",
     "min_batch",
     "next_queue_seq",
     "note_visibilities",
     "participant_count",
     "party_sizes",
+    "pending_for_staff",
+    "pending_joins_now",
     "present",
     "present_all",
     "presenter",

@@ -40,6 +40,10 @@ class IntakeIn(BaseModel):
     open: bool
 
 
+class RevealIn(BaseModel):
+    override_reason: str | None = Field(default=None, max_length=500)
+
+
 class ResultsIn(BaseModel):
     shown: bool
 
@@ -235,9 +239,18 @@ async def intake(
 
 
 @router.post("/items/{item_id}/reveal")
-async def reveal(workshop_id: str, item_id: str, db: DbDep, viewer: ViewerDep) -> dict[str, int]:
+async def reveal(
+    workshop_id: str, item_id: str, db: DbDep, viewer: ViewerDep, body: RevealIn | None = None
+) -> dict[str, int]:
+    """Reveal the pending batch; below the minimum only with `override_reason` (else 409)."""
     workshop = _console(db, viewer, workshop_id)
-    count = runtime.reveal(db, viewer=viewer, workshop=workshop, item_id=item_id)
+    count = runtime.reveal(
+        db,
+        viewer=viewer,
+        workshop=workshop,
+        item_id=item_id,
+        override_reason=body.override_reason if body else None,
+    )
     return {"revealed": count}
 
 

@@ -54,6 +54,8 @@ class Proposal(SQLModel, table=True):
     )
     attribution: str | None = Field(default=None, max_length=200)
     in_summary: bool | None = None
+    # Pending proposals join the staff's list in groups (app/policy/pending.py).
+    listed: bool = False
 
 
 class Reaction(SQLModel, table=True):

@@ -48,6 +48,9 @@ class RoomItemView:
     results_shown: bool
     timer: TimerView
     started_on: str | None
+    small_batch: int
+    level_was: str | None
+    level_was_label: str | None
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,9 @@ def item_view(item: object) -> RoomItemView:
         results_shown=item.results_shown,
         timer=timer_view(item.timer_ends_at, item.timer_remaining),
         started_on=item.started_on.isoformat() if item.started_on else None,
+        small_batch=item.small_batch,
+        level_was=item.level_was,
+        level_was_label=LEVEL_LABELS.get(item.level_was) if item.level_was else None,
     )
 
 

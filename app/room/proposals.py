@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from sqlalchemy import false
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -136,7 +137,28 @@ def submit(
         if existing is None:
             raise Conflict("This form was already used. Reload the page.") from None
         return existing
+    _list_for_staff(db, viewer, workshop, item)
     return proposal
+
+
+def _list_for_staff(db: Session, viewer: Viewer, workshop: Workshop, item: AgendaItem) -> None:
+    """Let the pending proposals waiting outside the staff's list join it, once there are
+    enough of them to form a group (app/policy/pending.py). Nothing is announced."""
+    waiting = list(
+        db.exec(
+            policy.visible(select(Proposal), viewer, Proposal)
+            .where(
+                col(Proposal.item_id) == item.id,
+                col(Proposal.status) == "pending",
+                col(Proposal.listed) == false(),
+            )
+            .with_for_update()
+        )
+    )
+    if policy.pending_joins_now(len(waiting), workshop):
+        for row in waiting:
+            row.listed = True
+            db.add(row)
 
 
 def edit(
@@ -199,8 +221,12 @@ def for_item(
     )
     theme_names = {t.id: t.name for t in themes}
     reactions = _my_reactions(db, viewer, workshop, key, [r.id for r, _ in rows])
+    if viewer.may("room.facilitate", workshop.id):
+        shown = {row.id for row in policy.pending_for_staff((r for r, _ in rows), workshop)}
+        rows = [(row, mine) for row, mine in rows if row.status != "pending" or row.id in shown]
     pending: list[ProposalView] = []
     revealed: list[ProposalView] = []
+    on_record = item.level == "on_record"
     for row, mine in rows:
         if row.merged_into_id:
             continue
@@ -210,6 +236,7 @@ def for_item(
             merged_count=merged.get(row.id, 0),
             my_reaction=reactions.get(row.id),
             theme_name=theme_names.get(row.theme_id or ""),
+            attribution=row.attribution if on_record else None,
         )
         (pending if row.status == "pending" else revealed).append(view)
     return ItemProposals(

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from app import i18n, policy
 from app.config import Settings
 from app.deps import DbDep, SettingsDep, ViewerDep
-from app.errors import Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.policy import Viewer
 from app.room import common, fragments, moderation, proposals, queue, reactions, runtime, service
 from app.templating import base_context, render, render_text
@@ -331,6 +331,7 @@ async def item_action(
     minutes: Short = "",
     timer: Short = "",
     name: Short = "",
+    override_reason: Short = "",
 ) -> Response:
     """start, finish, intake, reveal, publish, results, timer, themes."""
     workshop = service.enter_console(db, viewer=viewer, workshop_id=workshop_id)
@@ -343,7 +344,7 @@ async def item_action(
         elif action == "intake":
             runtime.set_intake(db, open_=open == "1", **kw)
         elif action == "reveal":
-            runtime.reveal(db, **kw)
+            runtime.reveal(db, override_reason=override_reason, **kw)
         elif action == "publish":
             runtime.publish(db, **kw)
         elif action == "results":
@@ -354,7 +355,9 @@ async def item_action(
             moderation.create_theme(db, name=name, **kw)
         else:
             raise NotFound()
-    except Invalid as exc:
+    except (Invalid, Conflict) as exc:
+        if isinstance(exc, Conflict) and action != "reveal":
+            raise
         db.rollback()
         return _console_page(
             request,
@@ -363,9 +366,9 @@ async def item_action(
             viewer,
             workshop_id,
             item_id,
-            status=422,
-            errors=exc.errors,
-            values={"minutes": minutes, "name": name},
+            status=exc.status_code,
+            errors=exc.errors if isinstance(exc, Invalid) else {"override_reason": exc.message},
+            values={"minutes": minutes, "name": name, "override_reason": override_reason},
             error_target=f"{action}-{item_id}",
         )
     return _back(_console_url(workshop_id, item_id))

@@ -14,7 +14,8 @@ from app import policy
 from app.agenda.models import AgendaItem
 from app.audit import service as audit
 from app.errors import Conflict, Invalid
-from app.forms import clean_choice, clean_int
+from app.forms import clean_choice, clean_int, clean_text
+from app.i18n import translate
 from app.ids import new_id, today, utcnow
 from app.live.bus import changed
 from app.policy import Viewer
@@ -106,9 +107,21 @@ def set_intake(
     return item
 
 
-def reveal(db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str) -> int:
+def reveal(
+    db: Session,
+    *,
+    viewer: Viewer,
+    workshop: Workshop,
+    item_id: str,
+    override_reason: object = None,
+) -> int:
     """Reveal every pending proposal of the item as one batch, each with a fresh random
-    shuffle key, so the shown order does not follow submission. Returns how many."""
+    shuffle key, so the shown order does not follow submission. Returns how many.
+
+    A batch below `policy.min_batch(workshop)` is refused unless `override_reason` gives a
+    reason: the override is audit-logged on its own and announced in the room (the item's
+    `small_batch`). The refusal does not say how many are pending (staff may not count
+    pending proposals below the minimum: app/policy/pending.py)."""
     item = _live(db, viewer, workshop, item_id)
     pending = list(
         db.exec(
@@ -117,6 +130,8 @@ def reveal(db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str) -> 
             .with_for_update()
         )
     )
+    minimum = policy.min_batch(workshop)
+    reason = _override_reason(override_reason, minimum) if len(pending) < minimum else ""
     if not pending:
         raise Conflict("There is nothing new to reveal.")
     batch = item.reveals + 1
@@ -124,19 +139,22 @@ def reveal(db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str) -> 
         row.status = "revealed"
         row.batch = batch
         row.shuffle_key = new_id()
+        row.listed = True  # nothing keeps which were the latest arrivals
         db.add(row)
     item.reveals = batch
+    item.small_batch = len(pending) if reason else 0
     db.add(item)
     audit.record(
         db,
         viewer=viewer,
         workshop_id=workshop.id,
-        action="room.reveal",
+        action="room.reveal.override" if reason else "room.reveal",
         target=item,
-        detail=f"batch {batch}: {len(pending)} proposals",
+        detail=f"batch {batch}: {len(pending)} proposals"
+        + (f", below the minimum of {minimum}; reason: {reason}" if reason else ""),
     )
-    # Not "agenda": every participant's page refetches four regions on it, and nothing a
-    # participant sees there changes with a reveal (the console's batch count shows on reload).
+    # Not "agenda": every participant's page refetches four regions on it; the small-batch
+    # notice is in the proposals region, which a reveal refreshes.
     changed(db, workshop.id, "proposals", "results")
     return len(pending)
 
@@ -159,6 +177,20 @@ def publish(db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str) ->
     )
     changed(db, workshop.id, "results")
     return snapshot.withheld
+
+
+def _override_reason(value: object, minimum: int) -> str:
+    """The reason for revealing fewer than the minimum: required, cleaned text."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise Conflict(
+            translate(
+                "A reveal needs at least %(min)s proposals. To reveal fewer, give a reason: "
+                "the reveal is logged and announced in the room.",
+                min=minimum,
+            ),
+            field="override_reason",
+        )
+    return clean_text(value, field="override_reason", label="Reason", max_length=500)
 
 
 def set_results(

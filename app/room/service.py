@@ -41,6 +41,7 @@ class RoomState:
     queue: list[QueueEntryView]
     can_contribute: bool
     facilitating: bool
+    min_batch: int
 
 
 def enter_room(db: Session, *, viewer: Viewer, workshop_id: str) -> Workshop:
@@ -100,6 +101,7 @@ def state(
         queue=entries,
         can_contribute=viewer.may("room.contribute", workshop.id) and workshop.status == "live",
         facilitating=facilitating,
+        min_batch=policy.min_batch(workshop),
     )
 
 
@@ -118,7 +120,8 @@ def as_json(room: RoomState) -> dict[str, Any]:
 
 def pending_fingerprint(room: RoomState) -> str:
     """Changes whenever the pending list a facilitator sees changes (a polled region answers
-    204 while it does not, so a half-typed moderation form is not replaced)."""
+    204 while it does not, so a half-typed moderation form is not replaced). That list moves
+    in groups, never per arrival (app/policy/pending.py), and so does this fingerprint."""
     import hashlib
 
     if room.proposals is None:

@@ -1,7 +1,7 @@
 """published results snapshots
 
 Revision ID: 0010
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-02 02:20:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

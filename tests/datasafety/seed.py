@@ -137,7 +137,11 @@ def seed(settings: Settings, database: Database, *, tag: str = "") -> Seeded:
             out.proposal_ids.append(proposal.id)
     with tx() as db:
         runtime.reveal(
-            db, viewer=fac, workshop=workshops.get(db, wid, viewer=fac), item_id=round_id
+            db,
+            viewer=fac,
+            workshop=workshops.get(db, wid, viewer=fac),
+            item_id=round_id,
+            override_reason="Seed: a small room",
         )
     for viewer in viewers:
         for proposal_id in out.proposal_ids:

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from app.agenda import service as agenda
 from app.agenda.models import AgendaItem, Meeting
+from app.audit.models import AuditEntry
 from app.errors import Conflict, Invalid
 from app.workshops.models import Workshop
 from tests.design.conftest import api, browser_for
@@ -140,37 +141,78 @@ def test_no_relaxing_through_page_and_api(app, world, org) -> None:
     assert 'value="on_record"' not in edit.text and 'value="off_record"' in edit.text
 
 
-def test_session_level_stricter_tightens_items_relaxed_only_planned(world) -> None:
+def _update_session(world, meeting_id, level):
+    viewer = world.viewer("organizer")
+    with world.database.transaction() as db:
+        workshop = db.get(Workshop, world.workshop.id)
+        return agenda.update_session(
+            db,
+            viewer=viewer,
+            workshop=workshop,
+            meeting_id=meeting_id,
+            data={"level": level},
+            partial=True,
+        )
+
+
+def _audit_details(world, action):
+    with world.database.session() as db:
+        rows = db.exec(
+            select(AuditEntry).where(
+                AuditEntry.workshop_id == world.workshop.id, AuditEntry.action == action
+            )
+        )
+        return sorted(row.detail for row in rows)
+
+
+def test_session_level_stricter_tightens_items_relaxed_never_once_started(world) -> None:
     meeting = _session(world, level="on_record")
     planned = _item(world, meeting.id)
     started = _item(world, meeting.id)
     _start(world, started.id)
-    viewer = world.viewer("organizer")
-    with world.database.transaction() as db:
-        workshop = db.get(Workshop, world.workshop.id)
-        agenda.update_session(
-            db,
-            viewer=viewer,
-            workshop=workshop,
-            meeting_id=meeting.id,
-            data={"level": "off_record"},
-            partial=True,
-        )
-    with world.database.transaction() as db:
-        assert db.get(AgendaItem, planned.id).level == "off_record"
-        assert db.get(AgendaItem, started.id).level == "off_record"
-        workshop = db.get(Workshop, world.workshop.id)
-        agenda.update_session(
-            db,
-            viewer=viewer,
-            workshop=workshop,
-            meeting_id=meeting.id,
-            data={"level": "chatham"},
-            partial=True,
-        )
+    _update_session(world, meeting.id, "off_record")
     with world.database.session() as db:
-        assert db.get(AgendaItem, planned.id).level == "chatham"
-        assert db.get(AgendaItem, started.id).level == "off_record"
+        for item_id in (planned.id, started.id):
+            item = db.get(AgendaItem, item_id)
+            assert (item.level, item.level_was) == ("off_record", "on_record")
+    assert _audit_details(world, "session.level") == ["on_record -> off_record"]
+    assert _audit_details(world, "item.level") == ["on_record -> off_record"] * 2
+    for relaxed in ("chatham", "on_record"):
+        with pytest.raises(Invalid) as refused:
+            _update_session(world, meeting.id, relaxed)
+        assert "level" in refused.value.errors
+    with world.database.session() as db:
+        assert db.get(Meeting, meeting.id).level == "off_record"
+        assert db.get(AgendaItem, planned.id).level == "off_record"
+
+
+def test_a_session_is_relaxed_with_its_items_while_nothing_has_started(world) -> None:
+    meeting = _session(world, level="off_record")
+    item = _item(world, meeting.id)
+    _update_session(world, meeting.id, "chatham")
+    with world.database.session() as db:
+        row = db.get(AgendaItem, item.id)
+        assert (row.level, row.level_was) == ("chatham", "off_record")
+
+
+def test_a_planned_item_is_not_relaxed_once_its_session_has_started(app, world, org) -> None:
+    meeting = _session(world, level="off_record")
+    planned = _item(world, meeting.id)
+    sibling = _item(world, meeting.id)
+    other_session = _session(world, level="off_record")
+    elsewhere = _item(world, other_session.id)
+    assert _update(world, planned.id, level="chatham").level == "chatham"  # nothing started
+    _start(world, sibling.id)
+    with pytest.raises(Invalid) as refused:
+        _update(world, planned.id, level="on_record")
+    assert "session has started" in refused.value.errors["level"]
+    assert _update(world, planned.id, level="off_record").level == "off_record"  # stricter
+    assert _update(world, elsewhere.id, level="on_record").level == "on_record"  # other session
+    wid = world.workshop.id
+    body = api(org, "PATCH", f"/api/v1/workshops/{wid}/items/{planned.id}", {"level": "chatham"})
+    assert body.status_code == 422 and "level" in body.json()["error"]["fields"]
+    edit = org.get(f"/w/{wid}/manage/items/{planned.id}")
+    assert 'value="chatham"' not in edit.text and 'value="off_record"' in edit.text
 
 
 def test_started_items_and_their_sessions_cannot_be_deleted(world) -> None:

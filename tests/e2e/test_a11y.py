@@ -126,7 +126,10 @@ def propose(page: Any, ws: str, text: str) -> None:
 
 
 def reveal(page: Any, ws: str) -> None:
+    """Reveal the pending batch; below the minimum with a reason (the field is there then)."""
     page.goto(f"/w/{ws}/console")
+    if page.locator("#override-reason").count():
+        page.fill("#override-reason", "A small room")
     page.locator("form[action$='/reveal'] button").click()
     page.wait_for_load_state()
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.policy import Viewer
 from app.room import proposals, runtime
@@ -53,10 +53,26 @@ def submit(world: World, viewer: Viewer, text: str, key: str | None = None) -> P
         )
 
 
-def reveal(world: World, item_id: str) -> int:
+SMALL_BATCH = "A test reveals fewer than the minimum batch"
+
+
+def reveal(world: World, item_id: str, override_reason: str | None = SMALL_BATCH) -> int:
+    """Reveal the item's pending batch; with a reason by default, so a test may reveal fewer
+    than the minimum (tests of the minimum itself pass None)."""
     fac = world.viewer("facilitator")
     with tx(world, fac) as (db, workshop):
-        return runtime.reveal(db, viewer=fac, workshop=workshop, item_id=item_id)
+        return runtime.reveal(
+            db, viewer=fac, workshop=workshop, item_id=item_id, override_reason=override_reason
+        )
+
+
+def stored_pending(world: World, item_id: str) -> list[str]:
+    """The texts of the item's pending proposals as stored (staff see them only in groups)."""
+    with world.database.session() as db:
+        rows = db.exec(
+            select(Proposal).where(Proposal.item_id == item_id, Proposal.status == "pending")
+        )
+        return sorted(row.text for row in rows)
 
 
 def listing(world: World, viewer: Viewer, item_id: str) -> proposals.ItemProposals:

@@ -9,6 +9,7 @@ from app.models import metadata
 from app.room import proposals, reactions, runtime
 from app.room.models import Proposal, Reaction
 from tests.room.helpers import (
+    SMALL_BATCH,
     listing,
     open_round,
     participant_viewer,
@@ -45,18 +46,22 @@ def test_reveal_gate(room) -> None:
     assert seen.pending[0].mine and seen.revealed == []
     assert theirs.id not in {p.id for p in seen.pending}
 
+    # two pending: fewer than the minimum batch, so staff see nothing of them yet
+    assert listing(world, world.viewer("facilitator"), item).pending == []
+    more = [submit(world, participant_viewer(world, i), f"Idea {i}") for i in (1, 2, 4)]
+    everyone = {mine.id, theirs.id, *(p.id for p in more)}
     facilitator = listing(world, world.viewer("facilitator"), item)
-    assert {p.id for p in facilitator.pending} == {mine.id, theirs.id}
+    assert {p.id for p in facilitator.pending} == everyone
     assert not any(p.mine for p in facilitator.pending)
     for role in ("rapporteur", "observer"):
         assert listing(world, world.viewer(role), item).count == 0
     organizer = listing(world, world.viewer("organizer"), item)
-    assert len(organizer.pending) == 2  # organizers facilitate too
+    assert len(organizer.pending) == 5  # organizers facilitate too
 
-    assert reveal(world, item) == 2
+    assert reveal(world, item, override_reason=None) == 5
     for viewer in (alice, bob, world.viewer("observer")):
         after = listing(world, viewer, item)
-        assert after.pending == [] and {p.id for p in after.revealed} == {mine.id, theirs.id}
+        assert after.pending == [] and {p.id for p in after.revealed} == everyone
     assert [p.mine for p in listing(world, alice, item).revealed if p.id == mine.id] == [True]
 
 
@@ -77,8 +82,11 @@ def test_reveal_gate_over_http(room) -> None:
     assert "Pilot a joint fishery" not in other.get(f"/w/{room.wid}/room/region/proposals").text
     observer = room.staff("observer")
     assert "Pilot a joint fishery" not in observer.get(f"/w/{room.wid}/room").text
-    assert "Pilot a joint fishery" in facilitator.get(f"/w/{room.wid}/console").text
-    facilitator.post(f"/w/{room.wid}/console/items/{room.contribution.id}/reveal")
+    assert "Pilot a joint fishery" not in facilitator.get(f"/w/{room.wid}/console").text
+    facilitator.post(
+        f"/w/{room.wid}/console/items/{room.contribution.id}/reveal",
+        {"override_reason": SMALL_BATCH},
+    )
     assert "Pilot a joint fishery" in other.get(f"/w/{room.wid}/room/region/proposals").text
     assert "Pilot a joint fishery" in observer.get(f"/w/{room.wid}/room").text
 

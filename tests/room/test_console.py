@@ -8,7 +8,7 @@ import pytest
 
 from app.room import queue
 from app.room.queue import Waiting, fair_order
-from tests.room.helpers import participant_viewer, tx
+from tests.room.helpers import SMALL_BATCH, participant_viewer, tx
 
 
 def _start(browser, room, item) -> None:
@@ -137,7 +137,10 @@ def test_themes_and_results_toggle(room) -> None:
     page = participant.get(f"/w/{room.wid}/room")
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page.text).group(1)
     participant.post(f"/w/{room.wid}/room/proposals", {"text": "Water", "idempotency_key": key})
-    facilitator.post(f"/w/{room.wid}/console/items/{room.contribution.id}/reveal")
+    facilitator.post(
+        f"/w/{room.wid}/console/items/{room.contribution.id}/reveal",
+        {"override_reason": SMALL_BATCH},
+    )
     api = f"/api/v1/workshops/{room.wid}/room"
     headers = {"X-CSRF-Token": facilitator.token}
     theme = facilitator.client.post(
@@ -228,7 +231,16 @@ def test_fragments_render_single_regions(room) -> None:
     assert "level level-chatham" in page
 
 
-def test_polled_pending_region_answers_204_until_something_changes(room) -> None:
+def _propose(room, browser, text: str) -> None:
+    page = browser.get(f"/w/{room.wid}/room").text
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    response = browser.post(f"/w/{room.wid}/room/proposals", {"text": text, "idempotency_key": key})
+    assert response.status_code == 303, response.text
+
+
+def test_polled_pending_region_changes_only_when_a_group_joins(room) -> None:
+    """The polled region answers 204 while what staff see stands: arrivals below the minimum
+    batch (5) change nothing; the fifth brings all five; a sixth changes nothing again."""
     facilitator = room.staff("facilitator")
     _start(facilitator, room, room.contribution)
     facilitator.post(f"/w/{room.wid}/console/items/{room.contribution.id}/intake", {"open": "1"})
@@ -236,17 +248,17 @@ def test_polled_pending_region_answers_204_until_something_changes(room) -> None
     url = re.search(r'hx-get="(/w/[^"]+/console/region/pending[^"]+)"', page).group(1)
     url = url.replace("&amp;", "&")
     assert facilitator.get(url).status_code == 204
-    participant, _ = room.participant(0)
-    key = re.search(
-        r'name="idempotency_key" value="([^"]+)"', participant.get(f"/w/{room.wid}/room").text
-    ).group(1)
-    participant.post(f"/w/{room.wid}/room/proposals", {"text": "Fresh", "idempotency_key": key})
+    people = [room.participant(i)[0] for i in range(6)]
+    for n in range(4):
+        _propose(room, people[n], f"Fresh {n}")
+        assert facilitator.get(url).status_code == 204, n
+    _propose(room, people[4], "Fresh 4")
     changed = facilitator.get(url)
-    assert (
-        changed.status_code == 200
-        and "Fresh" in changed.text
-        and "Reveal 1 pending" in changed.text
-    )
+    assert changed.status_code == 200
+    assert all(f"Fresh {n}" in changed.text for n in range(5))
+    url = re.search(r'hx-get="(/w/[^"]+/console/region/pending[^"]+)"', changed.text).group(1)
+    _propose(room, people[5], "Fresh 5")
+    assert facilitator.get(url.replace("&amp;", "&")).status_code == 204
 
 
 def test_staff_in_the_room_see_no_pending_as_their_own(room) -> None:
@@ -283,7 +295,10 @@ def test_api_state_has_no_author_fields_anywhere(room) -> None:
     )
     assert hidden.status_code == 404  # pending: invisible, not "not allowed"
     assert other.client.get(api).json()["proposals"]["pending"] == []
-    facilitator.post(f"/w/{room.wid}/console/items/{room.contribution.id}/reveal")
+    facilitator.post(
+        f"/w/{room.wid}/console/items/{room.contribution.id}/reveal",
+        {"override_reason": SMALL_BATCH},
+    )
     reacted = other.client.put(
         f"{api}/proposals/{made['id']}/reaction",
         json={"value": "agree"},

@@ -151,7 +151,7 @@ def test_reveal_on_one_process_reaches_a_participant_on_another(
             break
     revealed = facilitator.post(
         f"/w/{world.workshop.id}/console/items/{contribution.id}/reveal",
-        data={"csrf_token": token},
+        data={"csrf_token": token, "override_reason": "One proposal, revealed on purpose"},
     )
     assert revealed.status_code == 303, revealed.text
     started = time.monotonic()

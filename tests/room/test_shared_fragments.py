@@ -12,6 +12,7 @@ import pytest
 from app.live import bus as live_bus
 from app.room.fragments import SharedFragments
 from tests.room.conftest import Room
+from tests.room.helpers import SMALL_BATCH
 
 
 def _live_round_with_results(room: Room) -> tuple[object, list[object], str]:
@@ -25,7 +26,7 @@ def _live_round_with_results(room: Room) -> tuple[object, list[object], str]:
     people[0].post(
         f"/w/{room.wid}/room/proposals", {"text": "A joint fund", "idempotency_key": key}
     )
-    facilitator.post(f"/w/{room.wid}/console/items/{item}/reveal")
+    facilitator.post(f"/w/{room.wid}/console/items/{item}/reveal", {"override_reason": SMALL_BATCH})
     facilitator.post(f"/w/{room.wid}/console/items/{item}/results", {"shown": "1"})
     page = people[1].get(f"/w/{room.wid}/room")
     proposal_id = re.search(r'id="p-([0-9a-f]+)"', page.text).group(1)

@@ -519,7 +519,13 @@ def _room(seed: Seed) -> dict[str, str]:
             seed.cache[key] = proposal.id
     with seed.database.transaction() as db:
         workshop = _workshop(db, seed)
-        runtime.reveal(db, viewer=facilitator, workshop=workshop, item_id=round_.id)
+        runtime.reveal(
+            db,
+            viewer=facilitator,
+            workshop=workshop,
+            item_id=round_.id,
+            override_reason="Seed: a small room",
+        )
         theme = moderation.create_theme(
             db, viewer=facilitator, workshop=workshop, item_id=round_.id, name="Water"
         )

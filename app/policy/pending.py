@@ -1,0 +1,43 @@
+"""What staff may see of an item's pending (not yet revealed) proposals.
+
+The adversary is a staff member who sees who presses "Submit" and watches the console. So a
+pending text reaches staff only as one of a group: a proposal joins the staff's list
+(`Proposal.listed`) only once at least `min_batch(workshop)` pending proposals of the item
+are waiting outside it, and then they all join at once (at submission, in the write path).
+
+The step is counted, not clocked: the count staff see is the number of listed proposals,
+which moves in groups of at least the minimum, never per arrival. While fewer than the
+minimum wait outside the list, nothing of them shows to staff: no text, no count, not even
+whether there are any (the console says "fewer than the minimum"). No submission time is
+stored or needed (DESIGN: times no finer than the agenda item), so every process and every
+reload agree, and the polled pending region (204 while its fingerprint stands) changes only
+when a group joins.
+
+Listed texts are shown by their shuffle key (128 random bits drawn at submission), never by
+id, rowid or arrival: the members of a group are interleaved at random with the earlier ones.
+Residual: an author's edit or withdrawal of a text already listed shows at the next refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from app.policy.aggregation import min_batch
+from app.policy.record import note
+
+
+def joins_now(waiting: int, workshop: Any) -> bool:
+    """Whether `waiting` pending proposals outside the staff's list join it now."""
+    return waiting >= min_batch(workshop)
+
+
+def for_staff(rows: Iterable[Any], workshop: Any) -> list[Any]:
+    """The pending rows staff may see (the listed ones; the waiting ones too only if they are
+    enough to join), in shuffle-key order."""
+    note("visible", "Proposal:pending")
+    pending = [row for row in rows if row.status == "pending"]
+    waiting = sum(1 for row in pending if not row.listed)
+    everyone = joins_now(waiting, workshop)
+    shown = [row for row in pending if everyone or row.listed]
+    return sorted(shown, key=lambda row: str(row.shuffle_key))
