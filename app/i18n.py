@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.support import NullTranslations, Translations
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
-SHIPPED = ("en", "fr", "ru", "ar", "he")
+SHIPPED = ("en", "fr", "ru", "ar", "he", "fa", "ur")
 RTL = frozenset({"ar", "he", "fa", "ur"})
 LANGUAGE_NAMES = {
     "en": "English",
@@ -17,6 +17,8 @@ LANGUAGE_NAMES = {
     "ru": "Русский",
     "ar": "العربية",
     "he": "עברית",
+    "fa": "فارسی",
+    "ur": "اردو",
 }
 
 current_locale: ContextVar[str] = ContextVar("current_locale", default="en")

@@ -60,6 +60,8 @@ def test_error_pages_and_json_errors_are_translated(client) -> None:
         ("fr", "22 nov. 2026", "14:30", "12\u202f345,5"),
         ("ru", "22 нояб. 2026\u202fг.", "14:30", "12\xa0345,5"),
         ("he", "22 בנוב׳ 2026", "14:30", "12,345.5"),
+        ("fa", "22 نوامبر 2026", "14:30", "12,345.5"),
+        ("ur", "22 نومبر، 2026", "2:30 PM", "12,345.5"),
     ],
 )
 def test_dates_and_numbers_follow_the_locale(code, day, clock, big) -> None:
