@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, time
 
+from app import l10n
 from app.errors import Invalid
 from app.i18n import gettext, translate
 
@@ -57,7 +58,7 @@ def clean_choice(
     value: object, *, field: str, label: str, choices: dict[str, str] | tuple[str, ...]
 ) -> str:
     if not isinstance(value, str) or value not in choices:
-        options = ", ".join(choices)
+        options = l10n.list_join(choices)
         raise Invalid(
             translate(
                 "%(label)s must be one of: %(options)s.", label=gettext(label), options=options

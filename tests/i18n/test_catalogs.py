@@ -126,3 +126,10 @@ def test_msgfmt_check_is_clean(locale) -> None:
         ["msgfmt", "-c", "-o", os.devnull, str(po)], capture_output=True, text=True, check=False
     )
     assert run.returncode == 0 and not run.stderr.strip(), run.stderr
+
+
+def test_labels_passed_as_variables_are_still_extracted(strings) -> None:
+    """`_(label)` over a tuple of literals hides them from extraction: the console's timer
+    buttons stayed English. Each label is now a literal `_()` call."""
+    for label in ("Pause", "Resume", "Clear"):
+        assert label in strings, label
