@@ -235,8 +235,8 @@ def _redacting(scan: _Scan, *, undecided: str) -> Any:
 def _status(db: Session, workshop: Workshop) -> str:
     review = _review(db, workshop)
     if review is not None and review.released:
-        return "Released"
-    return "Draft, not yet released"
+        return N_("Released")
+    return N_("Draft, not yet released")
 
 
 def draft(db: Session, settings: Settings, workshop: Workshop, *, viewer: Viewer) -> SummaryExport:
@@ -615,7 +615,7 @@ def participant_view(
         db,
         workshop,
         emit=_redacting(scan, undecided="redact"),
-        status="Draft for participant review",
+        status=N_("Draft for participant review"),
     )
     return ParticipantReviewView(state=review.state, signed=signed, summary=summary)
 

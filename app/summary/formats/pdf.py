@@ -1,4 +1,5 @@
-"""PDF, rendered by WeasyPrint from the print HTML (system Noto fonts for Arabic and Hebrew)."""
+"""PDF, rendered by WeasyPrint from the print HTML (system Noto fonts for Arabic, Hebrew, Persian
+and Urdu): tagged PDF/UA-1, with the document's language and title."""
 
 from __future__ import annotations
 
@@ -14,5 +15,5 @@ def render(summary: SummaryExport) -> bytes:
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
     document = HTML(string=html.render(summary), base_url=None)
-    data: bytes = document.write_pdf()
+    data: bytes = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     return data

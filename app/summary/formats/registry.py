@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app import i18n
+from app.errors import Invalid
 from app.summary.formats import docx, html, json, markdown, pdf
 from app.summary.present import SummaryExport
 
@@ -31,3 +33,18 @@ def registry() -> dict[str, Format]:
 
 
 FORMATS = ("md", "html", "pdf", "docx", "json")
+
+
+def export_language(lang: str | None) -> str:
+    """The language asked for the export, else the request's; 422 if it is not shipped."""
+    if not lang:
+        return i18n.current_locale.get()
+    if lang not in i18n.SHIPPED:
+        raise Invalid("Choose one of the offered languages.", field="lang")
+    return lang
+
+
+def render(fmt: str, summary: SummaryExport, lang: str) -> bytes:
+    """The file in the export's language, whatever the request's (labels, dates, numbers)."""
+    with i18n.using(lang):
+        return registry()[fmt].render(summary)
