@@ -15,7 +15,7 @@ from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import Invalid, NotFound
 from app.policy import Viewer
 from app.summary import service
-from app.summary.formats.registry import FORMATS, export_language, registry
+from app.summary.formats.registry import FORMATS, export_language, registry, second_language
 from app.summary.formats.registry import render as render_format
 from app.templating import render
 from app.views import LEVEL_LABELS
@@ -205,6 +205,7 @@ async def export(
     settings: SettingsDep,
     viewer: ViewerDep,
     lang: Text = "",
+    lang2: Text = "",
 ) -> Response:
     """The file in the chosen language, generated now and never kept; blocked (409) while a
     hit is open."""
@@ -213,6 +214,7 @@ async def export(
         raise NotFound()
     workshop = service.workshop_for(db, workshop_id, viewer=viewer, action="summary.export")
     language = export_language(lang)
+    second = second_language(fmt, language, lang2)
     try:
         model = service.export_model(db, settings, workshop, viewer=viewer)
     except service.ExportBlocked as exc:
@@ -220,7 +222,7 @@ async def export(
         context = {"workshop_id": workshop.id, "message": exc.message, "hits": hits}
         return render(request, "summary/blocked.html", context, status=409)
     chosen = formats[fmt]
-    body = render_format(fmt, model, language)
+    body = render_format(fmt, model, language, second)
     service.record_export(db, workshop, viewer=viewer, fmt=fmt)
     return Response(
         body,

@@ -20,9 +20,10 @@ from docx import Document
 from weasyprint import HTML
 
 from app.accounts.service import create_api_token
+from app.errors import Invalid
 from app.i18n import SHIPPED
 from app.summary.formats import text
-from app.summary.formats.registry import render
+from app.summary.formats.registry import render, second_language
 from tests.summary.language_model import ENGLISH, MIXED, PARENTHESIS, PERCENT, model
 from tests.summary.seed import seed
 from tests.summary.test_export import resolve_all, staff, workspace
@@ -240,3 +241,45 @@ def test_export_language_is_chosen_on_the_form_and_the_api(client, settings, dat
     assert api.status_code == 200 and "## שיטה" in api.text
     bad = client.post(f"/api/v1/workshops/{wid}/summary/export.md?lang=de", headers=bearer)
     assert bad.status_code == 422
+    both = client.post(
+        f"/api/v1/workshops/{wid}/summary/export.md?lang=ar&lang2=en", headers=bearer
+    )
+    assert both.status_code == 200 and "## المنهجية" in both.text and "## Method" in both.text
+    side = browser.post(f"/w/{wid}/summary/export.html", {"lang": "he", "lang2": "ar"})
+    assert side.status_code == 200 and '<td lang="ar" dir="rtl">' in side.text
+    assert browser.post(f"/w/{wid}/summary/export.docx", {"lang2": "ar"}).status_code == 422
+
+
+def test_bilingual_markdown_is_in_sequence() -> None:
+    page = render("md", model(), "ar", "en").decode()
+    arabic, english = page.split("\n\n---\n\n")
+    assert "## المنهجية" in arabic and "## Method" not in arabic
+    assert "## Method" in english and "## المنهجية" not in english
+
+
+def test_bilingual_html_is_side_by_side_each_cell_in_its_language() -> None:
+    page = render("html", model(), "ar", "en").decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    rows = re.findall(r"<tr>(.*?)</tr>", page, flags=re.S)
+    assert len(rows) == 3  # the top, the one session, the method
+    for row in rows:
+        cells = re.findall(r'<td lang="(\w+)" dir="(\w+)">', row)
+        assert cells == [("ar", "rtl"), ("en", "ltr")]
+    top_ar, top_en = re.findall(r"<td[^>]*>(.*?)</td>", rows[0], flags=re.S)
+    assert "الغرض" in top_ar and "Purpose" not in top_ar
+    assert "Purpose" in top_en and "الغرض" not in top_en
+
+
+@needs_poppler
+def test_bilingual_pdf_shows_both_languages(tmp_path) -> None:
+    lines = _layout(render("pdf", model(), "ar", "en"), tmp_path, "bi")
+    both = _line(lines, "Purpose")
+    assert "الغرض" in both  # the two headings side by side on one line
+
+
+def test_a_second_language_is_checked() -> None:
+    assert second_language("pdf", "ar", "en") == "en"
+    assert second_language("pdf", "ar", "ar") is None and second_language("md", "ar", "") is None
+    for fmt, lang2 in (("pdf", "xx"), ("docx", "en"), ("json", "en")):
+        with pytest.raises(Invalid):
+            second_language(fmt, "ar", lang2)

@@ -3,6 +3,8 @@ export's language (rendered under `i18n.using`), each paragraph with its own dir
 
 from __future__ import annotations
 
+from typing import Any
+
 from markupsafe import Markup
 
 from app import i18n
@@ -19,27 +21,51 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')  # noqa: S704 (escaped for CSS just above)
 
 
-def render(summary: SummaryExport) -> str:
+def _context(summary: SummaryExport, parts: tuple[str, ...] | None = None) -> dict[str, Any]:
     locale = i18n.current_locale.get()
-    return render_text(
-        "summary/print.html",
-        {
-            "s": summary,
-            "lang": locale,
-            "dir": i18n.direction(locale),
-            "dir_of": text.direction,
-            "meta": text.meta(summary),
-            "session_heading": text.session_heading,
-            "support_line": text.support_line,
-            "method_lines": text.method_lines(summary),
-            "off_record_note": text.label(text.OFF_RECORD_NOTE),
-            "page_header": css_string(
-                f"{gettext('Non-attributed summary')} · {text.label(text.CONFIDENTIAL)}"
-            ),
-            "isolate": text.isolate,
-            "join_runs": text.join_runs,
-        },
-    )
+    return {
+        "s": summary,
+        "lang": locale,
+        "dir": i18n.direction(locale),
+        "dir_of": text.direction,
+        "meta": text.meta(summary),
+        "session_heading": text.session_heading,
+        "support_line": text.support_line,
+        "method_lines": text.method_lines(summary),
+        "off_record_note": text.label(text.OFF_RECORD_NOTE),
+        "page_header": css_string(
+            f"{gettext('Non-attributed summary')} · {text.label(text.CONFIDENTIAL)}"
+        ),
+        "isolate": text.isolate,
+        "join_runs": text.join_runs,
+        "parts": parts,
+        "pairs": None,
+    }
+
+
+def render(summary: SummaryExport) -> str:
+    return render_text("summary/print.html", _context(summary))
+
+
+def _cell(summary: SummaryExport, part: str) -> Markup:
+    page = render_text("summary/print.html", _context(summary, (part,)))
+    inner = page.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    return Markup(inner)  # noqa: S704 (our own autoescaped template's output)
+
+
+def render_bilingual(summary: SummaryExport, second: str) -> str:
+    """Two languages side by side, part by part (the top, each session, the method), in the
+    request's export language first; each cell with its own lang and dir."""
+    first = i18n.current_locale.get()
+    names = ["top", *(f"session-{i}" for i in range(len(summary.sessions))), "method"]
+    rows = []
+    for name in names:
+        row = []
+        for code in (first, second):
+            with i18n.using(code):
+                row.append((code, i18n.direction(code), _cell(summary, name)))
+        rows.append(row)
+    return render_text("summary/print.html", {**_context(summary), "pairs": rows})
 
 
 def render_bytes(summary: SummaryExport) -> bytes:
