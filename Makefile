@@ -79,7 +79,7 @@ migration: $(STAMP)
 # Translations: extract every UI string (templates and app, see babel.cfg), merge it into each
 # shipped catalog, compile. The compiled .mo files are committed, so a fresh clone runs as is;
 # tests/i18n fails when a string lacks a translation or a .mo is older than its .po.
-LOCALES := fr ru ar he
+LOCALES := fr ru ar he fa ur
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project=Tracktwo --version=0.1.0 \
 		--msgid-bugs-address="" --copyright-holder="Tracktwo" -o app/locales/messages.pot .

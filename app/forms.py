@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session
 
+from app import l10n
 from app.errors import DomainError, Invalid
 from app.i18n import gettext, translate
 
@@ -63,7 +64,7 @@ def clean_choice(
     value: object, *, field: str, label: str, choices: dict[str, str] | tuple[str, ...]
 ) -> str:
     if not isinstance(value, str) or value not in choices:
-        options = ", ".join(choices)
+        options = l10n.list_join(choices)
         raise Invalid(
             translate(
                 "%(label)s must be one of: %(options)s.", label=gettext(label), options=options

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
@@ -9,7 +11,7 @@ from pathlib import Path
 from babel.support import NullTranslations, Translations
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
-SHIPPED = ("en", "fr", "ru", "ar", "he")
+SHIPPED = ("en", "fr", "ru", "ar", "he", "fa", "ur")
 RTL = frozenset({"ar", "he", "fa", "ur"})
 LANGUAGE_NAMES = {
     "en": "English",
@@ -17,6 +19,8 @@ LANGUAGE_NAMES = {
     "ru": "Русский",
     "ar": "العربية",
     "he": "עברית",
+    "fa": "فارسی",
+    "ur": "اردو",
 }
 
 current_locale: ContextVar[str] = ContextVar("current_locale", default="en")
@@ -57,6 +61,17 @@ def negotiate(chosen: str | None, accept_language: str | None) -> str:
             if lang in SHIPPED:
                 return lang
     return "en"
+
+
+@contextmanager
+def using(locale: str) -> Iterator[str]:
+    """Translate and format in this shipped locale for a while (an export in its own
+    language, whatever the request's), then back to the request's."""
+    token = current_locale.set(locale if locale in SHIPPED else "en")
+    try:
+        yield current_locale.get()
+    finally:
+        current_locale.reset(token)
 
 
 def direction(locale: str) -> str:

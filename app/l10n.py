@@ -2,12 +2,14 @@
 
 Registered as Jinja filters in app/templating.py:
 `{{ d | date_format }}` (medium), `{{ d | date_format("full") }}`, `{{ t | time_format }}`,
-`{{ n | number }}`, `{{ 0.4 | percent }}`. Each accepts None (renders nothing) and ISO strings.
+`{{ n | number }}`, `{{ 0.4 | percent }}`, `{{ names | list_join }}` (the Arabic comma in ar,
+fa, ur). Each accepts None (renders nothing) and ISO strings.
 Times are shown as stored (an agenda slot), never finer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -65,12 +67,26 @@ def percent(value: float | Decimal | None) -> str:
     return numbers.format_percent(value, locale=_locale())
 
 
+# Languages written in Arabic script use the Arabic comma and semicolon between list items.
+_SEPARATORS = {",": "، ", ";": "؛ "}
+ARABIC_SCRIPT = frozenset({"ar", "fa", "ur"})
+
+
+def list_join(items: Iterable[str], separator: str = ",", locale: str | None = None) -> str:
+    """Items joined with the locale's comma (or semicolon): "، " and "؛ " in Arabic script."""
+    code = locale or _locale()
+    if code in ARABIC_SCRIPT:
+        return _SEPARATORS[separator].join(items)
+    return f"{separator} ".join(items)
+
+
 FILTERS = {
     "date_format": date_format,
     "time_format": time_format,
     "date_range": date_range,
     "number": number,
     "percent": percent,
+    "list_join": list_join,
 }
 
 

@@ -16,7 +16,8 @@ from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import NotFound
 from app.summary import service
 from app.summary.formats import json as json_format
-from app.summary.formats.registry import registry
+from app.summary.formats.registry import export_language, registry, second_language
+from app.summary.formats.registry import render as render_format
 
 router = APIRouter(tags=["summary"])
 
@@ -65,15 +66,25 @@ async def schema() -> dict[str, Any]:
     },
 )
 async def export(
-    workshop_id: str, fmt: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+    workshop_id: str,
+    fmt: str,
+    db: DbDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    lang: str = "",
+    lang2: str = "",
 ) -> Response:
+    """`?lang=` picks the export's language (a shipped code; the request's by default);
+    `&lang2=` adds a second one (md, html, pdf): side by side, or in sequence in Markdown."""
     formats = registry()
     if fmt not in formats:
         raise NotFound()
     workshop = service.workshop_for(db, workshop_id, viewer=viewer, action="summary.export")
+    language = export_language(lang)
+    second = second_language(fmt, language, lang2)
     model = service.export_model(db, settings, workshop, viewer=viewer)
     chosen = formats[fmt]
-    body = chosen.render(model)
+    body = render_format(fmt, model, language, second)
     service.record_export(db, workshop, viewer=viewer, fmt=fmt)
     return Response(
         body,

@@ -15,7 +15,8 @@ from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import Invalid, NotFound
 from app.policy import Viewer
 from app.summary import service
-from app.summary.formats.registry import FORMATS, registry
+from app.summary.formats.registry import FORMATS, export_language, registry, second_language
+from app.summary.formats.registry import render as render_format
 from app.templating import render
 from app.views import LEVEL_LABELS
 from app.workshops.models import Workshop
@@ -203,12 +204,17 @@ async def export(
     db: DbDep,
     settings: SettingsDep,
     viewer: ViewerDep,
+    lang: Text = "",
+    lang2: Text = "",
 ) -> Response:
-    """The file, generated now and never kept; blocked (409) while a hit is open."""
+    """The file in the chosen language, generated now and never kept; blocked (409) while a
+    hit is open."""
     formats = registry()
     if fmt not in formats:
         raise NotFound()
     workshop = service.workshop_for(db, workshop_id, viewer=viewer, action="summary.export")
+    language = export_language(lang)
+    second = second_language(fmt, language, lang2)
     try:
         model = service.export_model(db, settings, workshop, viewer=viewer)
     except service.ExportBlocked as exc:
@@ -216,7 +222,7 @@ async def export(
         context = {"workshop_id": workshop.id, "message": exc.message, "hits": hits}
         return render(request, "summary/blocked.html", context, status=409)
     chosen = formats[fmt]
-    body = chosen.render(model)
+    body = render_format(fmt, model, language, second)
     service.record_export(db, workshop, viewer=viewer, fmt=fmt)
     return Response(
         body,

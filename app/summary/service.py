@@ -22,6 +22,7 @@ from app.audit import service as audit
 from app.config import Settings
 from app.errors import Conflict, Invalid, NotFound
 from app.forms import clean_choice, clean_int, clean_text
+from app.i18n import N_
 from app.live.bus import changed
 from app.policy import Viewer
 from app.room.models import Proposal
@@ -213,8 +214,8 @@ def _redacting(scan: _Scan, *, undecided: str) -> Any:
 def _status(db: Session, workshop: Workshop) -> str:
     review = _review(db, workshop)
     if review is not None and review.released:
-        return "Released"
-    return "Draft, not yet released"
+        return N_("Released")
+    return N_("Draft, not yet released")
 
 
 def draft(db: Session, settings: Settings, workshop: Workshop, *, viewer: Viewer) -> SummaryExport:
@@ -593,7 +594,7 @@ def participant_view(
         db,
         workshop,
         emit=_redacting(scan, undecided="redact"),
-        status="Draft for participant review",
+        status=N_("Draft for participant review"),
     )
     return ParticipantReviewView(state=review.state, signed=signed, summary=summary)
 

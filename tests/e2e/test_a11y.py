@@ -1,7 +1,7 @@
-"""Accessibility in a real browser: axe-core on every page each role can reach, in English and
-Arabic, at 360 px phone width (no page may scroll sideways); a keyboard-only participant from
-invitation to proposal and reaction; screenshots of the room and the console at 360 px and
-1280 px in both languages.
+"""Accessibility in a real browser: axe-core on every page each role can reach, in English,
+Arabic and Persian, at 360 px phone width (no page may scroll sideways); a keyboard-only
+participant from invitation to proposal and reaction; screenshots of the room and the console
+at 360 px and 1280 px in each of these languages.
 
 axe-core comes bundled in the PyPI package axe-playwright-python. A serious or critical
 violation fails; moderate and minor ones are listed in the failure message of the same test
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 FAILING_IMPACTS = {"serious", "critical"}
 ROLES = ("anonymous", "participant", "organizer", "facilitator", "rapporteur", "observer")
-LANGS = ("en", "ar")
+LANGS = ("en", "ar", "fa")
 MAX_PAGES = 45
 PHONE = 360  # every page is crawled at phone width: nothing may scroll sideways
 SKIP_PATHS = re.compile(r"^/(static|api|logout)|/events$|/export|\.(md|json|docx|pdf|html)$")
@@ -276,7 +276,7 @@ def test_axe_finds_no_serious_violation_on_any_page(chromium, server, scene, rol
             assert response.status < 500, f"{path}: {response.status}"
             html = page.locator("html")
             assert html.get_attribute("lang") == lang, path
-            assert html.get_attribute("dir") == ("rtl" if lang == "ar" else "ltr"), path
+            assert html.get_attribute("dir") == ("rtl" if lang in ("ar", "fa") else "ltr"), path
             if page.evaluate("document.documentElement.scrollWidth") > PHONE + 1:
                 sideways.append(f"{path}: {page.evaluate(WIDEST, PHONE)}")
             if lang != "en":

@@ -10,9 +10,9 @@ import pytest
 
 from app import i18n
 from app.errors import Invalid, NotFound
-from app.forms import clean_int, clean_text
+from app.forms import clean_choice, clean_int, clean_text
 from app.i18n_extract import messages_in
-from app.l10n import date_format, date_range, number, percent, time_format
+from app.l10n import date_format, date_range, list_join, number, percent, time_format
 from app.templating import env
 
 
@@ -60,6 +60,8 @@ def test_error_pages_and_json_errors_are_translated(client) -> None:
         ("fr", "22 nov. 2026", "14:30", "12\u202f345,5"),
         ("ru", "22 нояб. 2026\u202fг.", "14:30", "12\xa0345,5"),
         ("he", "22 בנוב׳ 2026", "14:30", "12,345.5"),
+        ("fa", "22 نوامبر 2026", "14:30", "12,345.5"),
+        ("ur", "22 نومبر، 2026", "2:30 PM", "12,345.5"),
     ],
 )
 def test_dates_and_numbers_follow_the_locale(code, day, clock, big) -> None:
@@ -152,3 +154,27 @@ def test_plurals_follow_each_language(code, n, expected) -> None:
     with locale(code):
         out = env.from_string('{{ ngettext("%(num)s rule", "%(num)s rules", n) }}').render(n=n)
     assert out == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "comma", "semicolon"),
+    [
+        ("en", "a, b, c", "a; b; c"),
+        ("he", "a, b, c", "a; b; c"),
+        ("ar", "a، b، c", "a؛ b؛ c"),
+        ("fa", "a، b، c", "a؛ b؛ c"),
+        ("ur", "a، b، c", "a؛ b؛ c"),
+    ],
+)
+def test_lists_use_the_scripts_comma(code, comma, semicolon) -> None:
+    with locale(code):
+        assert list_join(["a", "b", "c"]) == comma
+        assert list_join(["a", "b", "c"], ";") == semicolon
+        rendered = env.from_string('{{ xs | list_join(";") }}').render(xs=["a", "b", "c"])
+    assert rendered == semicolon
+
+
+def test_choice_error_lists_options_with_the_arabic_comma() -> None:
+    with locale("ar"), pytest.raises(Invalid) as caught:
+        clean_choice("x", field="v", label="Choice", choices=("agree", "disagree", "pass"))
+    assert "agree، disagree، pass" in caught.value.message

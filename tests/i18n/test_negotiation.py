@@ -32,7 +32,7 @@ def test_negotiate(chosen, accept, expected) -> None:
 
 
 def test_direction() -> None:
-    assert direction("ar") == direction("he") == "rtl"
+    assert direction("ar") == direction("he") == direction("fa") == direction("ur") == "rtl"
     assert direction("en") == direction("fr") == direction("ru") == "ltr"
 
 
@@ -50,6 +50,8 @@ def html_tag(text: str) -> str:
         ("fr-FR", '<html lang="fr" dir="ltr">', "Aller au contenu"),
         ("ru", '<html lang="ru" dir="ltr">', "Перейти к содержимому"),
         ("en-GB", '<html lang="en" dir="ltr">', "Skip to content"),
+        ("fa-IR", '<html lang="fa" dir="rtl">', "رفتن به محتوا"),
+        ("ur-PK,ur;q=0.9", '<html lang="ur" dir="rtl">', "مواد پر جائیں"),
     ],
 )
 def test_browser_preference_sets_language_and_direction(client, accept, tag, words) -> None:
@@ -87,6 +89,8 @@ def test_language_picker_lists_every_shipped_language_in_its_own_script(client) 
         ("ru", "Русский"),
         ("ar", "العربية"),
         ("he", "עברית"),
+        ("fa", "فارسی"),
+        ("ur", "اردو"),
     ]:
         assert f'<option value="{code}" lang="{code}"' in page.text
         assert name in page.text

@@ -17,10 +17,12 @@ from tests.factories import make_user, staff_viewer
     [
         ("en", "en"),
         ("ar,en", "ar"),
-        ("fa,he,en", "he"),
+        ("fa,he,en", "fa"),
+        ("ur-PK,en", "ur"),
+        ("de,he", "he"),
         ("de, fr-CH", "fr"),
         ("RU", "ru"),
-        ("fa,ur", "en"),
+        ("de,it", "en"),
         ("", "en"),
     ],
 )
@@ -34,7 +36,9 @@ def test_content_locale(languages, expected) -> None:
         ("en", "The Chatham House Rule", "free to use the information received"),
         ("ar,en", "قاعدة تشاتام هاوس", "حرية استخدام المعلومات"),
         ("he", "כלל צ'טהאם האוס", "רשאים להשתמש במידע"),
-        ("fa,fr", "La règle de Chatham House", "libres d'utiliser les informations"),
+        ("de,fr", "La règle de Chatham House", "libres d'utiliser les informations"),
+        ("fa,en", "قاعدهٔ چتم هاوس", "آزادند از اطلاعات دریافتی استفاده کنند"),
+        ("ur,en", "چیتھم ہاؤس اصول", "حاصل شدہ معلومات استعمال کرنے میں آزاد ہیں"),
         ("ru,en", "Правило Чатем-хауса", "свободно использовать полученную информацию"),
     ],
 )
@@ -55,7 +59,7 @@ def test_new_workshop_gets_starter_rules_in_its_first_language(
     assert all(rule.title and rule.body for rule in found)
 
 
-@pytest.mark.parametrize("locale", ["fr", "ru", "ar", "he"])
+@pytest.mark.parametrize("locale", ["fr", "ru", "ar", "he", "fa", "ur"])
 def test_every_starter_paragraph_is_translated(locale) -> None:
     for title, body in STARTER_RULES:
         assert gettext_in(locale, title) != title

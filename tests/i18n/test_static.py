@@ -64,3 +64,28 @@ def test_scrolling_table_wrappers_take_keyboard_focus() -> None:
         if 'class="table-wrap"' in line and 'tabindex="0"' not in line
     ]
     assert not missing, 'add tabindex="0" role="region" aria-label=...:\n' + "\n".join(missing)
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_hidden_proposal_card_keeps_text_contrast() -> None:
+    """The hidden card was faded with opacity 0.8: its muted text fell to 4.29:1. It may not
+    fade, and its background keeps muted and body text at 4.5:1 at least."""
+    css = without_comments(CSS.read_text("utf-8"))
+    palette = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))
+    rule = re.search(r"\.proposal\.is-hidden\s*\{([^}]*)\}", css)
+    assert rule, "the hidden-proposal rule is gone"
+    assert "opacity" not in rule.group(1)
+    background = re.search(r"background:\s*var\(--([\w-]+)\)", rule.group(1))
+    surface = palette[background.group(1)] if background else palette["surface"]
+    for ink in ("ink", "muted"):
+        assert _contrast(palette[ink], surface) >= 4.5

@@ -322,3 +322,19 @@ def test_api_state_has_no_author_fields_anywhere(room) -> None:
     theirs = other.client.get(api).json()["proposals"]["revealed"]
     assert [p["mine"] for p in mine] == [True] and [p["mine"] for p in theirs] == [False]
     assert theirs[0]["my_reaction"] == "agree" and mine[0]["my_reaction"] is None
+
+
+def test_timer_buttons_speak_the_facilitators_language(room) -> None:
+    """Pause, Resume and Clear went through _() as a variable, so they stayed English."""
+    facilitator = room.staff("facilitator")
+    assert facilitator.post("/language", {"language": "ar"}).status_code == 303
+    _start(facilitator, room, room.plenary)
+    url = f"/w/{room.wid}/console/items/{room.plenary.id}/timer"
+    facilitator.post(url, {"timer": "start", "minutes": "5"})
+    running = facilitator.get(f"/w/{room.wid}/console").text
+    assert ">إيقاف مؤقت</button>" in running and ">مسح</button>" in running
+    facilitator.post(url, {"timer": "pause"})
+    paused = facilitator.get(f"/w/{room.wid}/console").text
+    assert ">استئناف</button>" in paused
+    for english in (">Pause<", ">Resume<", ">Clear<"):
+        assert english not in running + paused

@@ -1,42 +1,64 @@
-"""DOCX with python-docx: headings, lists and right-to-left paragraphs where the text is."""
+"""DOCX with python-docx, a document an office files: A4, a header with the workshop title and
+the confidentiality marking, page numbers in the footer, every label in the export's language,
+right-to-left paragraphs and list items set as such, and core properties without an author."""
 
 from __future__ import annotations
 
 import io
-import unicodedata
+from datetime import UTC, datetime
 from typing import Any
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.shared import Cm, Pt, RGBColor
 
+from app import i18n
+from app.i18n import gettext as _
 from app.summary.formats import text
 from app.summary.present import Block, SummaryExport
 
 FONT = "Noto Sans"
+RTL_FONT = {"ur": "Noto Nastaliq Urdu"}
 GREY = RGBColor(0x44, 0x44, 0x44)
+# w:pPr children that come after w:bidi in the schema (CT_PPrBase order).
+_AFTER_BIDI = (
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)  # fmt: skip
 
 
 def is_rtl(value: str) -> bool:
     """The first strong character decides, as dir="auto" does in HTML."""
-    for ch in value:
-        bidi = unicodedata.bidirectional(ch)
-        if bidi in {"R", "AL"}:
-            return True
-        if bidi == "L":
-            return False
-    return False
+    return text.strong_direction(value) == "rtl"
+
+
+def _set_bidi(paragraph: Any) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    if ppr.find(qn("w:bidi")) is not None:
+        return
+    bidi = OxmlElement("w:bidi")  # starts at the right, bullet and number included
+    following = next((c for c in ppr if c.tag in {qn(t) for t in _AFTER_BIDI}), None)
+    if following is not None:
+        following.addprevious(bidi)
+    else:
+        ppr.append(bidi)
 
 
 def _rtl(paragraph: Any, value: str) -> None:
-    if not is_rtl(value):
+    """Direction from the content, else from the export's language; runs marked w:rtl."""
+    if text.direction(value) != "rtl":
         return
-    ppr = paragraph._p.get_or_add_pPr()
-    ppr.append(OxmlElement("w:bidi"))  # starts at the right; "right" would mean the end here
+    _set_bidi(paragraph)
     for run in paragraph.runs:
+        if run.bold:
+            run.font.cs_bold = True  # an RTL run is bold by w:bCs, not w:b
         rpr = run._r.get_or_add_rPr()
-        rpr.append(OxmlElement("w:rtl"))
+        if rpr.find(qn("w:rtl")) is None:
+            rpr.append(OxmlElement("w:rtl"))
 
 
 def _para(
@@ -53,14 +75,14 @@ def _para(
         paragraph.paragraph_format.space_after = Pt(1)
         paragraph.paragraph_format.space_before = Pt(0)
     if sub:
-        paragraph.paragraph_format.left_indent = Cm(0.63)
+        paragraph.paragraph_format.left_indent = Cm(0.63)  # the start side once bidi is set
     if bold:
         paragraph.add_run(bold).bold = True
     run = paragraph.add_run(value)
     if grey:
         run.font.color.rgb = GREY
         run.font.size = Pt(9.5)
-    _rtl(paragraph, value)
+    _rtl(paragraph, bold + value)
     return paragraph
 
 
@@ -79,30 +101,80 @@ def _blocks(doc: Any, blocks: tuple[Block, ...]) -> None:
             _para(doc, block.text)
 
 
-def _fonts(doc: Any) -> None:
+def _fonts(doc: Any, locale: str) -> None:
     style = doc.styles["Normal"]
     style.font.name = FONT
     style.font.size = Pt(10.5)
-    rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+    rpr = style.element.get_or_add_rPr()
+    rfonts = rpr.get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
         rfonts.set(qn(attr), FONT)
+    rfonts.set(qn("w:cs"), RTL_FONT.get(locale, FONT))
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), locale)
+    lang.set(qn("w:bidi"), locale if locale in i18n.RTL else "ar")
+    rpr.append(lang)
+
+
+def _field(paragraph: Any, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES), updated by the reader."""
+    for kind, body in (("begin", None), (None, instruction), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        else:
+            code = OxmlElement("w:instrText")
+            code.set(qn("xml:space"), "preserve")
+            code.text = f" {body} "
+            run._r.append(code)
+
+
+def _page(doc: Any, summary: SummaryExport) -> None:
+    """A4 with margins like the PDF's; header: title and marking; footer: page n / total."""
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2.2)
+    section.left_margin = section.right_margin = Cm(1.8)
+    header = section.header.paragraphs[0]
+    marking = text.label(text.CONFIDENTIAL)
+    header.add_run(f"{text.isolate(summary.title)} · {marking}").font.size = Pt(8.5)
+    _rtl(header, marking)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(footer, "PAGE")
+    footer.add_run(" / ")
+    _field(footer, "NUMPAGES")
+
+
+def _properties(doc: Any, summary: SummaryExport, locale: str) -> None:
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    props = doc.core_properties
+    props.title = summary.title
+    props.language = locale
+    props.author = ""
+    props.last_modified_by = ""
+    props.comments = _("Non-attributed summary")
+    props.created = props.modified = now
+    for stale in [el for el in props._element if el.tag.endswith("}lastPrinted")]:
+        props._element.remove(stale)  # the template's 2013 date
+    props.revision = 1
 
 
 def render(summary: SummaryExport) -> bytes:
+    locale = i18n.current_locale.get()
     doc = Document()
-    _fonts(doc)
-    doc.core_properties.title = summary.title
-    doc.core_properties.author = ""
-    doc.core_properties.last_modified_by = ""
-    doc.core_properties.comments = "Non-attributed summary"
+    _fonts(doc, locale)
+    _page(doc, summary)
+    _properties(doc, summary, locale)
     _heading(doc, summary.title, 0)
-    meta = " · ".join(m for m in (summary.track, text.dates(summary), summary.status) if m)
-    _para(doc, meta, grey=True)
+    _para(doc, text.meta(summary), grey=True)
     if summary.purpose:
-        _heading(doc, "Purpose", 1)
+        _heading(doc, _("Purpose"), 1)
         _para(doc, summary.purpose)
     if summary.rules:
-        _heading(doc, "Ground rules", 1)
+        _heading(doc, _("Ground rules"), 1)
         for rule in summary.rules:
             paragraph = doc.add_paragraph(style="List Number")
             paragraph.add_run(rule.title).bold = True
@@ -110,41 +182,40 @@ def render(summary: SummaryExport) -> bytes:
                 paragraph.add_run(": " + rule.body)
             _rtl(paragraph, rule.title)
     if summary.general:
-        _heading(doc, "General synthesis", 1)
+        _heading(doc, _("General synthesis"), 1)
         _blocks(doc, summary.general)
-    _heading(doc, "Agenda", 1)
+    _heading(doc, _("Agenda"), 1)
     for session in summary.sessions:
-        day = f" ({text.day(session.day)})" if session.day else ""
-        _heading(doc, session.title + day, 2)
+        _heading(doc, text.session_heading(session.title, session.day), 2)
         for item in session.items:
             _heading(doc, item.title, 3)
-            _para(doc, f"{item.level_label} · {item.kind_label}", grey=True)
+            kind = f"{text.label(item.level_label)} · {text.label(item.kind_label)}"
+            _para(doc, kind, grey=True)
             if item.off_record:
-                _para(doc, text.OFF_RECORD_NOTE)
+                _para(doc, text.label(text.OFF_RECORD_NOTE))
                 continue
             if item.description:
                 _para(doc, item.description)
             if item.synthesis:
-                _para(doc, "", bold="Synthesis")
+                _para(doc, "", bold=_("Synthesis"))
                 _blocks(doc, item.synthesis)
             if item.themes:
-                _para(doc, "; ".join(item.themes), bold="Themes: ")
+                themes = text.join_runs(item.themes)
+                _para(doc, themes, bold=_("Themes:") + " ")
             if item.proposals:
-                _para(doc, "", bold="Proposals")
+                _para(doc, "", bold=_("Proposals"))
                 for p in item.proposals:
                     _para(doc, p.text, style="List Bullet")
                     if p.theme:
-                        _para(doc, p.theme, bold="Theme: ", grey=True, sub=True)
+                        _para(
+                            doc, text.isolate(p.theme), bold=_("Theme:") + " ", grey=True, sub=True
+                        )
                     _para(doc, text.support_line(p), grey=True, sub=True)
                     if p.attribution:
-                        _para(
-                            doc,
-                            p.attribution,
-                            bold="Attributed, at the author's wish, to: ",
-                            sub=True,
-                        )
-    _heading(doc, "Method", 1)
-    for line in text.method_lines(summary.method):
+                        said = _("Attributed, at the author's wish, to:") + " "
+                        _para(doc, text.isolate(p.attribution), bold=said, sub=True)
+    _heading(doc, _("Method"), 1)
+    for line in text.method_lines(summary):
         _para(doc, line, grey=True)
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app.i18n import gettext as _
 from app.summary.formats import text
 from app.summary.present import Block, SummaryExport
 
@@ -28,52 +29,52 @@ def _blocks(blocks: tuple[Block, ...]) -> list[str]:
 
 def render(summary: SummaryExport) -> str:
     lines = [f"# {esc(summary.title)}", ""]
-    meta = [summary.track, text.dates(summary), summary.status]
-    lines += [esc(" · ".join(m for m in meta if m)), ""]
+    lines += [esc(text.meta(summary)), "", f"*{esc(text.label(text.CONFIDENTIAL))}*", ""]
     if summary.purpose:
-        lines += ["## Purpose", "", esc(summary.purpose), ""]
+        lines += ["## " + _("Purpose"), "", esc(summary.purpose), ""]
     if summary.rules:
-        lines += ["## Ground rules", ""]
+        lines += ["## " + _("Ground rules"), ""]
         for i, rule in enumerate(summary.rules, 1):
             body = f": {esc(rule.body)}" if rule.body else ""
             lines.append(f"{i}. **{esc(rule.title)}**{body}")
         lines.append("")
     if summary.general:
-        lines += ["## General synthesis", "", *_blocks(summary.general)]
-    lines += ["## Agenda", ""]
+        lines += ["## " + _("General synthesis"), "", *_blocks(summary.general)]
+    lines += ["## " + _("Agenda"), ""]
     for session in summary.sessions:
-        day = f" ({text.day(session.day)})" if session.day else ""
-        lines += [f"### {esc(session.title)}{day}", ""]
+        lines += [f"### {esc(text.session_heading(session.title, session.day))}", ""]
         for item in session.items:
             lines += [
                 f"#### {esc(item.title)}",
                 "",
-                f"*{esc(item.level_label)}* · {item.kind_label}",
+                f"*{esc(text.label(item.level_label))}* · {esc(text.label(item.kind_label))}",
                 "",
             ]
             if item.off_record:
-                lines += [text.OFF_RECORD_NOTE, ""]
+                lines += [esc(text.label(text.OFF_RECORD_NOTE)), ""]
                 continue
             if item.description:
                 lines += [esc(item.description), ""]
             if item.synthesis:
-                lines += ["**Synthesis**", "", *_blocks(item.synthesis)]
+                lines += [f"**{_('Synthesis')}**", "", *_blocks(item.synthesis)]
             if item.themes:
-                lines += ["**Themes:** " + esc("; ".join(item.themes)), ""]
+                lines += [
+                    f"**{_('Themes:')}** " + esc(text.join_runs(item.themes)),
+                    "",
+                ]
             if item.proposals:
-                lines += ["**Proposals**", ""]
+                lines += [f"**{_('Proposals')}**", ""]
                 for p in item.proposals:
                     lines.append(f"- {esc(p.text)}")
                     if p.theme:
-                        lines.append(f"  - Theme: {esc(p.theme)}")
+                        lines.append(f"  - {_('Theme:')} {esc(text.isolate(p.theme))}")
                     lines.append(f"  - {esc(text.support_line(p))}")
                     if p.attribution:
-                        lines.append(
-                            f"  - Attributed, at the author's wish, to: {esc(p.attribution)}"
-                        )
+                        said = _("Attributed, at the author's wish, to:")
+                        lines.append(f"  - {said} {esc(text.isolate(p.attribution))}")
                 lines.append("")
-    lines += ["## Method", ""]
-    for line in text.method_lines(summary.method):
+    lines += ["## " + _("Method"), ""]
+    for line in text.method_lines(summary):
         lines += [esc(line), ""]
     return "\n".join(lines)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app import i18n
+from app.errors import Invalid
 from app.summary.formats import docx, html, json, markdown, pdf
 from app.summary.present import SummaryExport
 
@@ -31,3 +33,40 @@ def registry() -> dict[str, Format]:
 
 
 FORMATS = ("md", "html", "pdf", "docx", "json")
+
+
+BILINGUAL = ("md", "html", "pdf")
+
+
+def export_language(lang: str | None) -> str:
+    """The language asked for the export, else the request's; 422 if it is not shipped."""
+    if not lang:
+        return i18n.current_locale.get()
+    if lang not in i18n.SHIPPED:
+        raise Invalid("Choose one of the offered languages.", field="lang")
+    return lang
+
+
+def second_language(fmt: str, lang: str, lang2: str | None) -> str | None:
+    """The other language of a bilingual export, if one was asked for (md, html, pdf)."""
+    if not lang2 or lang2 == lang:
+        return None
+    if lang2 not in i18n.SHIPPED:
+        raise Invalid("Choose one of the offered languages.", field="lang2")
+    if fmt not in BILINGUAL:
+        raise Invalid("A bilingual export is available in Markdown, HTML and PDF.", field="lang2")
+    return lang2
+
+
+def render(fmt: str, summary: SummaryExport, lang: str, lang2: str | None = None) -> bytes:
+    """The file in the export's language, whatever the request's (labels, dates, numbers);
+    with lang2, in two languages: side by side (HTML, PDF) or one after the other (Markdown)."""
+    with i18n.using(lang):
+        if lang2 is None:
+            return registry()[fmt].render(summary)
+        if fmt == "md":
+            first = markdown.render(summary)
+            with i18n.using(lang2):
+                return (first + "\n\n---\n\n" + markdown.render(summary)).encode("utf-8")
+        page = html.render_bilingual(summary, lang2)
+        return pdf.from_html(page) if fmt == "pdf" else page.encode("utf-8")

@@ -1,17 +1,70 @@
-"""Words shared by every format, so that all five say the same thing."""
+"""Words shared by every format, so that all five say the same thing, in the export's language.
+
+Every fixed label goes through the catalogs and every date and number through Babel, in the
+locale the export was asked for (`render` runs under `i18n.using`). Direction: each paragraph
+takes it from its first strong character, else from the export's language (`direction`);
+plain-text formats wrap embedded runs of user text in Unicode isolates (`isolate`).
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
-from app import l10n
-from app.summary.present import MethodOut, ProposalOut, SummaryExport
+from app import i18n, l10n
+from app.i18n import N_, gettext, translate
+from app.summary.present import ProposalOut, SummaryExport
 
-OFF_RECORD_NOTE = "Off the record: nothing from this item is reported."
+OFF_RECORD_NOTE = N_("Off the record: nothing from this item is reported.")
+CONFIDENTIAL = N_("Chatham House Rule — not for attribution")
+FSI, PDI = "\u2068", "\u2069"
+
+
+def strong_direction(value: str) -> str | None:
+    """ "rtl" or "ltr" from the first strong character outside isolates (UAX #9, P2), as
+    dir="auto" does; None if there is none."""
+    depth = 0
+    for ch in value:
+        bidi = unicodedata.bidirectional(ch)
+        if bidi in {"FSI", "LRI", "RLI"}:
+            depth += 1
+        elif bidi == "PDI":
+            depth = max(0, depth - 1)
+        elif depth == 0 and bidi in {"R", "AL"}:
+            return "rtl"
+        elif depth == 0 and bidi == "L":
+            return "ltr"
+    return None
+
+
+def direction(value: str = "") -> str:
+    """A paragraph's direction: its content's, else the export language's (computed here,
+    because WeasyPrint and Word ignore dir="auto")."""
+    return strong_direction(value) or i18n.direction(i18n.current_locale.get())
+
+
+def isolate(value: str) -> str:
+    """User text embedded in a translated line, isolated so neither reorders the other."""
+    return f"{FSI}{value}{PDI}" if value else ""
+
+
+def join_runs(values: tuple[str, ...]) -> str:
+    """User texts in one line (themes): each isolated, and each separator held to the line's
+    direction by a mark, so two RTL names in an LTR line (or the reverse) keep their order
+    even where isolates are not honoured (WeasyPrint across inline boxes)."""
+    mark = "‏" if direction() == "rtl" else "‎"
+    separator = mark + l10n.list_join(("", ""), ";")
+    return separator.join(isolate(value) for value in values)
+
+
+def label(message: str) -> str:
+    """A fixed label of the model (level, kind, track, status, support) in the export's
+    language."""
+    return gettext(message) if message else ""
 
 
 def day(value: date | None) -> str:
-    """A day in the reader's locale, the same in every format (JSON keeps ISO dates)."""
+    """A day in the export's locale, the same in every format (JSON keeps ISO dates)."""
     return l10n.date_format(value) if value else ""
 
 
@@ -21,31 +74,62 @@ def dates(summary: SummaryExport) -> str:
     return l10n.date_range(summary.start_date, summary.end_date)
 
 
-BANDS = {"broad": "broad support", "divided": "divided", "little": "little support"}
+def meta(summary: SummaryExport) -> str:
+    """Track · dates · status; the date isolated so an RTL date keeps its order in any line."""
+    parts = (label(summary.track), isolate(dates(summary)), label(summary.status))
+    return " · ".join(part for part in parts if part)
+
+
+def session_heading(title: str, when: date | None) -> str:
+    """A session's title with its day, each isolated: "(012026/12/)" was an Arabic date
+    reordered by an English title around it."""
+    return f"{isolate(title)} ({isolate(day(when))})" if when else title
 
 
 def counts(p: ProposalOut) -> str:
     """How many reacted, and the published band: never exact counts per value."""
-    if p.band is None:
-        return f"{p.reacted} reacted, too few to show more"
-    return f"{p.reacted} reacted, {BANDS[p.band]}"
+    n = l10n.number(p.reacted)
+    if p.band == "broad":
+        return translate("%(n)s reacted, broad support", n=n)
+    if p.band == "divided":
+        return translate("%(n)s reacted, divided", n=n)
+    if p.band == "little":
+        return translate("%(n)s reacted, little support", n=n)
+    return translate("%(n)s reacted, too few to show more", n=n)
 
 
 def support_line(p: ProposalOut) -> str:
-    parts = [p.support] if p.support else []
+    parts = [label(p.support)] if p.support else []
     parts.append(counts(p))
-    return "Support: " + "; ".join(parts)
+    return f"{gettext('Support:')} {l10n.list_join(parts, ';')}"
 
 
-def method_lines(method: MethodOut) -> list[str]:
-    lines = [f"Format: {method.format}, {method.sessions} session(s)."]
+def method_lines(summary: SummaryExport) -> list[str]:
+    method, number = summary.method, l10n.number
+    kind = translate("%(track)s problem-solving workshop", track=label(summary.track))
+    lines = [translate("Format: %(f)s, %(n)s session(s).", f=kind, n=number(method.sessions))]
     if method.participants is not None:
-        lines.append(f"Participants: {method.participants}.")
-    lines.append(f"Re-admissions during the workshop: {method.readmissions}.")
-    lines.append(f"Minimum group size for statements about the sides (k): {method.k}.")
-    lines.append(method.support_note)
+        lines.append(translate("Participants: %(n)s.", n=number(method.participants)))
     lines.append(
-        "This summary is non-attributed: it names no participant, affiliation or side next "
-        "to any contribution, and reports nothing from off-the-record items."
+        translate("Re-admissions during the workshop: %(n)s.", n=number(method.readmissions))
+    )
+    lines.append(
+        translate(
+            "Minimum group size for statements about the sides (k): %(k)s.", k=number(method.k)
+        )
+    )
+    lines.append(
+        translate(
+            "Support is stated without party labels. A statement about the sides is made only "
+            "where every side had at least %(k)s reacting members; otherwise only totals are "
+            "given.",
+            k=number(method.k),
+        )
+    )
+    lines.append(
+        gettext(
+            "This summary is non-attributed: it names no participant, affiliation or side next "
+            "to any contribution, and reports nothing from off-the-record items."
+        )
     )
     return lines
