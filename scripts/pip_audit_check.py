@@ -66,8 +66,7 @@ def main() -> int:
     if skipped:
         reason = skipped[0].get("skip_reason", "")
         return _unaudited(
-            f"{len(skipped)} of {len(deps)} locked packages could NOT be audited "
-            f"(e.g. {reason})",
+            f"{len(skipped)} of {len(deps)} locked packages could NOT be audited (e.g. {reason})",
             [d["name"] for d in skipped],
             audited=len(audited),
         )
