@@ -27,6 +27,8 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.logs import uvicorn_log_config
+
     settings = get_settings()
     workers = args.workers or settings.workers
     if workers > 1 and settings.is_sqlite:
@@ -48,6 +50,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         forwarded_allow_ips=settings.forwarded_allow_ips,
         access_log=False,
         log_level="info",
+        log_config=uvicorn_log_config(settings),
     )
     return 0
 

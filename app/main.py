@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import errors
+from app import errors, logs
 from app.config import ROOT, Settings, get_settings
 from app.db import Database
 from app.deps import csrf_protect
-from app.middleware import TracktwoMiddleware, install_log_filters
+from app.middleware import TracktwoMiddleware
 
 # Routes are matched in order, one by one: the live room's (hit by every participant, on every
 # change) come first. No two features' paths overlap, so the order changes nothing else.
@@ -32,20 +31,9 @@ FEATURES = (
 )
 
 
-def _configure_logging(settings: Settings) -> None:
-    logger = logging.getLogger("tracktwo")
-    logger.setLevel(settings.log_level.upper())
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        logger.addHandler(handler)
-    logger.propagate = True
-    install_log_filters()
-
-
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
-    _configure_logging(settings)
+    logs.configure(settings)
     database = database or Database(settings)
 
     @asynccontextmanager
