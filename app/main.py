@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import errors, logs
+from app import apidocs, errors, logs
 from app.config import ROOT, Settings, get_settings
 from app.db import Database
 from app.deps import csrf_protect
@@ -51,9 +51,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         title="Tracktwo",
         version="0.1.0",
         lifespan=lifespan,
-        docs_url="/api/docs" if settings.api_docs else None,
+        docs_url=None,  # app.apidocs serves Swagger UI from this server
         redoc_url=None,
-        openapi_url="/api/openapi.json" if settings.api_docs else None,
+        openapi_url=apidocs.OPENAPI_URL if settings.api_docs else None,
         dependencies=[Depends(csrf_protect)],
     )
     app.state.settings = settings
@@ -75,6 +75,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         except ModuleNotFoundError:
             continue
         app.include_router(api.router, prefix="/api/v1")
+    if settings.api_docs:
+        apidocs.install(app)
     app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")
     from app.retry import RetryMiddleware
 
