@@ -16,12 +16,13 @@ BENCH_ARGS ?= --quick
 # Folders that ruff checks (only those present: bench/ may be absent in a checkout).
 LINT_PATHS := $(wildcard app tests migrations bench scripts)
 
-.PHONY: lock run test test-pg lint audit fmt migration migrate demo i18n bench clean help
+.PHONY: lock room run test test-pg lint audit fmt migration migrate demo i18n bench clean help
 
 help:
 	@echo "make run        serve the demo at http://127.0.0.1:8000 (PORT=8001 for another port)"
 	@echo "make test       lint, then the whole test suite on SQLite"
 	@echo "make test-pg    the suite on PostgreSQL (TRACKTWO_TEST_DATABASE_URL)"
+	@echo "make room       serve one venue from this laptop (ROOM_ARGS=\"--host IP --plain-http\")"
 	@echo "make lock       update requirements/*.txt after a change to pyproject.toml (upgrade=1: all)"
 	@echo "make lint | fmt | migration m=\"...\" | i18n | bench (BENCH_ARGS= for the full run)"
 
@@ -70,6 +71,12 @@ run: $(RUN_STAMP)
 	$(BIN)/tracktwo migrate
 	TRACKTWO_PUBLIC_BASE_URL=$(RUN_BASE_URL) $(BIN)/tracktwo demo --if-empty
 	TRACKTWO_PUBLIC_BASE_URL=$(RUN_BASE_URL) $(BIN)/tracktwo serve --host 127.0.0.1 --port $(PORT)
+
+# The room box: this laptop serves one venue on its LAN address over HTTPS (self-signed; the
+# fingerprint is printed), htmx from here, nothing outbound. State in var/room/ (see README).
+ROOM_ARGS ?=
+room: $(RUN_STAMP)
+	$(BIN)/tracktwo room $(ROOM_ARGS)
 
 migrate: $(RUN_STAMP)
 	$(BIN)/tracktwo migrate

@@ -1,5 +1,5 @@
 """The `tracktwo` command (also `python -m app`): serve, migrate, demo, create-user, users,
-rotate-master-key, backup, restore, archive-due."""
+rotate-master-key, backup, restore, archive-due; room, room-cards, room-poster (app.venue)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from app.config import SettingsError, get_settings
+from app.venue import box as venue_box
+from app.venue import commands as venue_commands
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
@@ -178,6 +180,13 @@ def cmd_archive_due(_args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tracktwo", description=__doc__)
+    parser.add_argument(
+        "--room",
+        nargs="?",
+        const=str(venue_box.ROOM_DIR),
+        metavar="DIR",
+        help="run the command on the room box's settings (var/room, or DIR)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve the application with uvicorn")
@@ -230,11 +239,18 @@ def build_parser() -> argparse.ArgumentParser:
         "archive-due", help="archive (crypto-shred) workshops closed longer than their retention"
     )
     due.set_defaults(func=cmd_archive_due)
+    venue_commands.add_parsers(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.room:
+        try:
+            venue_box.use(Path(args.room))
+        except SettingsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     return int(args.func(args))
 
 

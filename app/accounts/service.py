@@ -113,7 +113,7 @@ def revoke_api_token(db: Session, *, viewer: Viewer, token_id: str) -> None:
 
 # Operator commands (`tracktwo users ...`): run by whoever holds the server's configuration, so
 # they take no viewer, like create_user.
-NO_SUCH_ACCOUNT = "No staff account has this e-mail address."
+NO_SUCH_ACCOUNT = N_("No staff account has this e-mail address.")
 
 
 def list_users(db: Session) -> list[User]:
