@@ -43,7 +43,11 @@ ENV PATH=/opt/venv/bin:$PATH \
     TRACKTWO_HOST=0.0.0.0 \
     TRACKTWO_PORT=8000 \
     TRACKTWO_WORKERS=1 \
-    TRACKTWO_DATABASE_URL=sqlite:////data/tracktwo.db
+    TRACKTWO_ENV_FILE=/etc/tracktwo.env
+# The image's default database, at the lowest precedence (a .env file): the environment and a
+# secrets directory (TRACKTWO_SECRETS_DIR, e.g. compose.yaml's TRACKTWO_DATABASE_URL secret)
+# both override it.
+RUN printf 'TRACKTWO_DATABASE_URL=sqlite:////data/tracktwo.db\n' >/etc/tracktwo.env
 
 COPY --from=builder /opt/venv /opt/venv
 WORKDIR /srv/tracktwo

@@ -89,6 +89,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
 	$(BIN)/bandit -r app -ll -q
+	@if [ -x $(BIN)/hadolint ]; then echo "$(BIN)/hadolint Dockerfile"; $(BIN)/hadolint Dockerfile; \
+	else echo "hadolint: no build for this platform (Linux x86-64 only): Dockerfile not linted"; fi
 	$(BIN)/python scripts/pip_audit_check.py
 
 # pip-audit needs PyPI's vulnerability data; scripts/pip_audit_check.py says loudly when it could

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pydantic import ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEV_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 (refused outside development)
 HTMX_VERSION = "2.0.11"
@@ -28,9 +28,10 @@ class SettingsError(RuntimeError):
 
 class _Sources(BaseSettings):
     """Where the raw values come from, first found wins: the process environment, then the
-    `.env` file, then the secrets directory (one file per setting, named like the variable:
-    Docker and Kubernetes secrets). Every value stays a string here; `load_settings` converts
-    and checks them, so that a bad value gets a message naming its variable."""
+    secrets directory (one file per setting, named like the variable: Docker and Kubernetes
+    secrets), then the `.env` file (a deployment's secrets beat a default file baked in).
+    Every value stays a string here; `load_settings` converts and checks them, so that a bad
+    value gets a message naming its variable."""
 
     model_config = SettingsConfigDict(env_prefix="TRACKTWO_", extra="ignore")
 
@@ -58,6 +59,17 @@ class _Sources(BaseSettings):
     port: str | None = None
     workers: str | None = None
     forwarded_allow_ips: str | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, file_secret_settings, dotenv_settings
 
 
 def _read_sources() -> dict[str, str]:
@@ -185,7 +197,7 @@ class Settings:
 
 
 def load_settings() -> Settings:
-    """Read the environment, `.env` and the secrets directory into a validated Settings."""
+    """Read the environment, the secrets directory and `.env` into a validated Settings."""
     raw = _Raw(_read_sources())
     env = raw.text("ENV", "development")
     master_key = raw.text("MASTER_KEY", "")

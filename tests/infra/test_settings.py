@@ -136,7 +136,9 @@ def test_production_from_a_secrets_directory(
     assert settings.master_key == "a long master passphrase"
     assert settings.master_key_salt == "ab" * 16
     assert not settings.master_key_is_raw
-    # the environment still wins over a secret file
+    # the environment still wins over a secret file, and a secret file over .env
+    (tmp_path / ".env").write_text(f"TRACKTWO_SECRET_KEY={'d' * 40}\n", encoding="utf-8")
+    assert load_settings().secret_key == STRONG
     monkeypatch.setenv("TRACKTWO_MASTER_KEY", "cd" * 32)
     assert load_settings().master_key == "cd" * 32
 
