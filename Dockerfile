@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Tracktwo: a builder stage builds the project's wheel and its dependencies' into a virtual
+# Tracktwo: a builder stage installs the locked dependencies (requirements/run.txt) into a virtual
 # environment; a slim runtime gets that environment plus the runtime files, runs as a non-root
 # user, applies the migrations on start, then serves with TRACKTWO_WORKERS uvicorn workers.
 
@@ -9,15 +9,13 @@ ARG PYTHON_VERSION=3.11
 FROM python:${PYTHON_VERSION}-slim-bookworm AS builder
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
-COPY pyproject.toml README.md ./
-COPY app ./app
-# Install the wheel with its dependencies, then remove the package itself: app.config.ROOT is
-# the folder holding app/, templates/, static/ and migrations/, so the runtime imports app from
-# /srv/tracktwo (below) rather than from site-packages.
-RUN python -m pip wheel --no-deps --wheel-dir /wheels . \
- && python -m venv /opt/venv \
- && /opt/venv/bin/pip install "$(ls /wheels/tracktwo-*.whl)[export]" \
- && /opt/venv/bin/pip uninstall -y tracktwo
+# The lock file, not pyproject.toml: every package at its locked version, each download checked
+# against its hash (the same requirements/run.txt that `make run` installs). The project itself
+# is not installed: app.config.ROOT is the folder holding app/, templates/, static/ and
+# migrations/, so the runtime imports app from /srv/tracktwo (below).
+COPY requirements/run.txt ./requirements/
+RUN python -m venv /opt/venv \
+ && /opt/venv/bin/pip install --require-hashes --no-deps -r requirements/run.txt
 
 # --- runtime -----------------------------------------------------------------------------
 FROM python:${PYTHON_VERSION}-slim-bookworm AS runtime
@@ -45,7 +43,11 @@ ENV PATH=/opt/venv/bin:$PATH \
     TRACKTWO_HOST=0.0.0.0 \
     TRACKTWO_PORT=8000 \
     TRACKTWO_WORKERS=1 \
-    TRACKTWO_DATABASE_URL=sqlite:////data/tracktwo.db
+    TRACKTWO_ENV_FILE=/etc/tracktwo.env
+# The image's default database, at the lowest precedence (a .env file): the environment and a
+# secrets directory (TRACKTWO_SECRETS_DIR, e.g. compose.yaml's TRACKTWO_DATABASE_URL secret)
+# both override it.
+RUN printf 'TRACKTWO_DATABASE_URL=sqlite:////data/tracktwo.db\n' >/etc/tracktwo.env
 
 COPY --from=builder /opt/venv /opt/venv
 WORKDIR /srv/tracktwo

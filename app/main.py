@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import errors, presenters
+from app import apidocs, errors, logs, presenters
 from app.accounts import api as accounts_api
 from app.accounts import routes as accounts_routes
 from app.agenda import api as agenda_api
@@ -22,7 +21,7 @@ from app.deps import csrf_protect
 from app.health import routes as health_routes
 from app.live import routes as live_routes
 from app.live.bus import make_bus
-from app.middleware import TracktwoMiddleware, install_log_filters
+from app.middleware import TracktwoMiddleware
 from app.notes import api as notes_api
 from app.notes import routes as notes_routes
 from app.retry import RetryMiddleware
@@ -71,20 +70,9 @@ APIS = (
 )
 
 
-def _configure_logging(settings: Settings) -> None:
-    logger = logging.getLogger("tracktwo")
-    logger.setLevel(settings.log_level.upper())
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        logger.addHandler(handler)
-    logger.propagate = True
-    install_log_filters()
-
-
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
-    _configure_logging(settings)
+    logs.configure(settings)
     database = database or Database(settings)
 
     @asynccontextmanager
@@ -100,9 +88,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         title="Tracktwo",
         version="0.1.0",
         lifespan=lifespan,
-        docs_url="/api/docs" if settings.api_docs else None,
+        docs_url=None,  # app.apidocs serves Swagger UI from this server
         redoc_url=None,
-        openapi_url="/api/openapi.json" if settings.api_docs else None,
+        openapi_url=apidocs.OPENAPI_URL if settings.api_docs else None,
         dependencies=[Depends(csrf_protect)],
     )
     app.state.settings = settings
@@ -114,6 +102,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(pages.router)
     for api in APIS:
         app.include_router(api.router, prefix="/api/v1")
+    if settings.api_docs:
+        apidocs.install(app)
     app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")
     app.add_middleware(RetryMiddleware)  # inside TracktwoMiddleware: busy DB -> retry, not 500
     app.add_middleware(TracktwoMiddleware, settings=settings)

@@ -150,7 +150,19 @@ class TracktwoMiddleware:
     def _log(self, scope: Scope, status: int, started: float) -> None:
         template = route_template(scope)
         duration_ms = (time.perf_counter() - started) * 1000
-        log.info("%s %s %s %.1fms", scope["method"], template, status, duration_ms)
+        log.info(
+            "%s %s %s %.1fms",
+            scope["method"],
+            template,
+            status,
+            duration_ms,
+            extra={
+                "method": scope["method"],
+                "route": template,
+                "status": status,
+                "duration_ms": round(duration_ms, 1),
+            },
+        )
 
 
 class DropRecords(logging.Filter):

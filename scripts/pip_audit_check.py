@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Run pip-audit on the installed environment and say plainly what it could and could not do.
+"""Run pip-audit on the lock files and say plainly what it could and could not do.
+
+It audits requirements/dev.txt and requirements/uv.txt (dev.txt holds every package of
+run.txt at the same version), pinned and hashed, without installing or resolving anything
+(`--disable-pip`): what is audited is exactly what every install gets.
 
 pip-audit looks every package up in PyPI's vulnerability data. Where that service cannot be
 reached it skips the package ("Dependency not found on PyPI") and still prints "No known
@@ -18,8 +22,11 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 OWN = {"tracktwo"}  # the project itself is not on PyPI
+LOCKS = ("requirements/dev.txt", "requirements/uv.txt")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
@@ -27,7 +34,8 @@ def main() -> int:
         sys.executable,
         "-m",
         "pip_audit",
-        "--local",
+        "--disable-pip",
+        *(arg for lock in LOCKS for arg in ("-r", str(ROOT / lock))),
         "--format",
         "json",
         "--progress-spinner",
@@ -49,7 +57,7 @@ def main() -> int:
     audited = [d for d in deps if not d.get("skip_reason")]
     vulnerable = [d for d in audited if d.get("vulns")]
     if vulnerable:
-        print("pip-audit: KNOWN VULNERABILITIES in installed packages:")
+        print("pip-audit: KNOWN VULNERABILITIES in locked packages:")
         for dep in vulnerable:
             for vuln in dep["vulns"]:
                 fixes = ", ".join(vuln.get("fix_versions", [])) or "no fixed version yet"
@@ -58,8 +66,7 @@ def main() -> int:
     if skipped:
         reason = skipped[0].get("skip_reason", "")
         return _unaudited(
-            f"{len(skipped)} of {len(deps)} installed packages could NOT be audited "
-            f"(e.g. {reason})",
+            f"{len(skipped)} of {len(deps)} locked packages could NOT be audited (e.g. {reason})",
             [d["name"] for d in skipped],
             audited=len(audited),
         )

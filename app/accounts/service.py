@@ -1,4 +1,5 @@
-"""Staff accounts: create, authenticate (rate limited), change password, API tokens."""
+"""Staff accounts: create, authenticate (rate limited), change password, API tokens; the
+operator's list, deactivate and reset-password."""
 
 from __future__ import annotations
 
@@ -108,3 +109,40 @@ def revoke_api_token(db: Session, *, viewer: Viewer, token_id: str) -> None:
     if row is None or row.user_id != viewer.user_id:
         raise NotFound()
     db.delete(row)
+
+
+# Operator commands (`tracktwo users ...`): run by whoever holds the server's configuration, so
+# they take no viewer, like create_user.
+NO_SUCH_ACCOUNT = N_("No staff account has this e-mail address.")
+
+
+def list_users(db: Session) -> list[User]:
+    return list(db.exec(select(User).order_by(User.email)))
+
+
+def _by_email(db: Session, email: str) -> User:
+    user = db.exec(select(User).where(User.email == normalise_email(email))).first()
+    if user is None:
+        raise Invalid(NO_SUCH_ACCOUNT, field="email")
+    return user
+
+
+def deactivate_user(db: Session, *, email: str) -> User:
+    """The account can no longer sign in; its sessions end (its API tokens stop working)."""
+    user = _by_email(db, email)
+    user.is_active = False
+    db.add(user)
+    sessions.end_all_for_user(db, user.id)
+    return user
+
+
+def reset_password(db: Session, *, email: str, password: str) -> User:
+    """A new password set by the operator; every session of the account ends."""
+    user = _by_email(db, email)
+    problem = passwords.password_problem(password)
+    if problem:
+        raise Invalid(problem, field="password")
+    user.password_hash = passwords.hash_password(password)
+    db.add(user)
+    sessions.end_all_for_user(db, user.id)
+    return user

@@ -1,5 +1,7 @@
 """Workshop data keys wrapped by the master key (AES-GCM), and per-contribution author tags.
 
+The master key is 64 hex digits, or a passphrase stretched by scrypt with a stored salt.
+
 author tag = HMAC(workshop key, participant secret || kind || contribution id). The participant
 secret is derived from the recovery code, which only the participant holds; the server keeps a
 hash of the code to find the participant, never the secret itself.
@@ -10,24 +12,41 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from app.config import Settings
 
 WRAP_AAD = b"tracktwo/workshop-key/v1/"
 
 
+# scrypt's cost: about 0.1 s and 32 MiB once per process and passphrase (the result is cached).
+SCRYPT_N = 2**15
+SCRYPT_R = 8
+SCRYPT_P = 1
+
+
 def master_key(settings: Settings) -> bytes:
-    """32 bytes from TRACKTWO_MASTER_KEY (hex or any passphrase), or derived in development."""
-    raw = settings.master_key or ("dev-master-key:" + settings.secret_key)
-    try:
-        key = bytes.fromhex(raw)
-        if len(key) == 32:
-            return key
-    except ValueError:
-        pass
-    return hashlib.sha256(raw.encode("utf-8")).digest()
+    """32 bytes: TRACKTWO_MASTER_KEY itself when it is 64 hex digits; otherwise the passphrase
+    through scrypt with TRACKTWO_MASTER_KEY_SALT (Settings.validate requires the salt); with no
+    master key (development only: production refuses to start) derived from the secret key."""
+    if not settings.master_key:
+        return hashlib.sha256(("dev-master-key:" + settings.secret_key).encode("utf-8")).digest()
+    if settings.master_key_is_raw:
+        return bytes.fromhex(settings.master_key)
+    return derive_master_key(settings.master_key, settings.master_key_salt)
+
+
+@lru_cache(maxsize=4)
+def derive_master_key(passphrase: str, salt_hex: str) -> bytes:
+    """scrypt(passphrase, salt): a passphrase guessed from a stolen database costs scrypt's work
+    per guess, not one SHA-256."""
+    if not salt_hex:
+        raise ValueError("a passphrase master key needs a salt (TRACKTWO_MASTER_KEY_SALT)")
+    kdf = Scrypt(salt=bytes.fromhex(salt_hex), length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    return kdf.derive(passphrase.encode("utf-8"))
 
 
 def new_workshop_key() -> bytes:

@@ -121,11 +121,13 @@ def _request(
         headers["X-CSRF-Token"] = csrf
     if bearer:
         headers["Authorization"] = f"Bearer {CANARIES['Auth']}"
-    conn.request(method, path, body=body or None, headers=headers)
-    response = conn.getresponse()
-    text = response.read().decode("utf-8", "replace")
-    set_cookie = response.getheader("set-cookie") or ""
-    conn.close()
+    try:  # closed even on a time-out: a leaked socket fails a later test (ResourceWarning)
+        conn.request(method, path, body=body or None, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        set_cookie = response.getheader("set-cookie") or ""
+    finally:
+        conn.close()
     return response.status, text + "\n" + set_cookie
 
 

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
+from app import config
 from app.config import DEV_SECRET, SettingsError, load_settings
 
 STRONG = "x" * 40
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
         if name.startswith("TRACKTWO_"):
             monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no .env of the checkout
 
 
 def test_development_accepts_the_defaults() -> None:
@@ -69,6 +72,9 @@ def test_production_with_secret_and_master_key_file(
         ("DEFAULT_K", "2", "below 3"),
         ("DEFAULT_K", "five", "integer"),
         ("API_DOCS", "maybe", "true or false"),
+        ("LOG_FORMAT", "xml", "TRACKTWO_LOG_FORMAT"),
+        ("MASTER_KEY", "a passphrase without salt", "TRACKTWO_MASTER_KEY_SALT"),
+        ("SECRETS_DIR", "/nonexistent/tracktwo-secrets", "not a directory"),
     ],
 )
 def test_malformed_settings_are_refused(
@@ -85,3 +91,93 @@ def test_local_htmx_is_served_from_this_server(monkeypatch: pytest.MonkeyPatch) 
     assert settings.htmx_url == f"/static/vendor/htmx-{settings.htmx_version}.min.js"
     root = Path(__file__).resolve().parents[2]
     assert (root / settings.htmx_url.lstrip("/")).is_file()
+
+
+def test_dotenv_file_is_read_and_the_environment_wins(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text(
+        "# comment\nTRACKTWO_DEFAULT_K=7\nTRACKTWO_LOG_FORMAT=json\n"
+        "TRACKTWO_PUBLIC_BASE_URL=https://dotenv.example/\n",
+        encoding="utf-8",
+    )
+    settings = load_settings()
+    assert settings.default_k == 7
+    assert settings.log_format == "json"
+    assert settings.public_base_url == "https://dotenv.example"
+    monkeypatch.setenv("TRACKTWO_DEFAULT_K", "9")
+    assert load_settings().default_k == 9, "the environment overrides .env"
+    other = tmp_path / "elsewhere.env"
+    other.write_text("TRACKTWO_DEFAULT_K=11\n", encoding="utf-8")
+    monkeypatch.delenv("TRACKTWO_DEFAULT_K")
+    monkeypatch.setenv("TRACKTWO_ENV_FILE", str(other))
+    assert load_settings().default_k == 11
+
+
+def test_dotenv_values_are_checked_like_the_environment(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("TRACKTWO_DEFAULT_K=2\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="below 3"):
+        load_settings()
+
+
+def test_production_from_a_secrets_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """One file per setting, named like the variable, as Docker and Kubernetes mount them."""
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "TRACKTWO_SECRET_KEY").write_text(STRONG + "\n", encoding="utf-8")
+    (secrets / "TRACKTWO_MASTER_KEY").write_text("a long master passphrase\n", encoding="utf-8")
+    (secrets / "TRACKTWO_MASTER_KEY_SALT").write_text("ab" * 16, encoding="utf-8")
+    monkeypatch.setenv("TRACKTWO_ENV", "production")
+    monkeypatch.setenv("TRACKTWO_SECRETS_DIR", str(secrets))
+    settings = load_settings()
+    assert settings.secret_key == STRONG
+    assert settings.master_key == "a long master passphrase"
+    assert settings.master_key_salt == "ab" * 16
+    assert not settings.master_key_is_raw
+    # the environment still wins over a secret file, and a secret file over .env
+    (tmp_path / ".env").write_text(f"TRACKTWO_SECRET_KEY={'d' * 40}\n", encoding="utf-8")
+    assert load_settings().secret_key == STRONG
+    monkeypatch.setenv("TRACKTWO_MASTER_KEY", "cd" * 32)
+    assert load_settings().master_key == "cd" * 32
+
+
+def test_production_refuses_the_default_secret_from_any_source(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text(
+        f"TRACKTWO_ENV=production\nTRACKTWO_SECRET_KEY={DEV_SECRET}\n"
+        f"TRACKTWO_MASTER_KEY={'ab' * 32}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SettingsError, match="TRACKTWO_SECRET_KEY"):
+        load_settings()
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "TRACKTWO_SECRET_KEY").write_text(DEV_SECRET, encoding="utf-8")
+    monkeypatch.setenv("TRACKTWO_SECRETS_DIR", str(secrets))
+    (tmp_path / ".env").write_text(
+        f"TRACKTWO_ENV=production\nTRACKTWO_MASTER_KEY={'ab' * 32}\n", encoding="utf-8"
+    )
+    with pytest.raises(SettingsError, match="TRACKTWO_SECRET_KEY"):
+        load_settings()
+
+
+def test_a_short_passphrase_is_refused_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKTWO_ENV", "production")
+    monkeypatch.setenv("TRACKTWO_SECRET_KEY", STRONG)
+    monkeypatch.setenv("TRACKTWO_MASTER_KEY", "short pass")
+    monkeypatch.setenv("TRACKTWO_MASTER_KEY_SALT", "ab" * 16)
+    with pytest.raises(SettingsError, match="16 characters"):
+        load_settings()
+
+
+def test_env_example_documents_every_setting() -> None:
+    """.env.example names every variable that load_settings reads, and no other."""
+    root = Path(__file__).resolve().parents[2]
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^#? ?(TRACKTWO_[A-Z_]+)=", example, flags=re.M))
+    read = {f"TRACKTWO_{name.upper()}" for name in config._Sources.model_fields}
+    read |= {"TRACKTWO_ENV_FILE", "TRACKTWO_SECRETS_DIR"}
+    assert read <= documented, f"undocumented in .env.example: {sorted(read - documented)}"

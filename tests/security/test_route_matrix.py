@@ -153,8 +153,8 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("GET", "/readyz"): public(),
     ("GET", "/api/openapi.json"): public(),
     ("GET", "/api/docs"): public(),
-    ("GET", "/docs/oauth2-redirect"): public(),
     ("GET", "/static"): public(query="/css/tracktwo.css"),
+    ("GET", "/api/docs/assets"): public(query="/swagger-ui.css"),
     # accounts
     ("GET", "/"): public(),
     ("GET", "/login"): public(),
