@@ -16,12 +16,13 @@ BENCH_ARGS ?= --quick
 # Folders that ruff checks (only those present: bench/ may be absent in a checkout).
 LINT_PATHS := $(wildcard app tests migrations bench scripts)
 
-.PHONY: run test test-pg lint audit fmt migration migrate demo i18n bench clean help
+.PHONY: run test test-pg mutants lint audit fmt migration migrate demo i18n bench clean help
 
 help:
 	@echo "make run        serve the demo at http://127.0.0.1:8000 (PORT=8001 for another port)"
 	@echo "make test       lint, then the whole test suite on SQLite"
 	@echo "make test-pg    the suite on PostgreSQL (TRACKTWO_TEST_DATABASE_URL)"
+	@echo "make mutants    the mutation gate: every safety mutant in tests/mutants must be killed"
 	@echo "make lint | fmt | migration m=\"...\" | i18n | bench (BENCH_ARGS= for the full run)"
 
 # Two install levels: `run` needs the app (with PDF/DOCX export); tests and lint add the dev
@@ -70,6 +71,12 @@ test: lint
 test-pg: $(STAMP)
 	@test -n "$$TRACKTWO_TEST_DATABASE_URL" || { echo "set TRACKTWO_TEST_DATABASE_URL=postgresql://user@host:5432/db"; exit 2; }
 	$(PYTEST) $(PYTEST_ARGS)
+
+# The mutation gate (scripts/mutants.py): each tests/mutants/*.toml is applied in a scratch copy
+# and its tests must fail. MUTANTS_ARGS="-j 1", "NAME ...", "-v" or "--which tests/room NAME".
+MUTANTS_ARGS ?=
+mutants: $(STAMP)
+	$(BIN)/python scripts/mutants.py $(MUTANTS_ARGS)
 
 migration: $(STAMP)
 	@test -n "$(m)" || { echo 'usage: make migration m="what changed"'; exit 2; }
