@@ -70,7 +70,8 @@ def _join(app: object, world: World, index: int) -> Author:
     return Author(viewer, secret, browser)
 
 
-def _agenda(world: World) -> tuple[str, str]:
+def agenda(world: World) -> tuple[str, str]:
+    """A contribution round and a plenary item; their ids."""
     with world.database.transaction() as db:
         meeting = Meeting(workshop_id=world.workshop.id, title="Day one", position=0)
         db.add(meeting)
@@ -110,7 +111,7 @@ def seed(
         names=NAMES,
         affiliations=["Institute Of Xylophonic Studies", "", "Ministry Of Quiet Waters", ""],
     )
-    round_id, plenary_id = _agenda(world)
+    round_id, plenary_id = agenda(world)
     authors = [_join(app, world, n) for n in range(len(world.invitations))]
     fac = world.viewer("facilitator")
     open_round(world, round_id)
