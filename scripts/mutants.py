@@ -4,6 +4,7 @@ Each mutant is a TOML file:
 
     why = "what the breakage would leak"
     tests = ["tests/properties/test_x.py::test_y"]   # pytest node ids or paths that must fail
+    plugins = []                   # optional: pytest plugins beyond PLUGINS that they need
 
     [[edit]]                       # one or more; applied in order
     file = "app/security/keys.py"
@@ -42,6 +43,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "tests" / "mutants"
+# Plugins are not autoloaded (schemathesis' and playwright's cost seconds a start); the suite's
+# own need only these. A mutant whose tests need another names it: plugins = ["..."].
+PLUGINS = ["pytest_timeout", "hypothesis.extra.pytestplugin", "anyio.pytest_plugin"]
 PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider"]
 WHICH_ARGS = ["-q", "-p", "no:cacheprovider", "-rf"]
 TIMEOUT = 600  # seconds per mutant, then it is an error
@@ -60,6 +64,7 @@ class Mutant:
     why: str
     tests: tuple[str, ...]
     edits: tuple[Edit, ...]
+    plugins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,10 @@ def load(path: Path) -> Mutant:
         if not edit["old"] or edit["old"] == edit["new"]:
             raise BadMutant(f"{path.name}: an edit of {edit['file']} changes nothing")
         parsed.append(Edit(edit["file"], edit["old"], edit["new"]))
-    return Mutant(path.stem, data["why"].strip(), tuple(tests), tuple(parsed))
+    plugins = data.get("plugins", [])
+    if not isinstance(plugins, list) or not all(isinstance(p, str) for p in plugins):
+        raise BadMutant(f"{path.name}: `plugins` must be a list of pytest plugin modules")
+    return Mutant(path.stem, data["why"].strip(), tuple(tests), tuple(parsed), tuple(plugins))
 
 
 def apply(mutant: Mutant, tree: Path) -> dict[Path, str]:
@@ -111,6 +119,7 @@ def apply(mutant: Mutant, tree: Path) -> dict[Path, str]:
             if found != 1:
                 raise BadMutant(f"{edit.file}: `old` found {found} times, not once (stale?)")
             path.write_text(text.replace(edit.old, edit.new), encoding="utf-8")
+            forget_bytecode(path)
     except BadMutant:
         restore(originals)
         raise
@@ -120,6 +129,14 @@ def apply(mutant: Mutant, tree: Path) -> dict[Path, str]:
 def restore(originals: dict[Path, str]) -> None:
     for path, text in originals.items():
         path.write_text(text, encoding="utf-8")
+        forget_bytecode(path)
+
+
+def forget_bytecode(path: Path) -> None:
+    """Bytecode is cached in the scratch tree between runs, but never for an edited file: its
+    pyc is checked by mtime and size, which an edit of one character within a second keeps."""
+    for cached in (path.parent / "__pycache__").glob(f"{path.stem}.*.pyc"):
+        cached.unlink(missing_ok=True)
 
 
 def scratch_copy(into: Path) -> Path:
@@ -144,7 +161,7 @@ def environment() -> dict[str, str]:
     env = dict(os.environ)
     for name in ("TRACKTWO_TEST_DATABASE_URL", "TRACKTWO_DATABASE_URL", "PYTEST_ADDOPTS"):
         env.pop(name, None)  # the gate runs on SQLite: parallel workers share no database
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     return env
 
 
@@ -154,7 +171,9 @@ def run(
     """Apply, run the mutant's tests (or, with `which`, these paths without -x, to find the
     tests that kill it: their node ids are the detail), restore."""
     tree = trees.get()
-    args = [*PYTEST_ARGS, *mutant.tests] if which is None else [*WHICH_ARGS, *which]
+    plugins = [arg for name in (*PLUGINS, *mutant.plugins) for arg in ("-p", name)]
+    args = [*plugins, *(PYTEST_ARGS if which is None else WHICH_ARGS)]
+    args += list(mutant.tests if which is None else which)
     started = time.monotonic()
     try:
         try:
@@ -176,16 +195,15 @@ def run(
             restore(originals)
         elapsed = time.monotonic() - started
         last = (done.stdout.strip().splitlines() or [""])[-1]
+        failed = [ln.split()[1] for ln in done.stdout.splitlines() if ln.startswith("FAILED ")]
         if verbose:
-            lines = [ln for ln in done.stdout.splitlines() if ln.startswith(("E ", "FAILED"))]
+            lines = [ln for ln in done.stdout.splitlines() if ln.startswith("E ")]
             last = "\n".join([last, *lines[:12]])
         if done.returncode == 1:
             if which is not None:
-                failed = [
-                    ln.split()[1] for ln in done.stdout.splitlines() if ln.startswith("FAILED ")
-                ]
                 return Outcome(mutant, "killed", elapsed, "\n".join([last, *failed]))
-            return Outcome(mutant, "killed", elapsed, last)
+            by = f" by {failed[0]}" if failed else ""
+            return Outcome(mutant, "killed", elapsed, f"{last}{by}")
         if done.returncode == 0:
             return Outcome(mutant, "survived", elapsed, last)
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
@@ -224,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             outcomes.append(Outcome(Mutant(path.stem, "", (), ()), "error", 0.0, str(exc)))
     if args.list:
         for m in mutants:
-            print(f"{m.name}: {m.why}")
+            print(f"{m.name}: {' '.join(m.why.split())}")
         return 0
     if not mutants and not outcomes:
         print("mutants: nothing to run", file=sys.stderr)
