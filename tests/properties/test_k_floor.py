@@ -5,13 +5,15 @@ members, neither in the live room's results nor in the export (DESIGN.md, Anonym
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
+from app.agenda.models import AgendaItem
 from app.config import Settings
 from app.db import Database
-from app.room import common, proposals, results
+from app.room import common, proposals, results, snapshots
 from app.summary import present as summary
-from app.workshops.models import Workshop
-from tests.properties.seed import seed
+from tests.factories import World
+from tests.properties.seed import Author, seed
 from tests.room.helpers import tx
 
 PARTY_STATEMENTS = {summary.ALL_SIDES, summary.DIVIDES, summary.MIXED}
@@ -20,14 +22,22 @@ PARTY_STATEMENTS = {summary.ALL_SIDES, summary.DIVIDES, summary.MIXED}
 def test_stored_k_below_the_floor_shows_no_breakdown_of_two(
     app: object, client: TestClient, settings: Settings, database: Database
 ) -> None:
-    seeded = seed(app, settings, database)  # two parties of two, everyone reacted to everything
-    world = seeded.world
-    with database.transaction() as db:
-        workshop = db.get(Workshop, world.workshop.id)
-        assert workshop is not None
-        workshop.k_min = 1
-        db.add(workshop)
+    def publish_with_k_1(world: World, _authors: list[Author]) -> None:
+        """While the round is live: k stored as 1 (as an old row might have it), publish."""
+        facilitator = world.viewer("facilitator")
+        with tx(world, facilitator) as (db, workshop):
+            workshop.k_min = 1
+            db.add(workshop)
+            item = db.exec(
+                select(AgendaItem).where(
+                    AgendaItem.workshop_id == workshop.id, AgendaItem.kind == "contribution"
+                )
+            ).one()
+            snapshots.publish(db, viewer=facilitator, workshop=workshop, item=item)
 
+    # two parties of two, everyone reacted to everything: 4 per proposal, 2 per party
+    seeded = seed(app, settings, database, while_live=publish_with_k_1)
+    world = seeded.world
     facilitator = world.viewer("facilitator")
     with tx(world, facilitator) as (db, workshop):
         item = common.item(db, viewer=facilitator, workshop=workshop, item_id=seeded.round_id)
@@ -37,13 +47,12 @@ def test_stored_k_below_the_floor_shows_no_breakdown_of_two(
         view = results.for_item(
             db, viewer=facilitator, workshop=workshop, item=item, proposals=shown
         )
-    assert view is not None and view.k >= 3
-    assert len(view.supports) == 7 and all(s.total == 4 for s in view.supports)
+    assert view is not None and view.published and view.k >= 3
+    assert len(view.supports) == 7 and all(s.reacted == 4 for s in view.supports)
     assert not any(s.k_holds or s.parties for s in view.supports)
 
-    organizer = world.viewer("organizer")
-    with tx(world, organizer) as (db, workshop):
-        export = summary.build(db, workshop, viewer=organizer)
+    with tx(world, world.viewer("organizer")) as (db, workshop):
+        export = summary.build(db, workshop)
     assert export.method.k >= 3
     supports = [p.support for s in export.sessions for i in s.items for p in i.proposals]
     assert len(supports) == 7
