@@ -105,25 +105,32 @@ def load(path: Path) -> Mutant:
     return Mutant(path.stem, data["why"].strip(), tuple(tests), tuple(parsed), tuple(plugins))
 
 
-def apply(mutant: Mutant, tree: Path) -> dict[Path, str]:
-    """Apply the edits in `tree`; returns the original text of each file changed."""
-    originals: dict[Path, str] = {}
-    try:
-        for edit in mutant.edits:
-            path = tree / edit.file
+def edited(mutant: Mutant, tree: Path) -> dict[Path, tuple[str, str]]:
+    """Each file the mutant changes in `tree`: (original text, mutated text). Nothing is
+    written; BadMutant if a file is missing or an `old` text is not found exactly once."""
+    texts: dict[Path, tuple[str, str]] = {}
+    for edit in mutant.edits:
+        path = tree / edit.file
+        if path not in texts:
             if not path.is_file():
                 raise BadMutant(f"{edit.file}: no such file")
-            text = path.read_text(encoding="utf-8")
-            originals.setdefault(path, text)
-            found = text.count(edit.old)
-            if found != 1:
-                raise BadMutant(f"{edit.file}: `old` found {found} times, not once (stale?)")
-            path.write_text(text.replace(edit.old, edit.new), encoding="utf-8")
-            forget_bytecode(path)
-    except BadMutant:
-        restore(originals)
-        raise
-    return originals
+            original = path.read_text(encoding="utf-8")
+            texts[path] = (original, original)
+        original, text = texts[path]
+        found = text.count(edit.old)
+        if found != 1:
+            raise BadMutant(f"{edit.file}: `old` found {found} times, not once (stale?)")
+        texts[path] = (original, text.replace(edit.old, edit.new))
+    return texts
+
+
+def apply(mutant: Mutant, tree: Path) -> dict[Path, str]:
+    """Apply the edits in `tree`; returns the original text of each file changed."""
+    texts = edited(mutant, tree)
+    for path, (_original, text) in texts.items():
+        path.write_text(text, encoding="utf-8")
+        forget_bytecode(path)
+    return {path: original for path, (original, _text) in texts.items()}
 
 
 def restore(originals: dict[Path, str]) -> None:
@@ -223,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         metavar="TESTS",
         help="run these test paths (not -x) under each mutant and print the tests that fail",
     )
+    parser.add_argument(
+        "--check", action="store_true", help="only check that every mutant still applies"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="show how each one failed")
     args = parser.parse_args(argv)
 
@@ -240,6 +250,16 @@ def main(argv: list[str] | None = None) -> int:
             mutants.append(load(path))
         except BadMutant as exc:
             outcomes.append(Outcome(Mutant(path.stem, "", (), ()), "error", 0.0, str(exc)))
+    if args.check:  # in memory: does every anchor still match the tree?
+        for m in mutants:
+            try:
+                edited(m, ROOT)
+            except BadMutant as exc:
+                outcomes.append(Outcome(m, "error", 0.0, str(exc)))
+        for outcome in outcomes:
+            print(f"error  {outcome.mutant.name}: {outcome.detail}")
+        print(f"mutants: {len(paths)} checked, {len(outcomes)} stale or malformed")
+        return 1 if outcomes else 0
     if args.list:
         for m in mutants:
             print(f"{m.name}: {' '.join(m.why.split())}")
