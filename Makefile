@@ -16,7 +16,7 @@ BENCH_ARGS ?= --quick
 # Folders that ruff checks (only those present: bench/ may be absent in a checkout).
 LINT_PATHS := $(wildcard app tests migrations bench scripts)
 
-.PHONY: lock room run test test-pg lint audit fmt migration migrate demo i18n bench clean help
+.PHONY: lock room run test test-pg mutants lint audit fmt migration migrate demo i18n bench clean help
 
 help:
 	@echo "make run        serve the demo at http://127.0.0.1:8000 (PORT=8001 for another port)"
@@ -24,6 +24,7 @@ help:
 	@echo "make test-pg    the suite on PostgreSQL (TRACKTWO_TEST_DATABASE_URL)"
 	@echo "make room       serve one venue from this laptop (ROOM_ARGS=\"--host IP --plain-http\")"
 	@echo "make lock       update requirements/*.txt after a change to pyproject.toml (upgrade=1: all)"
+	@echo "make mutants    the mutation gate: every safety mutant in tests/mutants must be killed"
 	@echo "make lint | fmt | migration m=\"...\" | i18n | bench (BENCH_ARGS= for the full run)"
 
 # Installs come from the lock files in requirements/ (every package pinned with its hashes,
@@ -108,6 +109,12 @@ test: lint
 test-pg: $(STAMP)
 	@test -n "$$TRACKTWO_TEST_DATABASE_URL" || { echo "set TRACKTWO_TEST_DATABASE_URL=postgresql://user@host:5432/db"; exit 2; }
 	$(PYTEST) $(PYTEST_ARGS)
+
+# The mutation gate (scripts/mutants.py): each tests/mutants/*.toml is applied in a scratch copy
+# and its tests must fail. MUTANTS_ARGS="-j 1", "NAME ...", "-v" or "--which tests/room NAME".
+MUTANTS_ARGS ?=
+mutants: $(STAMP)
+	$(BIN)/python scripts/mutants.py $(MUTANTS_ARGS)
 
 migration: $(STAMP)
 	@test -n "$(m)" || { echo 'usage: make migration m="what changed"'; exit 2; }

@@ -122,3 +122,10 @@ def test_fair_order_is_a_permutation_that_alternates_when_it_can(waiting, last) 
         same_side = [w for w in rest if (w.party == previous) == (chosen.party == previous)]
         assert chosen.spoken == min(w.spoken for w in same_side)
         previous = chosen.party
+
+
+@given(counts, st.integers(1, 10))
+def test_no_declared_party_means_no_breakdown(total, k) -> None:
+    """With no party to hold the rule against, the rule does not hold (never all([]))."""
+    result = consensus.support(total, {}, [], k)
+    assert not result.k_holds and result.parties == () and result.consensus is None
