@@ -97,6 +97,8 @@ def _viewer_for_session(db: Session, row: AuthSession, secret: bytes | None) -> 
             return ANONYMOUS
         participant, workshop, _accepted = found
         db.info["viewer_rows"] = found  # the identity map holds rows weakly: keep them alive
+        if workshop.status == "archived":
+            db.info["archived_workshop"] = workshop.id  # they are told so, not shown a 404
         if participant.status != "active" or workshop.status == "archived":
             return ANONYMOUS
         return Viewer(
@@ -149,6 +151,7 @@ async def get_viewer(request: Request, db: DbDep, settings: SettingsDep) -> View
         viewer = ANONYMOUS
         if row is not None:
             viewer = _viewer_for_session(db, row, _author_secret(request, settings))
+            request.state.archived_workshop = db.info.pop("archived_workshop", None)
             if not viewer.is_anonymous:
                 request.state.csrf_token = row.csrf_token
         if viewer.is_anonymous:

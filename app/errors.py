@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import N_, gettext
-from app.templating import render_error
+from app.security.redirects import here, with_next
+from app.templating import render, render_error
 
 log = logging.getLogger("tracktwo.errors")
 
@@ -84,6 +85,9 @@ def error_response(
     request: Request, status: int, title: str, message: str, **extra: Any
 ) -> Response:
     title, message = gettext(title), gettext(message)
+    archived = getattr(request.state, "archived_workshop", None)
+    if archived and status in (401, 404) and not wants_json(request):
+        return render(request, "roster/archived.html", status=410)
     if wants_json(request):
         body: dict[str, Any] = {"error": {"status": status, "title": title, "message": message}}
         body["error"].update(extra)
@@ -96,11 +100,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
-        if isinstance(exc, NotSignedIn) and not wants_json(request):
+        archived = getattr(request.state, "archived_workshop", None)
+        if isinstance(exc, NotSignedIn) and not wants_json(request) and not archived:
             return RedirectResponse("/login", status_code=303)
         workshop_id = getattr(exc, "workshop_id", None)
         if exc.status_code == 409 and workshop_id and not wants_json(request):
-            return RedirectResponse(f"/w/{workshop_id}/rules", status_code=303)
+            rules = f"/w/{workshop_id}/rules"
+            if request.method == "GET" and not request.headers.get("HX-Request"):
+                rules = with_next(rules, here(request))  # back where they were going
+            return RedirectResponse(rules, status_code=303)
         extra: dict[str, Any] = {}
         if isinstance(exc, Invalid) and exc.errors:
             extra["fields"] = exc.errors

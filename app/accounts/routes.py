@@ -13,6 +13,7 @@ from app.deps import DbDep, SettingsDep, StaffDep, ViewerDep
 from app.errors import Invalid, TooMany
 from app.i18n import SHIPPED
 from app.security import sessions
+from app.security.redirects import safe_next
 from app.templating import render
 from app.views import ApiTokenView
 from app.workshops import service as workshops
@@ -22,12 +23,6 @@ router = APIRouter(tags=["accounts"])
 
 def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-
-
-def safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -77,9 +72,11 @@ async def login(
 
 
 @router.post("/logout")
-async def logout(request: Request, db: DbDep, settings: SettingsDep) -> Response:
+async def logout(request: Request, db: DbDep, settings: SettingsDep, viewer: ViewerDep) -> Response:
+    """Staff land on the sign-in page; participants on a page that says how to come back."""
     sessions.end(db, sessions.token_from(request, settings))
-    response = RedirectResponse("/login", status_code=303)
+    target = "/signed-out" if viewer.is_participant else "/login"
+    response = RedirectResponse(target, status_code=303)
     sessions.clear_cookie(response, settings, sessions.session_cookie(settings))
     sessions.clear_cookie(response, settings, sessions.author_cookie(settings))
     return response

@@ -58,9 +58,9 @@ def test_participant_cookies_over_https(https_client, https_settings, https_data
     browser = Browser(https_client)
     browser.get(world.invitations[0].path())
     response = browser.post(world.invitations[0].path())
-    assert response.status_code == 200
+    assert response.status_code == 303
     cookies = set_cookies(response)
-    for name in ("__Host-tt_session", "__Host-tt_author"):
+    for name in ("__Host-tt_session", "__Host-tt_author", "__Host-tt_recovery"):
         attrs = attributes(cookies[name])
         assert {"secure", "httponly"} <= set(attrs), name
         assert attrs["path"] == "/" and attrs["samesite"].lower() == "lax"
