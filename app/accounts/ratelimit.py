@@ -61,7 +61,7 @@ def wait_seconds(db: Session, settings: Settings, scope: str, value: str) -> int
     over = row.count - settings.login_limit
     if since >= settings.login_window_seconds or over < 0:
         return 0
-    delay = min(settings.login_window_seconds, BACKOFF_START * 2 ** min(over, 16))
+    delay: int = min(settings.login_window_seconds, BACKOFF_START * 2 ** min(over, 16))
     return max(0, math.ceil(delay - since))
 
 
