@@ -51,7 +51,7 @@ class Settings:
     htmx_sri: str = HTMX_SRI
     htmx_cdn_url: str = HTMX_CDN_URL
     default_k: int = 5
-    staff_idle_minutes: int = 120
+    staff_idle_minutes: int = 30  # ASVS L2
     staff_absolute_hours: int = 12
     public_base_url: str = "http://127.0.0.1:8000"
     api_docs: bool = True
@@ -119,7 +119,7 @@ def load_settings() -> Settings:
         htmx_sri=_env("HTMX_SRI", HTMX_SRI),
         htmx_cdn_url=_env("HTMX_CDN_URL", HTMX_CDN_URL),
         default_k=_int("DEFAULT_K", 5),
-        staff_idle_minutes=_int("STAFF_IDLE_MINUTES", 120),
+        staff_idle_minutes=_int("STAFF_IDLE_MINUTES", 30),
         staff_absolute_hours=_int("STAFF_ABSOLUTE_HOURS", 12),
         public_base_url=_env("PUBLIC_BASE_URL", Settings.public_base_url).rstrip("/"),
         api_docs=_bool("API_DOCS", env != "production"),
