@@ -124,7 +124,7 @@ class Settings:
     htmx_sri: str = HTMX_SRI
     htmx_cdn_url: str = HTMX_CDN_URL
     default_k: int = 5
-    staff_idle_minutes: int = 120
+    staff_idle_minutes: int = 30  # ASVS L2
     staff_absolute_hours: int = 12
     public_base_url: str = "http://127.0.0.1:8000"
     api_docs: bool = True
@@ -218,7 +218,7 @@ def load_settings() -> Settings:
         htmx_sri=raw.text("HTMX_SRI", HTMX_SRI),
         htmx_cdn_url=raw.text("HTMX_CDN_URL", HTMX_CDN_URL),
         default_k=raw.integer("DEFAULT_K", 5),
-        staff_idle_minutes=raw.integer("STAFF_IDLE_MINUTES", 120),
+        staff_idle_minutes=raw.integer("STAFF_IDLE_MINUTES", 30),
         staff_absolute_hours=raw.integer("STAFF_ABSOLUTE_HOURS", 12),
         public_base_url=raw.text("PUBLIC_BASE_URL", Settings.public_base_url).rstrip("/"),
         api_docs=raw.flag("API_DOCS", env != "production"),

@@ -11,10 +11,11 @@ from fastapi import Depends, Request
 from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
+from app.accounts import resume
 from app.accounts.models import ApiToken, AuthSession, User
 from app.config import Settings, get_settings
 from app.db import Database
-from app.errors import CsrfFailed, NotSignedIn
+from app.errors import CsrfFailed, NotSignedIn, SessionExpired
 from app.policy import ANONYMOUS, Viewer
 from app.roster.models import Participant, RulesAcceptance
 from app.security import csrf, sessions
@@ -97,6 +98,8 @@ def _viewer_for_session(db: Session, row: AuthSession, secret: bytes | None) -> 
             return ANONYMOUS
         participant, workshop, _accepted = found
         db.info["viewer_rows"] = found  # the identity map holds rows weakly: keep them alive
+        if workshop.status == "archived":
+            db.info["archived_workshop"] = workshop.id  # they are told so, not shown a 404
         if participant.status != "active" or workshop.status == "archived":
             return ANONYMOUS
         return Viewer(
@@ -145,10 +148,14 @@ async def get_viewer(request: Request, db: DbDep, settings: SettingsDep) -> View
         return cached
     viewer = _bearer_viewer(db, request)
     if viewer is None:
-        row = sessions.lookup(db, settings, sessions.token_from(request, settings))
+        cookie = sessions.token_from(request, settings)
+        row = sessions.lookup(db, settings, cookie)
         viewer = ANONYMOUS
+        if cookie and row is None and request.cookies.get(sessions.staff_hint_cookie(settings)):
+            request.state.session_expired = True  # sent to sign in and back, not a 404
         if row is not None:
             viewer = _viewer_for_session(db, row, _author_secret(request, settings))
+            request.state.archived_workshop = db.info.pop("archived_workshop", None)
             if not viewer.is_anonymous:
                 request.state.csrf_token = row.csrf_token
         if viewer.is_anonymous:
@@ -182,6 +189,9 @@ async def csrf_protect(request: Request, viewer: ViewerDep, settings: SettingsDe
     if getattr(request.state, "set_anon_csrf", None):
         expected = ""  # a token minted on this very request cannot have been submitted
     given = await csrf.submitted_token(request)
+    if not csrf.tokens_match(expected, given) and getattr(request.state, "session_expired", False):
+        form = await request.form() if "form" in request.headers.get("content-type", "") else {}
+        raise SessionExpired(action=request.url.path, fields=resume.carried(form))
     if not csrf.tokens_match(expected, given):
         raise CsrfFailed(
             "This form has expired or did not come from Tracktwo. Go back, reload the page "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,7 +12,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import N_, gettext
-from app.templating import render_error
+from app.security.redirects import here, safe_next, with_next
+from app.templating import render, render_error
 
 log = logging.getLogger("tracktwo.errors")
 
@@ -72,6 +74,15 @@ class NotSignedIn(DomainError):
     title = N_("Please sign in")
 
 
+class SessionExpired(NotSignedIn):
+    """A staff session ran out (idle or absolute limit); with the form it interrupted."""
+
+    def __init__(self, *, action: str = "", fields: dict[str, str] | None = None) -> None:
+        super().__init__(N_("Your session has expired. Sign in again to continue."))
+        self.action = action
+        self.fields = fields or {}
+
+
 def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -84,6 +95,12 @@ def error_response(
     request: Request, status: int, title: str, message: str, **extra: Any
 ) -> Response:
     title, message = gettext(title), gettext(message)
+    archived = getattr(request.state, "archived_workshop", None)
+    if archived and status in (401, 404) and not wants_json(request):
+        return render(request, "roster/archived.html", status=410)
+    expired = getattr(request.state, "session_expired", False)
+    if expired and status == 404 and not wants_json(request):
+        return _to_sign_in(request, SessionExpired())  # not "nothing here": signed out
     if wants_json(request):
         body: dict[str, Any] = {"error": {"status": status, "title": title, "message": message}}
         body["error"].update(extra)
@@ -91,16 +108,37 @@ def error_response(
     return _render_page(request, status, title, message)
 
 
+def _to_sign_in(request: Request, exc: NotSignedIn) -> Response:
+    """To sign in, then back: a page by `next`; an interrupted form kept on the sign-in page."""
+    expired = getattr(request.state, "session_expired", False)
+    if expired and request.headers.get("HX-Request"):  # htmx: the whole page, back to it
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = current.path + (f"?{current.query}" if current.query else "")
+        target = with_next("/login", safe_next(back)) + "&expired=1"
+        return Response(status_code=200, headers={"HX-Redirect": target})
+    if isinstance(exc, SessionExpired) and exc.action and exc.fields:
+        context = {"values": {}, "errors": {}, "expired": True, "next": "/"}
+        context["resume"] = {"action": exc.action, "fields": exc.fields}
+        return render(request, "accounts/login.html", context, status=401)
+    back = here(request) if request.method == "GET" else "/"
+    flag = "&expired=1" if expired else ""
+    return RedirectResponse(with_next("/login", back) + flag, status_code=303)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers: domain errors, HTTP errors, validation errors, the unexpected."""
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
-        if isinstance(exc, NotSignedIn) and not wants_json(request):
-            return RedirectResponse("/login", status_code=303)
+        archived = getattr(request.state, "archived_workshop", None)
+        if isinstance(exc, NotSignedIn) and not wants_json(request) and not archived:
+            return _to_sign_in(request, exc)
         workshop_id = getattr(exc, "workshop_id", None)
         if exc.status_code == 409 and workshop_id and not wants_json(request):
-            return RedirectResponse(f"/w/{workshop_id}/rules", status_code=303)
+            rules = f"/w/{workshop_id}/rules"
+            if request.method == "GET" and not request.headers.get("HX-Request"):
+                rules = with_next(rules, here(request))  # back where they were going
+            return RedirectResponse(rules, status_code=303)
         extra: dict[str, Any] = {}
         if isinstance(exc, Invalid) and exc.errors:
             extra["fields"] = exc.errors

@@ -7,7 +7,12 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup, escape
 
 from app import i18n, l10n
@@ -28,8 +33,16 @@ def _make_env(path: Path) -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         _escaped_gettext, _escaped_ngettext, newstyle=True
     )
+    env.globals["gettext"] = env.globals["_"] = _formatted_gettext
     env.filters.update(l10n.FILTERS)
     return env
+
+
+def _formatted_gettext(message: str, **variables: Any) -> Markup:
+    """`_(message, name=value)`; without parameters the text is not a format string, so a
+    stray `%` (in a translation, or in text that should never have come here) cannot fail."""
+    text = _escaped_gettext(message)  # escaped: a Markup already
+    return text % variables if variables else text  # Markup's % escapes the parameters
 
 
 def _escaped_gettext(message: str) -> Markup:

@@ -150,12 +150,16 @@ class Browser:
         self.token = None
         return response
 
-    def join(self, invitation: roster.Invitation) -> str:
-        """Claim an invitation; returns the recovery code shown once."""
+    def join(self, invitation: roster.Invitation, *, keep: bool = True) -> str:
+        """Claim an invitation; returns the recovery code, then (keep) confirms keeping it."""
         self.get(invitation.path())
         response = self.post(invitation.path())
-        assert response.status_code == 200, response.text
-        code = re.search(r'id="recovery-code">([^<]+)<', response.text)
-        assert code
+        assert response.status_code == 303, response.text
+        page = self.get(response.headers["location"])
+        code = re.search(r'id="recovery-code">([^<]+)<', page.text)
+        assert code, page.text
+        if keep:
+            kept = self.post(response.headers["location"] + "/kept")
+            assert kept.status_code == 303, kept.text
         self.token = None
         return code.group(1)

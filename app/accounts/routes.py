@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import policy
-from app.accounts import service
+from app.accounts import resume, service
 from app.deps import DbDep, SettingsDep, StaffDep, ViewerDep
 from app.errors import Invalid, TooMany
 from app.i18n import SHIPPED
 from app.security import sessions
+from app.security.redirects import safe_next
 from app.templating import render
 from app.views import ApiTokenView
 from app.workshops import service as workshops
@@ -22,12 +23,6 @@ router = APIRouter(tags=["accounts"])
 
 def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-
-
-def safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -43,10 +38,16 @@ async def home(request: Request, db: DbDep, viewer: ViewerDep) -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-async def login_form(request: Request, viewer: ViewerDep) -> Response:
+async def login_form(
+    request: Request,
+    viewer: ViewerDep,
+    next: Annotated[str, Query(max_length=500)] = "",
+    expired: Annotated[str, Query(max_length=1)] = "",
+) -> Response:
     if viewer.is_staff:
-        return RedirectResponse("/", status_code=303)
-    return render(request, "accounts/login.html", {"values": {}, "errors": {}})
+        return RedirectResponse(safe_next(next), status_code=303)
+    context = {"values": {}, "errors": {}, "next": safe_next(next), "expired": bool(expired)}
+    return render(request, "accounts/login.html", context)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -56,32 +57,43 @@ async def login(
     settings: SettingsDep,
     email: Annotated[str, Form(max_length=254)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
+    action, fields = resume.from_login_form(await request.form())
     try:
         user = service.authenticate(
             db, settings, email=email, password=password, client=client_key(request)
         )
     except (Invalid, TooMany) as exc:
         status = 429 if isinstance(exc, TooMany) else 400
-        return render(
-            request,
-            "accounts/login.html",
-            {"values": {"email": email}, "errors": {"form": exc.message}},
-            status=status,
-        )
+        refused: dict[str, Any] = {"values": {"email": email}, "errors": {"form": exc.message}}
+        refused["next"] = safe_next(next)
+        if action:
+            refused["resume"] = {"action": action, "fields": fields}
+        return render(request, "accounts/login.html", refused, status=status)
     sessions.end(db, sessions.token_from(request, settings))  # rotation: never reuse an id
     new = sessions.create(db, settings, kind="staff", user_id=user.id)
-    response = RedirectResponse("/", status_code=303)
+    if action:  # the form the expired session interrupted, filled in, to send again
+        request.state.csrf_token = new.row.csrf_token
+        request.state.me = {"kind": "staff", "name": user.display_name, "email": user.email}
+        again = {"action": action, "fields": fields}
+        response: Response = render(request, "accounts/resume.html", again)
+    else:
+        response = RedirectResponse(safe_next(next), status_code=303)
     sessions.set_cookie(response, settings, sessions.session_cookie(settings), new.token)
+    sessions.set_cookie(response, settings, sessions.staff_hint_cookie(settings), "1")
     return response
 
 
 @router.post("/logout")
-async def logout(request: Request, db: DbDep, settings: SettingsDep) -> Response:
+async def logout(request: Request, db: DbDep, settings: SettingsDep, viewer: ViewerDep) -> Response:
+    """Staff land on the sign-in page; participants on a page that says how to come back."""
     sessions.end(db, sessions.token_from(request, settings))
-    response = RedirectResponse("/login", status_code=303)
+    target = "/signed-out" if viewer.is_participant else "/login"
+    response = RedirectResponse(target, status_code=303)
     sessions.clear_cookie(response, settings, sessions.session_cookie(settings))
     sessions.clear_cookie(response, settings, sessions.author_cookie(settings))
+    sessions.clear_cookie(response, settings, sessions.staff_hint_cookie(settings))
     return response
 
 

@@ -3,6 +3,7 @@ operator's list, deactivate and reset-password."""
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 
 from sqlmodel import Session, select
@@ -17,6 +18,7 @@ from app.security import passwords, sessions
 from app.security.tokens import new_token, token_hash
 
 SIGN_IN_REFUSED = N_("That e-mail address and password do not match an account.")
+log = logging.getLogger("tracktwo.accounts")
 TOO_MANY = N_("Too many failed attempts. Wait a few minutes and try again.")
 
 
@@ -47,25 +49,38 @@ def create_user(db: Session, *, email: str, display_name: str, password: str) ->
 def authenticate(
     db: Session, settings: Settings, *, email: str, password: str, client: str
 ) -> User:
-    """The user for these credentials. Refusals never say whether the account exists."""
+    """The user for these credentials. Refusals never say whether the account exists.
+
+    Throttled per account AND client, and per client: increasing delays, never a lock that
+    someone elsewhere could put on an account (the right password from another client
+    always works). Refusals are logged with their reason, never the address or password.
+    """
     email = normalise_email(email)[:254]
-    if ratelimit.blocked(db, settings, "login-client", client) or ratelimit.blocked(
-        db, settings, "login-account", email
-    ):
+    pair = f"{email}\x00{client}"
+    wait = max(
+        ratelimit.wait_seconds(db, settings, "login-pair", pair),
+        ratelimit.wait_seconds(db, settings, "login-client", client),
+    )
+    if wait:
         passwords.burn_time(password)
+        log.warning("sign-in refused: throttled for %ss", wait)
         raise TooMany(TOO_MANY)
     user = db.exec(select(User).where(User.email == email)).first()
-    ok = False
+    reason = ""
     if user is None:
         passwords.burn_time(password)
-    else:
-        ok = user.is_active and passwords.verify_password(user.password_hash, password[:1024])
-    if not ok or user is None:
-        ratelimit.fail(db, settings, "login-client", client)
-        ratelimit.fail(db, settings, "login-account", email)
+        reason = "no such account"
+    elif not passwords.verify_password(user.password_hash, password[:1024]):
+        reason = "wrong password"
+    elif not user.is_active:
+        reason = "account deactivated"
+    if reason or user is None:
+        ratelimit.fail_backoff(db, settings, "login-pair", pair)
+        ratelimit.fail_backoff(db, settings, "login-client", client)
         db.commit()
+        log.warning("sign-in refused: %s", reason)
         raise Invalid(SIGN_IN_REFUSED, field="password")
-    ratelimit.clear(db, settings, "login-account", email)
+    ratelimit.clear(db, settings, "login-pair", pair)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
         db.add(user)

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts.routes import client_key
-from app.deps import DbDep, SettingsDep
+from app.deps import DbDep, ParticipantDep, SettingsDep, ViewerDep
 from app.errors import Invalid, NotFound, TooMany
-from app.roster import service
+from app.roster import code_cookie, service
 from app.security import sessions
 from app.security.tokens import b64
 from app.templating import render
@@ -60,13 +60,49 @@ async def join(token: str, request: Request, db: DbDep, settings: SettingsDep) -
         status = 429 if isinstance(exc, TooMany) else 404
         return render(request, "roster/join_invalid.html", {"message": exc.message}, status=status)
     new = _start_session(request, db, settings, claimed)
-    response = render(
-        request,
-        "roster/recovery_code.html",
-        {"code": claimed.recovery_code, "workshop_id": claimed.participant.workshop_id},
-    )
+    workshop_id = claimed.participant.workshop_id
+    response = RedirectResponse(f"/w/{workshop_id}/recovery-code", status_code=303)
     _set_cookies(response, settings, claimed, new)
+    code_cookie.keep(response, settings, claimed.participant.id, claimed.recovery_code)
     return response
+
+
+def _own_workshop(viewer: ParticipantDep, workshop_id: str) -> str:
+    if viewer.workshop_id != workshop_id or viewer.participant_id is None:
+        raise NotFound()
+    return viewer.participant_id
+
+
+@router.get("/w/{workshop_id}/recovery-code", response_class=HTMLResponse)
+async def recovery_code(
+    workshop_id: str, request: Request, settings: SettingsDep, viewer: ParticipantDep
+) -> Response:
+    """Shown again on every visit until the participant confirms they kept it (no re-post)."""
+    code = code_cookie.read(request, settings, _own_workshop(viewer, workshop_id))
+    return render(request, "roster/recovery_code.html", {"code": code, "workshop_id": workshop_id})
+
+
+@router.post("/w/{workshop_id}/recovery-code/kept")
+async def recovery_code_kept(
+    workshop_id: str, settings: SettingsDep, viewer: ParticipantDep
+) -> Response:
+    _own_workshop(viewer, workshop_id)
+    response = RedirectResponse(f"/w/{workshop_id}", status_code=303)
+    code_cookie.forget(response, settings)
+    return response
+
+
+@router.get("/signout", response_class=HTMLResponse)
+async def signout_page(request: Request, viewer: ViewerDep) -> Response:
+    """Before a participant signs out: without the recovery code there is no way back."""
+    if not viewer.is_participant:
+        return RedirectResponse("/", status_code=303)
+    return render(request, "roster/signout.html", {"workshop_id": viewer.workshop_id})
+
+
+@router.get("/signed-out", response_class=HTMLResponse)
+async def signed_out(request: Request) -> Response:
+    return render(request, "roster/signed_out.html")
 
 
 @router.get("/recover", response_class=HTMLResponse)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -14,6 +14,7 @@ from app.errors import DomainError
 from app.forms import refused
 from app.policy import Viewer
 from app.rules import service
+from app.security.redirects import safe_next
 from app.templating import render
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
@@ -30,21 +31,37 @@ def _read_page(
     *,
     message: str | None = None,
     status: int = 200,
+    next_path: str = "",
 ) -> Response:
     context = {
         "workshop": policy.present(workshop, viewer),
         "rules": policy.present_all(service.list_rules(db, workshop, viewer=viewer), viewer),
         "accepted": service.has_accepted(db, viewer=viewer, workshop=workshop),
+        "accepted_before": service.accepted_earlier(db, viewer=viewer, workshop=workshop),
         "is_participant": viewer.is_participant,
         "message": message,
+        "next": _next_in(workshop, next_path),
     }
     return render(request, "rules/read.html", context, status=status)
 
 
+def _next_in(workshop: Workshop, target: object) -> str:
+    """Where to go once the rules are accepted: a page of this workshop, else its page."""
+    home = f"/w/{workshop.id}"
+    wanted = safe_next(target if isinstance(target, str) else None, home)
+    return wanted if wanted.startswith(home + "/") else home
+
+
 @router.get("/w/{workshop_id}/rules", response_class=HTMLResponse)
-async def read(workshop_id: str, request: Request, db: DbDep, viewer: ViewerDep) -> Response:
+async def read(
+    workshop_id: str,
+    request: Request,
+    db: DbDep,
+    viewer: ViewerDep,
+    next: Annotated[str, Query(max_length=500)] = "",
+) -> Response:
     workshop = workshops.get(db, workshop_id, viewer=viewer)
-    return _read_page(request, db, workshop, viewer)
+    return _read_page(request, db, workshop, viewer, next_path=next)
 
 
 @router.post("/w/{workshop_id}/rules/accept", response_class=HTMLResponse)
@@ -57,9 +74,15 @@ async def accept(workshop_id: str, request: Request, db: DbDep, viewer: ViewerDe
         if exc.status_code == 404:
             raise
         return _read_page(
-            request, db, workshop, viewer, message=exc.message, status=exc.status_code
+            request,
+            db,
+            workshop,
+            viewer,
+            message=exc.message,
+            status=exc.status_code,
+            next_path=str(data.get("next") or ""),
         )
-    return see_other(f"/w/{workshop.id}")
+    return see_other(_next_in(workshop, data.get("next")))
 
 
 # -- editor ----------------------------------------------------------------------------------

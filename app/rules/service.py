@@ -116,6 +116,17 @@ def has_accepted(db: Session, *, viewer: Viewer, workshop: Workshop) -> bool:
     return row is not None
 
 
+def accepted_earlier(db: Session, *, viewer: Viewer, workshop: Workshop) -> bool:
+    """Whether this participant accepted an earlier version (so: the rules have changed)."""
+    if not viewer.is_participant or viewer.participant_id is None:
+        return False
+    earlier = select(RulesAcceptance).where(
+        col(RulesAcceptance.participant_id) == viewer.participant_id,
+        col(RulesAcceptance.version) < workshop.rules_version,
+    )
+    return db.exec(earlier.limit(1)).first() is not None
+
+
 def require_accepted(db: Session, *, viewer: Viewer, workshop: Workshop) -> None:
     if not has_accepted(db, viewer=viewer, workshop=workshop):
         raise RulesNotAccepted(workshop.id)

@@ -29,6 +29,11 @@ def session_cookie(settings: Settings) -> str:
     return cookie_name(settings, "tt_session")
 
 
+def staff_hint_cookie(settings: Settings) -> str:
+    """Holds no secret: this browser signed in as staff, so a lost session means "expired"."""
+    return cookie_name(settings, "tt_staff")
+
+
 def author_cookie(settings: Settings) -> str:
     return cookie_name(settings, "tt_author")
 

@@ -51,19 +51,21 @@ def test_participant_joins_keeps_the_code_and_is_in(server, person, shot) -> Non
     assert CODE_RE.match(code), code
     assert page.get_by_role("heading", name="You have joined").is_visible()
     shot(page, "2-recovery-code")
+    page.reload()  # a reload shows the code again (no re-post, no "this form has expired")
+    assert page.locator("#recovery-code").inner_text().strip() == code
 
     cookies = {c["name"]: c for c in page.context.cookies()}
-    for name in ("tt_session", "tt_author"):
+    for name in ("tt_session", "tt_author", "tt_recovery"):
         assert cookies[name]["httpOnly"] is True, name
         assert cookies[name]["sameSite"] == "Lax", name
         assert cookies[name]["path"] == "/", name
     assert page.evaluate("document.cookie") == ""  # nothing readable by scripts
 
-    page.get_by_role("link", name="I have kept it safe: continue").click()
+    page.get_by_role("button", name="I have kept it safe: continue").click()
     page.wait_for_url(re.compile(rf"/w/{world.workshop.id}$"))
     assert page.get_by_role("heading", name="Dialogue on the Northern Valley").is_visible()
     assert page.get_by_role("button", name="I accept these ground rules").is_visible()
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    assert page.get_by_role("link", name="Sign out").is_visible()
     shot(page, "3-workshop-home")
 
     # htmx loaded from our own origin, and nothing was blocked by the CSP.
@@ -86,3 +88,11 @@ def test_participant_joins_keeps_the_code_and_is_in(server, person, shot) -> Non
     author = {c["name"]: c["value"] for c in device.context.cookies()}["tt_author"]
     assert author == cookies["tt_author"]["value"]  # the same authorship secret
     shot(device, "5-recovered")
+
+    # Signing out says what is needed to come back, and lands on a participant page.
+    device.get_by_role("link", name="Sign out").click()
+    assert device.get_by_text("you need the recovery code").is_visible()
+    device.get_by_role("button", name="Sign out").click()
+    device.wait_for_url("**/signed-out")
+    assert device.get_by_role("link", name="Use a recovery code").is_visible()
+    shot(device, "6-signed-out")

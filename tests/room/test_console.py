@@ -43,7 +43,7 @@ def test_room_requires_accepted_rules(room) -> None:
     browser.join(room.world.invitations[5])
     response = browser.get(f"/w/{room.wid}/room", follow_redirects=False)
     assert response.status_code == 303
-    assert response.headers["location"] == f"/w/{room.wid}/rules"
+    assert response.headers["location"] == f"/w/{room.wid}/rules?next=/w/{room.wid}/room"
 
 
 def test_one_live_item_advance_and_finish(room) -> None:

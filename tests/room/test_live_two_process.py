@@ -119,7 +119,7 @@ def test_reveal_on_one_process_reaches_a_participant_on_another(
     invitation = world.invitations[1]
     token = _token(participant, invitation.path())
     joined = participant.post(invitation.path(), data={"csrf_token": token})
-    assert joined.status_code == 200, joined.text
+    assert joined.status_code == 303, joined.text
     accept_rules(world, 1)
 
     facilitator = httpx.Client(base_url=a, timeout=10)

@@ -31,7 +31,7 @@ def test_log_lines_name_the_route_template_never_values(client, settings, databa
     for line in lines:
         assert LINE.match(line), line
     text = "\n".join(lines)
-    assert "GET /join/{token} 200" in text and "POST /join/{token} 200" in text
+    assert "GET /join/{token} 200" in text and "POST /join/{token} 303" in text
     assert "GET /api/v1/me 200" in text  # the router prefix is kept
     assert "GET /w/{workshop_id}/notes" in text
     assert "GET /static/* 200" in text

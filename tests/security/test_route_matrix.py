@@ -161,7 +161,11 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("POST", "/login"): public(
         form=lambda s, role: {"email": s.a.users["observer"].email, "password": PASSWORD}
     ),
-    ("POST", "/logout"): all_get("login"),
+    ("POST", "/logout"): Expect(  # participants land on a page saying how to come back
+        {role: "ok" if role in ("pA", "pB") else "login" for role in ROLES}
+    ),
+    ("GET", "/signout"): public(),
+    ("GET", "/signed-out"): public(),
     ("POST", "/language"): public(form=lambda s, role: {"language": "en", "next": "/"}),
     ("GET", "/account"): staff_only(),
     ("POST", "/account/password"): staff_only(
@@ -177,6 +181,8 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("POST", "/join/{token}"): public(form=none),
     ("GET", "/recover"): public(),
     ("POST", "/recover"): public(form=lambda s, role: {"code": s.recovery_code}),
+    ("GET", "/w/{workshop_id}/recovery-code"): may(("pA",), login=("anon", *STAFF)),
+    ("POST", "/w/{workshop_id}/recovery-code/kept"): may(("pA",), login=("anon", *STAFF)),
     # live updates
     ("GET", "/w/{workshop_id}/events"): may(IN_A, stream=True),
     # notes (a room-visible note written by the facilitator)

@@ -1,4 +1,5 @@
-"""Failed sign-ins are limited per account and per client; refusals never reveal an account."""
+"""Failed sign-ins slow down per account and client, and per client, by increasing delays
+that nobody elsewhere can turn into a lock-out; refusals never reveal an account."""
 
 from __future__ import annotations
 
@@ -53,20 +54,64 @@ def test_unknown_account_and_wrong_password_look_the_same(app, settings, databas
     assert "tt_session" not in a.cookies and "tt_session" not in b.cookies
 
 
-def test_limit_per_account(app, settings, database) -> None:
+def _age_failures(database, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    """Move every failure counter's last failure `seconds` into the past."""
+    with database.transaction() as db:
+        for row in db.exec(select(RateLimit)):
+            row.window_start = row.window_start - timedelta(seconds=seconds)
+            db.add(row)
+
+
+def test_nobody_elsewhere_can_lock_an_account_out(app, settings, database) -> None:
     world = make_world(settings, database)
     email = world.users["organizer"].email
-    for i in range(settings.login_limit):
-        response = _attempt(_browser(app, f"10.0.1.{i}"), email, "wrong password!!")
-        assert _error(response) == SIGN_IN_REFUSED
-    # Now even the right password, from yet another client, is refused for this account.
-    blocked = _attempt(_browser(app, "10.0.1.99"), email, PASSWORD)
-    assert blocked.status_code == 429
-    assert _error(blocked) == TOO_MANY
+    attacker = _browser(app, "10.0.1.1")
+    for _ in range(settings.login_limit * 3):
+        _attempt(attacker, email, "wrong password!!")
+    # the attacker's own client is slowed down, even with the right password ...
+    blocked = _attempt(attacker, email, PASSWORD)
+    assert blocked.status_code == 429 and _error(blocked) == TOO_MANY
     assert "tt_session" not in blocked.cookies
-    # Another account from that client is unaffected.
-    other = _attempt(_browser(app, "10.0.1.99"), world.users["observer"].email, PASSWORD)
-    assert other.status_code == 303
+    # ... but the owner, from their own client, signs in at once
+    owner = _attempt(_browser(app, "10.0.1.99"), email, PASSWORD)
+    assert owner.status_code == 303
+
+
+def test_delays_increase_and_then_the_right_password_works(app, settings, database) -> None:
+    from app.accounts.ratelimit import BACKOFF_START
+
+    world = make_world(settings, database)
+    email = world.users["organizer"].email
+    me = _browser(app, "10.0.1.2")
+    for _ in range(settings.login_limit):
+        assert _attempt(me, email, "wrong password!!").status_code == 400
+    assert _attempt(me, email, PASSWORD).status_code == 429  # a delay, not a lock:
+    _age_failures(database, BACKOFF_START + 1)
+    assert _attempt(me, email, "wrong password!!").status_code == 400  # may try again
+    assert _attempt(me, email, PASSWORD).status_code == 429
+    _age_failures(database, BACKOFF_START + 1)  # the second delay is longer than the first
+    assert _attempt(me, email, PASSWORD).status_code == 429
+    _age_failures(database, BACKOFF_START)
+    assert _attempt(me, email, PASSWORD).status_code == 303
+
+
+def test_failed_sign_ins_are_logged_with_a_reason_and_no_secret(
+    app, settings, database, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    caplog.set_level(logging.INFO)
+    world = make_world(settings, database)
+    email = world.users["organizer"].email
+    browser = _browser(app, "10.0.1.3")
+    _attempt(browser, email, "wrong password!!")
+    _attempt(browser, "nobody@example.org", "another secret!!")
+    lines = [r.getMessage() for r in caplog.records if r.name == "tracktwo.accounts"]
+    assert lines == ["sign-in refused: wrong password", "sign-in refused: no such account"]
+    everything = "\n".join(r.getMessage() for r in caplog.records)
+    for secret in (email, "nobody@example.org", "wrong password!!", "another secret!!"):
+        assert secret not in everything
+    assert "10.0.1.3" not in everything
 
 
 def test_limit_per_client(app, settings, database) -> None:
@@ -85,11 +130,11 @@ def test_blocked_message_does_not_reveal_the_account(app, settings, database) ->
     world = make_world(settings, database)
     known = world.users["organizer"].email
     unknown = "nobody@example.org"
-    for email in (known, unknown):
-        for i in range(settings.login_limit):
-            _attempt(_browser(app, f"10.0.3.{i}"), email, "wrong password!!")
-    a = _attempt(_browser(app, "10.0.3.50"), known, "wrong password!!")
-    b = _attempt(_browser(app, "10.0.3.51"), unknown, "wrong password!!")
+    for n, email in enumerate((known, unknown)):
+        for _ in range(settings.login_limit):
+            _attempt(_browser(app, f"10.0.3.{n}"), email, "wrong password!!")
+    a = _attempt(_browser(app, "10.0.3.0"), known, "wrong password!!")
+    b = _attempt(_browser(app, "10.0.3.1"), unknown, "wrong password!!")
     assert a.status_code == b.status_code == 429
     assert _error(a) == _error(b) == TOO_MANY
 
@@ -97,14 +142,14 @@ def test_blocked_message_does_not_reveal_the_account(app, settings, database) ->
 def test_the_window_passes(app, settings, database) -> None:
     world = make_world(settings, database)
     email = world.users["organizer"].email
-    for i in range(settings.login_limit):
-        _attempt(_browser(app, f"10.0.4.{i}"), email, "wrong password!!")
-    assert _attempt(_browser(app, "10.0.4.90"), email, PASSWORD).status_code == 429
+    for _ in range(settings.login_limit * 4):
+        _attempt(_browser(app, "10.0.4.1"), email, "wrong password!!")
+    assert _attempt(_browser(app, "10.0.4.1"), email, PASSWORD).status_code == 429
     with database.transaction() as db:
         for row in db.exec(select(RateLimit)):
             row.window_start = utcnow() - timedelta(seconds=settings.login_window_seconds + 1)
             db.add(row)
-    assert _attempt(_browser(app, "10.0.4.91"), email, PASSWORD).status_code == 303
+    assert _attempt(_browser(app, "10.0.4.1"), email, PASSWORD).status_code == 303
 
 
 def test_rate_limit_keys_store_no_email_or_address(app, settings, database) -> None:

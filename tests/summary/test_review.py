@@ -107,7 +107,8 @@ def test_a_participant_who_has_not_accepted_the_rules_is_sent_to_them(
     browser = Browser(TestClient(client.app, base_url="http://testserver"))
     browser.join(s.world.invitations[0])
     response = browser.get(f"/w/{wid}/summary/review", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == f"/w/{wid}/rules"
+    rules = f"/w/{wid}/rules?next=/w/{wid}/summary/review"  # and back there after accepting
+    assert response.status_code == 303 and response.headers["location"] == rules
 
 
 def test_release_needs_the_rule_or_a_logged_override(client, settings, database) -> None:  # type: ignore[no-untyped-def]
