@@ -21,7 +21,7 @@ class Theme(SQLModel, table=True):
     item_id: str = Field(
         foreign_key="agenda_item.id", index=True, max_length=32, ondelete="CASCADE"
     )
-    name: str = Field(max_length=120)
+    name: str = Field(max_length=700)  # AES-GCM ciphertext of up to 120 chars
     position: int = 0
 
 
@@ -35,14 +35,14 @@ class Proposal(SQLModel, table=True):
     item_id: str = Field(
         foreign_key="agenda_item.id", index=True, max_length=32, ondelete="CASCADE"
     )
-    text: str = Field(max_length=2000)
+    text: str = Field(max_length=10800)  # ciphertext of up to 2000 chars
     author_tag: str | None = Field(default=None, max_length=64)
     idempotency_key: str | None = Field(default=None, max_length=64, unique=True)
     status: str = Field(default="pending", max_length=16)
     batch: int = 0
     shuffle_key: str = Field(default_factory=new_id, max_length=32)
     hidden: bool = False
-    hide_reason: str = Field(default="", max_length=500)
+    hide_reason: str = Field(default="", max_length=2720)  # ciphertext of 500
     edited: bool = False
     merged_into_id: str | None = Field(
         default=None, foreign_key="proposal.id", max_length=32, ondelete="SET NULL"
@@ -50,7 +50,7 @@ class Proposal(SQLModel, table=True):
     theme_id: str | None = Field(
         default=None, foreign_key="theme.id", max_length=32, ondelete="SET NULL"
     )
-    attribution: str | None = Field(default=None, max_length=200)
+    attribution: str | None = Field(default=None, max_length=1120)  # ciphertext of 200
     in_summary: bool | None = None
 
 

@@ -23,7 +23,7 @@ class SummaryTerm(SQLModel, table=True):
     workshop_id: str = Field(
         foreign_key="workshop.id", index=True, max_length=32, ondelete="CASCADE"
     )
-    term: str = Field(max_length=200)
+    term: str = Field(max_length=1120)  # AES-GCM ciphertext of up to 200 chars
 
 
 class SummaryDecision(SQLModel, table=True):
@@ -41,7 +41,7 @@ class SummaryDecision(SQLModel, table=True):
     )
     fingerprint: str = Field(max_length=64)
     action: str = Field(max_length=16)
-    reason: str = Field(default="", max_length=500)
+    reason: str = Field(default="", max_length=2720)  # ciphertext of 500
     decided_on: date = Field(default_factory=today)
 
 
@@ -58,7 +58,7 @@ class SummaryReview(SQLModel, table=True):
     rule: str = Field(default="every_party", max_length=16)
     min_signoffs: int = 1
     released: bool = False
-    release_override: str = Field(default="", max_length=500)
+    release_override: str = Field(default="", max_length=2720)  # ciphertext of 500
     opened_on: date = Field(default_factory=today)
 
 
@@ -97,4 +97,4 @@ class SummaryComment(SQLModel, table=True):
     review_id: str = Field(
         foreign_key="summary_review.id", index=True, max_length=32, ondelete="CASCADE"
     )
-    body: str = Field(max_length=2000)
+    body: str = Field(max_length=10800)  # AES-GCM ciphertext of up to 2000 chars

@@ -325,12 +325,9 @@ def reopen(db: Session, workshop: Workshop, *, viewer: Viewer, fingerprint: str)
 
 def terms(db: Session, workshop: Workshop, *, viewer: Viewer) -> list[TermView]:
     policy.ensure(viewer, "summary.edit", workshop)
-    rows = db.exec(
-        select(SummaryTerm)
-        .where(col(SummaryTerm.workshop_id) == workshop.id)
-        .order_by(col(SummaryTerm.term))
-    )
-    return [TermView(id=row.id, term=row.term) for row in rows]
+    rows = db.exec(select(SummaryTerm).where(col(SummaryTerm.workshop_id) == workshop.id))
+    ordered = sorted(rows, key=lambda row: (row.term, row.id))  # ciphertext at rest
+    return [TermView(id=row.id, term=row.term) for row in ordered]
 
 
 def add_term(db: Session, workshop: Workshop, *, viewer: Viewer, term: str) -> None:

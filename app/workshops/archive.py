@@ -47,9 +47,16 @@ from app.ids import utcnow
 from app.live.bus import changed
 from app.notes.models import Note
 from app.policy import Viewer
-from app.room.models import Proposal, Reaction, SpeakingRequest
+from app.room.models import Proposal, Reaction, SpeakingRequest, Theme
 from app.roster.models import Participant, RulesAcceptance
-from app.summary.models import SummaryReview, SummarySignoff, SummaryTerm
+from app.security.at_rest import SHREDDED
+from app.summary.models import (
+    SummaryComment,
+    SummaryDecision,
+    SummaryReview,
+    SummarySignoff,
+    SummaryTerm,
+)
 from app.workshops import service as workshops
 from app.workshops.models import Workshop, WorkshopKey
 
@@ -57,6 +64,8 @@ log = logging.getLogger("tracktwo.archive")
 
 RETENTION = Viewer(kind="system", email="retention")
 _COMPACT = "tracktwo_compact_after_commit"
+# audit actions whose detail is a staff member's free text (it may name someone)
+FREE_TEXT_AUDIT = ("summary.override", "summary.redact", "summary.release.override")
 
 
 @dataclass(frozen=True)
@@ -93,8 +102,31 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
         db.exec(
             update(Proposal)
             .where(col(Proposal.workshop_id) == wid)
-            .values(author_tag=None, attribution=None, idempotency_key=None)
+            .values(
+                author_tag=None,
+                attribution=None,
+                idempotency_key=None,
+                text=SHREDDED,
+                hide_reason=SHREDDED,
+            )
         )
+    )
+    # what stays of the record is counts: every encrypted value is emptied (its key is gone)
+    db.exec(update(Theme).where(col(Theme.workshop_id) == wid).values(name=SHREDDED))
+    db.exec(
+        update(SummaryComment)
+        .where(col(SummaryComment.review_id).in_(review_ids))
+        .values(body=SHREDDED)
+    )
+    db.exec(
+        update(SummaryDecision)
+        .where(col(SummaryDecision.workshop_id) == wid)
+        .values(reason=SHREDDED)
+    )
+    db.exec(
+        update(SummaryReview)
+        .where(col(SummaryReview.workshop_id) == wid)
+        .values(release_override=SHREDDED)
     )
     tags += _count(
         db.exec(update(Reaction).where(col(Reaction.workshop_id) == wid).values(author_tag=None))
@@ -129,7 +161,11 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
     )
     db.exec(
         update(AuditEntry)
-        .where(col(AuditEntry.workshop_id) == wid, col(AuditEntry.target_kind) == "participant")
+        .where(
+            col(AuditEntry.workshop_id) == wid,
+            (col(AuditEntry.target_kind) == "participant")
+            | col(AuditEntry.action).in_(FREE_TEXT_AUDIT),
+        )
         .values(detail="")
     )
     db.flush()
