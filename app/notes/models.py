@@ -6,11 +6,13 @@ from datetime import date
 
 from sqlmodel import Field, SQLModel
 
+from app.db_order import NO_ROWID
 from app.ids import new_id, today
 
 
 class Note(SQLModel, table=True):
     __tablename__ = "note"
+    __table_args__ = NO_ROWID
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     workshop_id: str = Field(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
+from app.db_order import NO_ROWID
 from app.ids import new_id
 
 
@@ -27,6 +28,7 @@ class Theme(SQLModel, table=True):
 
 class Proposal(SQLModel, table=True):
     __tablename__ = "proposal"
+    __table_args__ = NO_ROWID
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     workshop_id: str = Field(
@@ -58,6 +60,7 @@ class Reaction(SQLModel, table=True):
     """One reaction per author and proposal: the tag is stable for that pair only."""
 
     __tablename__ = "reaction"
+    __table_args__ = NO_ROWID
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     workshop_id: str = Field(
@@ -74,6 +77,7 @@ class ReactionTally(SQLModel, table=True):
     """Aggregate counts per proposal, party and value: the only place a party meets a reaction."""
 
     __tablename__ = "reaction_tally"
+    __table_args__ = NO_ROWID
 
     proposal_id: str = Field(
         foreign_key="proposal.id", primary_key=True, max_length=32, ondelete="CASCADE"

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app import policy
 from app.agenda.models import AgendaItem
 from app.audit import service as audit
+from app.db_order import reinsert_in_random_order
 from app.errors import Conflict, Invalid
 from app.forms import clean_choice, clean_int
 from app.ids import new_id, today, utcnow
@@ -125,6 +126,9 @@ def reveal(db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str) -> 
         row.batch = batch
         row.shuffle_key = new_id()
         db.add(row)
+    db.flush()
+    # the batch's rows are written again in a random order: storage no longer follows submission
+    reinsert_in_random_order(db, Proposal, [row.id for row in pending])
     item.reveals = batch
     db.add(item)
     audit.record(

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlmodel import Field, SQLModel
 
+from app.db_order import NO_ROWID
 from app.ids import new_id, today
 
 
@@ -66,6 +67,7 @@ class SummarySignoff(SQLModel, table=True):
     """One "I can live with this" per participant and review, found by its author tag only."""
 
     __tablename__ = "summary_signoff"
+    __table_args__ = NO_ROWID
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     review_id: str = Field(
@@ -78,6 +80,7 @@ class SummarySignoffTally(SQLModel, table=True):
     """Sign-offs counted per party: the only place a party meets a sign-off."""
 
     __tablename__ = "summary_signoff_tally"
+    __table_args__ = NO_ROWID
 
     review_id: str = Field(
         foreign_key="summary_review.id", primary_key=True, max_length=32, ondelete="CASCADE"
@@ -92,6 +95,7 @@ class SummaryComment(SQLModel, table=True):
     """An anonymous comment on the draft: no author column of any kind."""
 
     __tablename__ = "summary_comment"
+    __table_args__ = NO_ROWID
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     review_id: str = Field(

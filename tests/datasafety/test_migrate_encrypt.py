@@ -1,4 +1,4 @@
-"""Migration 0002 moves plaintext written under the previous schema to the encrypted form."""
+"""Migration 0150 moves plaintext written under the previous schema to the encrypted form."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from sqlmodel import SQLModel, select
 from app.agenda.models import AgendaItem, Meeting
 from app.config import Settings
 from app.db import Database, make_engine
+from app.db_order import TABLES
 from app.migrate import alembic_config, upgrade
 from app.models import metadata
-from app.room.models import Proposal, Theme
+from app.room.models import Proposal, Reaction, Theme
 from app.roster.models import Participant
 from app.security import crypto, keys
 from app.summary.models import SummaryComment, SummaryDecision, SummaryReview, SummaryTerm
@@ -100,6 +101,7 @@ def _seed_plaintext(url: str, settings: Settings, *, archived: bool) -> dict[str
         person,
         theme,
         proposal,
+        Reaction(workshop_id=workshop.id, proposal_id=proposal.id, author_tag=None, value="agree"),
         SummaryComment(review_id=review.id, body=TEXTS[("summary_comment", "body")]),
         SummaryTerm(workshop_id=workshop.id, term=TEXTS[("summary_term", "term")]),
         SummaryDecision(
@@ -146,6 +148,17 @@ def test_upgrade_encrypts_the_old_plaintext_and_it_reads_back(old_url: str) -> N
             value = stored[place]
             assert crypto.is_encrypted(value), place
             assert plain not in (value or "") and "Qarsh" not in (value or "")
+        with database.session() as db:
+            conn = db.connection()
+            # the rebuilt tables kept every row (no ON DELETE CASCADE fired) ...
+            assert conn.execute(text("SELECT count(*) FROM reaction")).scalar() == 2
+            assert conn.execute(text("SELECT count(*) FROM proposal")).scalar() == 2
+            if database.is_sqlite:  # ... and have no rowid (no submission order) any more
+                for table in TABLES:
+                    sql = conn.execute(
+                        text("SELECT sql FROM sqlite_master WHERE name = :t"), {"t": table}
+                    ).scalar_one()
+                    assert "WITHOUT ROWID" in sql, table
         # an archived workshop's key is gone: its old plaintext is emptied, not kept
         assert all(value in ("", None) for value in _stored(database, gone).values())
         with database.session() as db:

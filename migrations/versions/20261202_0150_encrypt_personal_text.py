@@ -7,7 +7,7 @@ an archived workshop (whose key is gone) cannot be encrypted: they are emptied i
 is what archive now leaves. The master key comes from the Settings passed to
 app.migrate.upgrade (else from the environment, like the server's).
 
-Revision ID: 0002
+Revision ID: 0150
 Revises: 0001
 Create Date: 2026-12-02 01:30:00
 """
@@ -21,7 +21,7 @@ from alembic import context, op
 from app.config import Settings, get_settings
 from app.security import crypto, keys
 
-revision: str = "0002"
+revision: str = "0150"
 down_revision: str | Sequence[str] | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
