@@ -2,10 +2,9 @@
 
 On SQLite an ordinary table is stored in the order of its hidden ``rowid``, which grows with
 every insert: the file would keep submission order (DESIGN.md, Anonymity 7). The tables that
-hold contributions (proposal, reaction, reaction_tally, note, summary_comment,
-summary_signoff, summary_signoff_tally) are therefore ``WITHOUT ROWID``: their B-tree is
-keyed by the 128-bit random primary key, and VACUUM (run by archive) lays the pages out in
-that order. PostgreSQL ignores the option. Within a page both engines still place a new row where there
+hold contributions (TABLES) are therefore ``WITHOUT ROWID``: their B-tree is keyed by the
+128-bit random primary key, and VACUUM (run by archive) lays the pages out in that order.
+PostgreSQL ignores the option. Within a page both engines still place a new row where there
 is room, so rows written one after another sit in the order they were written: the reveal
 therefore deletes the batch's rows and inserts them again one by one in a random order
 (reinsert_in_random_order), and archive rewrites and compacts every table. What remains is
