@@ -14,13 +14,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import Invalid, NotFound
 from app.policy import Viewer
-from app.summary import service
+from app.summary import released_routes, service
 from app.summary.formats import FORMATS, registry
 from app.templating import render
 from app.views import LEVEL_LABELS
 from app.workshops.models import Workshop
 
 router = APIRouter(tags=["summary"])
+router.include_router(released_routes.router)
 Text = Annotated[str, Form()]
 
 
@@ -64,6 +65,8 @@ async def workspace(
     workshop_id: str, request: Request, db: DbDep, settings: SettingsDep, viewer: ViewerDep
 ) -> Response:
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    if workshop.status == "archived":  # its keys are gone: only the released summary is left
+        return _see_other(f"/w/{workshop.id}/summary/released")
     return _workspace(request, db, settings, viewer, workshop)
 
 

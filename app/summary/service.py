@@ -29,7 +29,7 @@ from app.room.models import Proposal
 from app.roster.models import Participant
 from app.rules import service as rules
 from app.security import keys
-from app.summary import attribution
+from app.summary import attribution, released
 from app.summary.models import (
     SummaryComment,
     SummaryDecision,
@@ -557,6 +557,8 @@ def release(db: Session, workshop: Workshop, *, viewer: Viewer, override: str = 
     review.state = "closed"
     review.release_override = "" if met else reason
     db.add(review)
+    model = export_model(db, db.info["settings"], workshop, viewer=viewer)  # blocked: 409
+    released.store(db, workshop, model)  # the exact bytes, kept past the archive
     audit.record(
         db,
         viewer=viewer,
