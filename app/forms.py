@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from urllib.parse import unquote_to_bytes
 from datetime import date, time
 
 from app.errors import Invalid
-from app.i18n import gettext, translate
+from app.i18n import N_, gettext, translate
 
 _ALLOWED_CONTROLS = {"\n", "\t"}
 
@@ -113,3 +114,24 @@ def clean_time(value: object, *, field: str, label: str) -> time | None:
         raise Invalid(
             translate("%(label)s must be a time (HH:MM).", label=gettext(label)), field=field
         ) from None
+
+
+NOT_UTF8 = N_(
+    "The request is not valid UTF-8 text, so nothing was saved. Send it encoded as UTF-8."
+)
+
+
+def is_utf8(body: bytes, content_type: str) -> bool:
+    """Whether a request body is valid UTF-8 (a form's once its %-escapes are decoded), so
+    that bad bytes are refused instead of replaced by the parser. Multipart is left alone."""
+    kind = content_type.split(";", 1)[0].strip().lower()
+    try:
+        if kind == "application/x-www-form-urlencoded":
+            for pair in body.split(b"&"):
+                for part in pair.split(b"=", 1):
+                    unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        elif not kind.startswith("multipart/"):
+            body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
