@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from urllib.parse import unquote_to_bytes
 from datetime import date, time
+from urllib.parse import unquote_to_bytes
 
 from app.errors import Invalid
 from app.i18n import N_, gettext, translate
