@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, time
 from urllib.parse import unquote_to_bytes
@@ -116,6 +117,7 @@ def clean_time(value: object, *, field: str, label: str) -> time | None:
         ) from None
 
 
+IDEMPOTENCY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 NOT_UTF8 = N_(
     "The request is not valid UTF-8 text, so nothing was saved. Send it encoded as UTF-8."
 )
@@ -135,3 +137,12 @@ def is_utf8(body: bytes, content_type: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def clean_idempotency_key(value: object) -> str | None:
+    """The hidden key of a form (or API body) that makes its submission idempotent; optional."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not IDEMPOTENCY_RE.match(value):
+        raise Invalid("This form is missing its key. Reload the page and try again.", field="form")
+    return value

@@ -26,6 +26,7 @@ class Note(SQLModel, table=True):
     )
     author_role: str = Field(max_length=16)
     author_tag: str | None = Field(default=None, max_length=64)
+    idempotency_key: str | None = Field(default=None, max_length=64, unique=True)
     visibility: str = Field(default="private", max_length=16)
     body: str = Field(default="", max_length=120000)  # AES-GCM ciphertext of up to 20000 chars
     created_on: date = Field(default_factory=today)

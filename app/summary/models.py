@@ -102,3 +102,4 @@ class SummaryComment(SQLModel, table=True):
         foreign_key="summary_review.id", index=True, max_length=32, ondelete="CASCADE"
     )
     body: str = Field(max_length=10800)  # AES-GCM ciphertext of up to 2000 chars
+    idempotency_key: str | None = Field(default=None, max_length=64, unique=True)

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import Invalid, NotFound
+from app.ids import new_id
 from app.policy import Viewer
 from app.summary import released_routes, service
 from app.summary.formats import FORMATS, registry
@@ -240,6 +241,7 @@ async def review_page(
 ) -> Response:
     view = service.participant_view(db, settings, workshop_id, viewer=viewer)
     context = {"workshop_id": workshop_id, "view": view, "summary": view.summary, "errors": {}}
+    context["idempotency_key"] = new_id()  # one comment however often its form is posted
     return render(request, "summary/review.html", context)
 
 
@@ -259,9 +261,10 @@ async def comment(
     settings: SettingsDep,
     viewer: ViewerDep,
     body: Text = "",
+    idempotency_key: Text = "",
 ) -> Response:
     try:
-        service.comment(db, workshop_id, viewer=viewer, body=body)
+        service.comment(db, workshop_id, viewer=viewer, body=body, idempotency_key=idempotency_key)
     except Invalid as exc:
         view = service.participant_view(db, settings, workshop_id, viewer=viewer)
         context = {
@@ -270,6 +273,7 @@ async def comment(
             "summary": view.summary,
             "errors": exc.errors or {"body": exc.message},
             "body": body,
+            "idempotency_key": idempotency_key,
         }
         return render(request, "summary/review.html", context, status=422)
     return _see_other(f"/w/{workshop_id}/summary/review#respond")

@@ -21,7 +21,7 @@ from app.agenda.models import AgendaItem
 from app.audit import service as audit
 from app.config import Settings
 from app.errors import Conflict, Invalid, NotFound
-from app.forms import clean_choice, clean_int, clean_text
+from app.forms import clean_choice, clean_idempotency_key, clean_int, clean_text
 from app.i18n import N_
 from app.live.bus import changed
 from app.policy import Viewer
@@ -653,9 +653,20 @@ def _count_signoff(db: Session, review_id: str, party_id: str) -> None:
         db.flush()
 
 
-def comment(db: Session, workshop_id: str, *, viewer: Viewer, body: str) -> None:
-    """An anonymous comment on the draft: stored without any author column."""
+def comment(
+    db: Session, workshop_id: str, *, viewer: Viewer, body: str, idempotency_key: object = None
+) -> None:
+    """An anonymous comment on the draft: stored without any author column. The form's random
+    key makes a repeated post add nothing."""
     workshop, review = _participant_review(db, workshop_id, viewer)
     text = clean_text(body, field="body", label="Comment", max_length=2000, multiline=True)
-    db.add(SummaryComment(review_id=review.id, body=text))
+    idem = clean_idempotency_key(idempotency_key)
+    if (
+        idem
+        and db.exec(
+            select(SummaryComment.id).where(col(SummaryComment.idempotency_key) == idem)
+        ).first()
+    ):
+        return
+    db.add(SummaryComment(review_id=review.id, body=text, idempotency_key=idem))
     changed(db, workshop.id, "summary")

@@ -175,7 +175,13 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
     _rewrite(db, ReactionTally, tally.proposal_id.in_(proposal_ids), count=tally.count)
     signed = SummarySignoffTally.__table__.c  # type: ignore[attr-defined]
     _rewrite(db, SummarySignoffTally, signed.review_id.in_(review_ids), count=signed.count)
-    _rewrite(db, SummaryComment, col(SummaryComment.review_id).in_(review_ids), body=SHREDDED)
+    _rewrite(
+        db,
+        SummaryComment,
+        col(SummaryComment.review_id).in_(review_ids),
+        body=SHREDDED,
+        idempotency_key=None,
+    )
     db.exec(update(Theme).where(col(Theme.workshop_id) == wid).values(name=SHREDDED))
     db.exec(
         update(SummaryDecision)
