@@ -66,7 +66,8 @@ def old_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 def _insert(conn: Any, *rows: SQLModel) -> None:
     for row in rows:
         table = metadata.tables[str(row.__tablename__)]
-        conn.execute(table.insert().values(**row.model_dump()))
+        values = {k: v for k, v in row.model_dump().items() if v is not None}  # NULL anyway;
+        conn.execute(table.insert().values(**values))  # and columns added since 0001 are left out
 
 
 def _seed_plaintext(url: str, settings: Settings, *, archived: bool) -> dict[str, str]:
