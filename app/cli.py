@@ -21,7 +21,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     from app.migrate import upgrade
 
     settings = get_settings()
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, settings)
     print("Database is at the latest migration.")
     return 0
 

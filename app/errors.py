@@ -42,6 +42,19 @@ class NotFound(DomainError):
     title = N_("Not found")
 
 
+class Archived(NotFound):
+    """A workshop that was archived, asked for by someone who is not its staff (its
+    participants' sessions are gone with it): a page that says so, instead of a bare 404."""
+
+    status_code = 410
+    title = N_("This workshop is archived")
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_("Its keys were destroyed: nothing of its content can be shown any more.")
+        )
+
+
 class Invalid(DomainError):
     status_code = 422
     title = N_("Please check the form")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, time
 from typing import Any, TypeVar
+from urllib.parse import unquote_to_bytes
 
 from sqlmodel import Session
 
 from app import l10n
 from app.errors import DomainError, Invalid
-from app.i18n import gettext, translate
+from app.i18n import N_, gettext, translate
 
 R = TypeVar("R")
 
@@ -138,3 +140,34 @@ def refused(
         errors=errors,
         message=None if errors else exc.message,
     )
+
+
+IDEMPOTENCY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+NOT_UTF8 = N_(
+    "The request is not valid UTF-8 text, so nothing was saved. Send it encoded as UTF-8."
+)
+
+
+def is_utf8(body: bytes, content_type: str) -> bool:
+    """Whether a request body is valid UTF-8 (a form's once its %-escapes are decoded), so
+    that bad bytes are refused instead of replaced by the parser. Multipart is left alone."""
+    kind = content_type.split(";", 1)[0].strip().lower()
+    try:
+        if kind == "application/x-www-form-urlencoded":
+            for pair in body.split(b"&"):
+                for part in pair.split(b"=", 1):
+                    unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        elif not kind.startswith("multipart/"):
+            body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def clean_idempotency_key(value: object) -> str | None:
+    """The hidden key of a form (or API body) that makes its submission idempotent; optional."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not IDEMPOTENCY_RE.match(value):
+        raise Invalid("This form is missing its key. Reload the page and try again.", field="form")
+    return value

@@ -23,6 +23,7 @@ from app.summary.models import (
     SummarySignoffTally,
     SummaryTerm,
 )
+from app.summary.released import ReleasedSummary
 from app.workshops.models import Membership, Party, Workshop, WorkshopKey
 
 metadata = SQLModel.metadata
@@ -42,6 +43,7 @@ __all__ = [
     "RateLimit",
     "Reaction",
     "ReactionTally",
+    "ReleasedSummary",
     "RulesAcceptance",
     "SpeakingRequest",
     "SummaryComment",

@@ -5,7 +5,8 @@ busy timeout ran out) and PostgreSQL's serialization failures (40001) and deadlo
 Every request is one transaction that is rolled back on error (app.deps.get_db), so running
 the whole request again is safe as long as no byte of the response has been sent yet; the
 request body is read whole first (it is bounded by the body limit of app.middleware) and
-replayed to each attempt.
+replayed to each attempt. Having it whole, the middleware also refuses (400, the app's error
+page or JSON) a body that is not valid UTF-8 (app.forms.is_utf8) before any route parses it.
 
 - `RetryMiddleware` wraps the routes: up to `attempts` runs with a short jittered back-off;
   if the database stays busy it answers 503 with Retry-After, never 500.
@@ -23,9 +24,13 @@ from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db import Database
+from app.errors import error_response
+from app.forms import NOT_UTF8, is_utf8
+from app.i18n import N_
 
 log = logging.getLogger("tracktwo.retry")
 
@@ -90,6 +95,11 @@ class RetryMiddleware:
             await self.app(scope, receive, send)
             return
         body = await _read_body(receive)
+        if not is_utf8(b"".join(m.get("body", b"") for m in body), _content_type(scope)):
+            request = Request(scope)
+            title = N_("Something is not right")
+            await error_response(request, 400, title, NOT_UTF8)(scope, receive, send)
+            return
         started = False
 
         for attempt in range(self.attempts):
@@ -115,6 +125,13 @@ class RetryMiddleware:
                 if attempt + 1 < self.attempts:
                     await asyncio.sleep(backoff(attempt))
         await _busy(scope, send)
+
+
+def _content_type(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            return str(value.decode("latin-1"))
+    return ""
 
 
 async def _read_body(receive: Receive) -> list[Message]:

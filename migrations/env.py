@@ -35,18 +35,39 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
-def run_migrations_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
+def _run(connection: Connection) -> None:
+    """Run the migrations; on SQLite with foreign keys off while tables are rebuilt.
+
+    A SQLite table rebuild drops the old table, and with foreign keys on that DROP deletes
+    every referencing row (ON DELETE CASCADE). The pragma only takes effect outside a
+    transaction, so it is set on the DB-API connection before Alembic begins one, and the
+    whole database is checked (PRAGMA foreign_key_check) before it is turned on again.
+    """
+    sqlite = connection.dialect.name == "sqlite" and not connection.in_transaction()
+    raw = connection.connection.driver_connection if sqlite else None
+    if raw is not None:
+        raw.execute("PRAGMA foreign_keys=OFF")
+    try:
         _configure(connection)
         with context.begin_transaction():
             context.run_migrations()
+        if raw is not None:
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration broke {len(broken)} foreign key(s)")
+    finally:
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=ON")
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
         return
     engine = make_engine(_url())
     with engine.connect() as conn:
-        _configure(conn)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run(conn)
     engine.dispose()
 
 

@@ -19,6 +19,7 @@ class NoteIn(BaseModel):
     body: str = Field(max_length=service.MAX_BODY)
     item_id: str | None = Field(default=None, max_length=64)
     visibility: str = Field(default="private", max_length=16)
+    idempotency_key: str | None = Field(default=None, max_length=64)
 
 
 class NotePatch(BaseModel):
@@ -49,6 +50,7 @@ async def create_note(
         body=data.body,
         item_id=data.item_id,
         visibility=data.visibility,
+        idempotency_key=data.idempotency_key,
     )
     return as_dict(policy.present(note, viewer))
 

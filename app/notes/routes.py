@@ -12,6 +12,7 @@ from app import policy
 from app.config import Settings
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import Invalid
+from app.ids import new_id
 from app.notes import service
 from app.notes.present import READERS, VISIBILITY_LABELS, VISIBILITY_ORDER, NoteView, item_ref
 from app.policy import Viewer
@@ -54,6 +55,8 @@ def _index(
         "choices": _choices(viewer, workshop),
         "can_write": viewer.may("note.write", workshop.id) and workshop.status != "archived",
         "values": values or {"body": "", "item_id": "", "visibility": "private"},
+        # a fresh key per form shown (kept on a refused form): a repeated post makes one note
+        "idempotency_key": (values or {}).get("idempotency_key") or new_id(),
         "errors": errors or {},
     }
     return render(request, "notes/index.html", context, status=status)
@@ -77,6 +80,7 @@ async def create_note(
     body: BodyField = "",
     item_id: ShortField = "",
     visibility: ShortField = "private",
+    idempotency_key: ShortField = "",
 ) -> Response:
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
     try:
@@ -88,9 +92,15 @@ async def create_note(
             body=body,
             item_id=item_id or None,
             visibility=visibility,
+            idempotency_key=idempotency_key,
         )
     except Invalid as exc:
-        values = {"body": body, "item_id": item_id, "visibility": visibility}
+        values = {
+            "body": body,
+            "item_id": item_id,
+            "visibility": visibility,
+            "idempotency_key": idempotency_key,
+        }
         return _index(
             request, db, settings, workshop, viewer, values=values, errors=exc.errors, status=422
         )

@@ -7,6 +7,7 @@ with the role, never the person. Widening a note is an explicit, audit-logged ac
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app import policy
@@ -14,7 +15,7 @@ from app.agenda.models import AgendaItem, Meeting
 from app.audit import service as audit
 from app.config import Settings
 from app.errors import Conflict, Invalid, NotFound
-from app.forms import clean_choice, clean_text
+from app.forms import clean_choice, clean_idempotency_key, clean_text
 from app.ids import new_id
 from app.live.bus import changed
 from app.notes.models import Note
@@ -66,6 +67,23 @@ def _workshop_key(db: Session, settings: Settings, workshop: Workshop, viewer: V
             "code to write and see your private notes."
         )
     return workshops.data_key(db, settings, workshop)
+
+
+def _by_key(
+    db: Session, settings: Settings, workshop: Workshop, viewer: Viewer, idem: str
+) -> Note | None:
+    """The viewer's own note made with this idempotency key, if any."""
+    statement = policy.visible(select(Note), viewer, Note).where(
+        col(Note.workshop_id) == workshop.id, col(Note.idempotency_key) == idem
+    )
+    key = _key_or_none(db, settings, workshop, viewer)
+    for row in policy.keep_own_notes(db.exec(statement), viewer, key):
+        if viewer.is_participant:
+            if key is not None and keys.is_mine(key, viewer.secret, "note", row.id, row.author_tag):
+                return row  # type: ignore[no-any-return]
+        elif viewer.user_id is not None and row.author_user_id == viewer.user_id:
+            return row  # type: ignore[no-any-return]
+    return None
 
 
 def _key_or_none(
@@ -181,10 +199,17 @@ def create(
     body: str,
     item_id: str | None = None,
     visibility: str = "private",
+    idempotency_key: object = None,
 ) -> Note:
-    """Write a note. A participant's is private and tagged; staff may share theirs at once."""
+    """Write a note. A participant's is private and tagged; staff may share theirs at once.
+    A repeated submission with the same idempotency key returns the note it created."""
     policy.ensure(viewer, "note.write", workshop)
     _writable(workshop)
+    idem = clean_idempotency_key(idempotency_key)
+    if idem is not None:
+        existing = _by_key(db, settings, workshop, viewer, idem)
+        if existing is not None:
+            return existing
     errors: dict[str, str] = {}
     text = item = None
     chosen = "private"
@@ -209,6 +234,7 @@ def create(
         visibility=chosen,
         body=text,
         author_role="participant",
+        idempotency_key=idem,
     )
     if viewer.is_participant:
         key = _workshop_key(db, settings, workshop, viewer)
@@ -217,8 +243,17 @@ def create(
     else:
         note.author_user_id = viewer.user_id
         note.author_role = viewer.role_in(workshop.id) or "observer"
-    db.add(note)
-    db.flush()
+    try:
+        with db.begin_nested():  # two copies of one submission racing: the second finds it
+            db.add(note)
+            db.flush()
+    except IntegrityError:
+        existing = _by_key(db, settings, workshop, viewer, idem) if idem else None
+        if existing is None:
+            raise Invalid(
+                "This form is missing its key. Reload the page and try again.", field="form"
+            ) from None
+        return existing
     if note.visibility != "private":
         audit.record(
             db,

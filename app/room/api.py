@@ -1,7 +1,7 @@
 """JSON API of the live room: the participant's and the facilitator's actions.
 
 Responses are view models (app/room/present.py): no author field, only `mine` for the
-caller's own proposals.
+caller's own proposals, as 1 or 0 (not true/false: one length for author and non-author).
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def _proposal(db: DbDep, settings: SettingsDep, viewer: ViewerDep, row: Any) -> 
     workshop_key = workshops.data_key(db, settings, workshop)
     kept = policy.keep_mine_or_revealed([row], viewer, workshop_key)
     view = policy.present(row, viewer)
-    return {**asdict(view), "mine": bool(kept and kept[0][1])}
+    return {**service.proposal_json(view), "mine": int(bool(kept and kept[0][1]))}
 
 
 # -- participant ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlmodel import Field, SQLModel
 
+from app.db_order import NO_ROWID
 from app.ids import new_id
 
 
@@ -23,12 +24,13 @@ class Theme(SQLModel, table=True):
     item_id: str = Field(
         foreign_key="agenda_item.id", index=True, max_length=32, ondelete="CASCADE"
     )
-    name: str = Field(max_length=120)
+    name: str = Field(max_length=700)  # AES-GCM ciphertext of up to 120 chars
     position: int = 0
 
 
 class Proposal(SQLModel, table=True):
     __tablename__ = "proposal"
+    __table_args__ = NO_ROWID
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     workshop_id: str = Field(
@@ -37,14 +39,14 @@ class Proposal(SQLModel, table=True):
     item_id: str = Field(
         foreign_key="agenda_item.id", index=True, max_length=32, ondelete="CASCADE"
     )
-    text: str = Field(max_length=2000)
+    text: str = Field(max_length=10800)  # ciphertext of up to 2000 chars
     author_tag: str | None = Field(default=None, max_length=64)
     idempotency_key: str | None = Field(default=None, max_length=64, unique=True)
     status: str = Field(default="pending", max_length=16)
     batch: int = 0
     shuffle_key: str = Field(default_factory=new_id, max_length=32)
     hidden: bool = False
-    hide_reason: str = Field(default="", max_length=500)
+    hide_reason: str = Field(default="", max_length=2720)  # ciphertext of 500
     edited: bool = False
     merged_into_id: str | None = Field(
         default=None, foreign_key="proposal.id", max_length=32, ondelete="SET NULL"
@@ -52,7 +54,7 @@ class Proposal(SQLModel, table=True):
     theme_id: str | None = Field(
         default=None, foreign_key="theme.id", max_length=32, ondelete="SET NULL"
     )
-    attribution: str | None = Field(default=None, max_length=200)
+    attribution: str | None = Field(default=None, max_length=1120)  # ciphertext of 200
     in_summary: bool | None = None
     # Pending proposals join the staff's list in groups (app/policy/pending.py).
     listed: bool = False
@@ -62,6 +64,7 @@ class Reaction(SQLModel, table=True):
     """One reaction per author and proposal: the tag is stable for that pair only."""
 
     __tablename__ = "reaction"
+    __table_args__ = NO_ROWID
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     workshop_id: str = Field(
@@ -78,6 +81,7 @@ class ReactionTally(SQLModel, table=True):
     """Aggregate counts per proposal, party and value: the only place a party meets a reaction."""
 
     __tablename__ = "reaction_tally"
+    __table_args__ = NO_ROWID
 
     proposal_id: str = Field(
         foreign_key="proposal.id", primary_key=True, max_length=32, ondelete="CASCADE"

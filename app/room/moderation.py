@@ -6,7 +6,7 @@ Staff act on the text alone; nothing here reads or shows an author tag.
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from app import policy
 from app.audit import service as audit
@@ -112,15 +112,18 @@ def _theme(db: Session, viewer: Viewer, workshop: Workshop, theme_id: str) -> Th
 def create_theme(
     db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str, name: object
 ) -> Theme:
+    """A new theme for the item; the name is its natural key, so the same form posted again
+    returns the theme it made (names are ciphertext at rest: compared once decrypted)."""
     policy.ensure(viewer, "room.facilitate", workshop)
     item = common.item(db, viewer=viewer, workshop=workshop, item_id=item_id)
     clean = _theme_name(name)
-    position = db.execute(
-        policy.visible(select(Theme), viewer, Theme)
-        .where(col(Theme.item_id) == item.id)
-        .with_only_columns(func.count())
-    ).scalar_one()
-    theme = Theme(workshop_id=workshop.id, item_id=item.id, name=clean, position=int(position))
+    existing = list(
+        db.exec(policy.visible(select(Theme), viewer, Theme).where(col(Theme.item_id) == item.id))
+    )
+    for theme in existing:
+        if theme.name == clean:
+            return theme
+    theme = Theme(workshop_id=workshop.id, item_id=item.id, name=clean, position=len(existing))
     db.add(theme)
     db.flush()
     changed(db, workshop.id, "proposals")

@@ -212,12 +212,9 @@ def for_item(
     for row, _mine in rows:
         if row.merged_into_id:
             merged[row.merged_into_id] = merged.get(row.merged_into_id, 0) + 1
-    themes = list(
-        db.exec(
-            policy.visible(select(Theme), viewer, Theme)
-            .where(col(Theme.item_id) == item.id)
-            .order_by(col(Theme.position), col(Theme.name))
-        )
+    themes = sorted(  # names are ciphertext at rest: ordered once decrypted
+        db.exec(policy.visible(select(Theme), viewer, Theme).where(col(Theme.item_id) == item.id)),
+        key=lambda t: (t.position, t.name, t.id),
     )
     theme_names = {t.id: t.name for t in themes}
     reactions = _my_reactions(db, viewer, workshop, key, [r.id for r, _ in rows])

@@ -127,7 +127,7 @@ def for_item(
             col(SpeakingRequest.status),
             col(SpeakingRequest.seq),
             col(SpeakingRequest.participant_id),
-            col(Participant.display_name),
+            Participant,  # the entity, so that its name is decrypted (app.security.at_rest)
             col(Participant.party_id),
         )
     ).all()
@@ -150,7 +150,7 @@ def for_item(
     def view(row: Any, status: str) -> QueueEntryView:
         return QueueEntryView(
             id=str(row[0]),
-            name=str(row[4] or "—"),
+            name=str(row[4].display_name or "—"),
             party=parties.get(row[5] or "", ""),
             status=status,
             spoken=spoken.get(row[3], 0),

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app import policy
 from app.agenda.models import AgendaItem
 from app.audit import service as audit
+from app.db_order import reinsert_in_random_order
 from app.errors import Conflict, Invalid
 from app.forms import clean_choice, clean_int, clean_text
 from app.i18n import translate
@@ -141,6 +142,9 @@ def reveal(
         row.shuffle_key = new_id()
         row.listed = True  # nothing keeps which were the latest arrivals
         db.add(row)
+    db.flush()
+    # the batch's rows are written again in a random order: storage no longer follows submission
+    reinsert_in_random_order(db, Proposal, [row.id for row in pending])
     item.reveals = batch
     item.small_batch = len(pending) if reason else 0
     db.add(item)

@@ -3,7 +3,7 @@ console show, assembled region by region (agenda, timer, proposals, results, que
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlmodel import Session
@@ -106,16 +106,20 @@ def state(
 
 
 def as_json(room: RoomState) -> dict[str, Any]:
-    from dataclasses import asdict
-
     data = asdict(room)
     if room.proposals is not None:
         data["proposals"] = {
-            "pending": [asdict(p) for p in room.proposals.pending],
-            "revealed": [asdict(p) for p in room.proposals.revealed],
+            "pending": [proposal_json(p) for p in room.proposals.pending],
+            "revealed": [proposal_json(p) for p in room.proposals.revealed],
             "themes": [asdict(t) for t in room.proposals.themes],
         }
     return data
+
+
+def proposal_json(view: Any) -> dict[str, Any]:
+    """A proposal view as JSON, with `mine` as 1 or 0: true and false differ in length, and
+    the answer must have the same size for the author and for everyone else (Anonymity 7)."""
+    return {**asdict(view), "mine": int(bool(view.mine))}
 
 
 def pending_fingerprint(room: RoomState) -> str:

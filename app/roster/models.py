@@ -19,8 +19,8 @@ class Participant(SQLModel, table=True):
     party_id: str | None = Field(
         default=None, foreign_key="party.id", index=True, max_length=32, ondelete="SET NULL"
     )
-    display_name: str | None = Field(default=None, max_length=120)
-    affiliation: str | None = Field(default=None, max_length=200)
+    display_name: str | None = Field(default=None, max_length=700)  # ciphertext of 120 chars
+    affiliation: str | None = Field(default=None, max_length=1120)  # ciphertext of 200
     status: str = Field(default="invited", max_length=16)
     invitation_hash: str | None = Field(default=None, max_length=64, unique=True)
     recovery_hash: str | None = Field(default=None, max_length=64, unique=True)

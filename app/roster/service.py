@@ -92,9 +92,10 @@ def list_for(db: Session, workshop: Workshop, *, viewer: Viewer) -> list[Partici
     statement = (
         policy.visible(select(Participant), viewer, Participant)
         .where(col(Participant.workshop_id) == workshop.id)
-        .order_by(col(Participant.display_name))
+        .order_by(col(Participant.id))
     )
-    return list(db.exec(statement))
+    # names are ciphertext in the database (app.security.at_rest): sorted once decrypted
+    return sorted(db.exec(statement), key=lambda p: ((p.display_name or "").casefold(), p.id))
 
 
 def get(db: Session, workshop: Workshop, participant_id: str, *, viewer: Viewer) -> Participant:

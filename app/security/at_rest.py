@@ -1,7 +1,11 @@
 """Encryption at rest of confidential text columns, transparent to the services.
 
-Note bodies are stored as AES-GCM ciphertext under the workshop's data key
-(app.security.crypto: fresh nonce per write, table + row id + column as associated data).
+Everything personal or contributed is stored as AES-GCM ciphertext under the workshop's data
+key (app.security.crypto: fresh nonce per write, table + row id + column as associated data):
+note bodies; participants' names and affiliations; proposal texts, hide reasons and opted-in
+attributions; theme names; summary comments, listed terms, decision reasons and the release
+override reason (ENCRYPTED below). Archive's destruction of the key therefore reaches dead
+tuples, the WAL, replicas and old backups alike.
 The ORM does the work, so every reader (the notes pages and API, the summary, exports) gets
 plaintext and every writer stores ciphertext, without each service having to remember:
 
@@ -12,9 +16,19 @@ plaintext and every writer stores ciphertext, without each service having to rem
 
 The master key comes from the Settings the session was made with (app.db.Database puts them
 in ``session.info["settings"]``); without them nothing is written in the clear: the flush
-fails. A body that is not ciphertext, or that belongs to another row, fails to load
-(crypto.DecryptionFailed). Once a workshop is archived its key is gone and its notes are
-deleted with it (app.workshops.archive).
+fails. A value that is not ciphertext, or that belongs to another row, fails to load
+(crypto.DecryptionFailed); NULL stays NULL, and the empty string is what archive leaves in
+place of ciphertext (SHREDDED: it reads back as empty text, since the app itself never
+stores an empty value in the clear).
+
+Since the database holds only ciphertext, nothing may filter, sort or match on these
+columns in SQL: services load the rows (through the policy as for any read) and sort or
+compare the plaintext in Python (roster order, theme order, term order, the speaking queue's
+names). Bulk UPDATE statements bypass the ORM and must never set these columns. Audit
+details are not encrypted (the audit log outlives the key); archive clears the free-text ones.
+
+Once a workshop is archived its key is gone, its notes are deleted and every encrypted
+column of what stays is emptied (app.workshops.archive).
 """
 
 from __future__ import annotations
@@ -27,13 +41,36 @@ from sqlalchemy.orm.attributes import get_history, set_committed_value
 from sqlmodel import col, select
 
 from app.notes.models import Note
+from app.room.models import Proposal, Theme
+from app.roster.models import Participant
 from app.security import crypto, keys
+from app.summary.models import SummaryComment, SummaryDecision, SummaryReview, SummaryTerm
 from app.workshops.models import WorkshopKey
 
-# model -> (table name, encrypted column)
-ENCRYPTED: dict[type[Any], tuple[str, str]] = {Note: ("note", "body")}
+# model -> (table name, encrypted columns)
+ENCRYPTED: dict[type[Any], tuple[str, tuple[str, ...]]] = {
+    Note: ("note", ("body",)),
+    Participant: ("participant", ("display_name", "affiliation")),
+    Proposal: ("proposal", ("text", "hide_reason", "attribution")),
+    Theme: ("theme", ("name",)),
+    SummaryComment: ("summary_comment", ("body",)),
+    SummaryTerm: ("summary_term", ("term",)),
+    SummaryDecision: ("summary_decision", ("reason",)),
+    SummaryReview: ("summary_review", ("release_override",)),
+}
+SHREDDED = ""  # what archive leaves in an encrypted column: reads back as empty text
 _KEYS = "tracktwo_data_keys"
 _PLAIN = "tracktwo_plaintext"
+
+
+def workshop_of(session: OrmSession, obj: Any) -> str | None:
+    """The workshop whose key encrypts `obj` (a summary comment's is its review's)."""
+    if isinstance(obj, SummaryComment):
+        with session.no_autoflush:
+            review = session.get(SummaryReview, obj.review_id)
+        return None if review is None else review.workshop_id
+    workshop_id: str | None = getattr(obj, "workshop_id", None)
+    return workshop_id
 
 
 def data_key(session: OrmSession, workshop_id: str) -> bytes:
@@ -55,13 +92,22 @@ def data_key(session: OrmSession, workshop_id: str) -> bytes:
     return key
 
 
-def _decrypt_loaded(obj: Any, session: OrmSession | None) -> None:
-    table, column = ENCRYPTED[type(obj)]
-    stored = obj.__dict__.get(column)
-    if stored is None or session is None:
+def _decrypt_loaded(obj: Any, session: OrmSession | None, attrs: Any = None) -> None:
+    table, columns = ENCRYPTED[type(obj)]
+    if session is None:
         return
-    key = data_key(session, obj.workshop_id)
-    set_committed_value(obj, column, crypto.decrypt_text(key, table, obj.id, column, stored))
+    for column in columns:
+        if attrs is not None and column not in attrs:
+            continue
+        stored = obj.__dict__.get(column)
+        if stored is None or stored == SHREDDED:
+            continue
+        workshop_id = workshop_of(session, obj)
+        if workshop_id is None:
+            raise crypto.DecryptionFailed("an encrypted value whose workshop is unknown")
+        key = data_key(session, workshop_id)
+        plain = crypto.decrypt_text(key, table, obj.id, column, stored)
+        set_committed_value(obj, column, plain)
 
 
 def _on_load(target: Any, context: Any) -> None:
@@ -69,9 +115,7 @@ def _on_load(target: Any, context: Any) -> None:
 
 
 def _on_refresh(target: Any, context: Any, attrs: Any) -> None:
-    column = ENCRYPTED[type(target)][1]
-    if attrs is None or column in attrs:
-        _decrypt_loaded(target, context.session)
+    _decrypt_loaded(target, context.session, attrs)
 
 
 for _model in ENCRYPTED:
@@ -81,27 +125,31 @@ for _model in ENCRYPTED:
 
 @event.listens_for(OrmSession, "before_flush")
 def _encrypt_before_flush(session: OrmSession, _context: Any, _instances: Any) -> None:
-    plain: dict[int, tuple[Any, str]] = session.info.setdefault(_PLAIN, {})
+    plain: dict[tuple[int, str], tuple[Any, str, str]] = session.info.setdefault(_PLAIN, {})
     for obj in list(session.new) + list(session.dirty):
         spec = ENCRYPTED.get(type(obj))
         if spec is None:
             continue
-        table, column = spec
-        if obj not in session.new and not get_history(obj, column).has_changes():
-            continue
-        text = getattr(obj, column) or ""
-        if obj.id is None or obj.workshop_id is None:
-            raise RuntimeError(f"{table} needs its id and workshop before it is written")
-        key = data_key(session, obj.workshop_id)
-        setattr(obj, column, crypto.encrypt_text(key, table, obj.id, column, text))
-        plain[id(obj)] = (obj, text)
+        table, columns = spec
+        for column in columns:
+            if obj not in session.new and not get_history(obj, column).has_changes():
+                continue
+            text = getattr(obj, column)
+            if text is None:
+                continue
+            workshop_id = workshop_of(session, obj)
+            if obj.id is None or workshop_id is None:
+                raise RuntimeError(f"{table} needs its id and workshop before it is written")
+            key = data_key(session, workshop_id)
+            setattr(obj, column, crypto.encrypt_text(key, table, obj.id, column, text))
+            plain[(id(obj), column)] = (obj, column, text)
 
 
 @event.listens_for(OrmSession, "after_flush_postexec")
 def _plaintext_after_flush(session: OrmSession, _context: Any) -> None:
-    plain: dict[int, tuple[Any, str]] = session.info.pop(_PLAIN, {})
-    for obj, text in plain.values():
-        set_committed_value(obj, ENCRYPTED[type(obj)][1], text)
+    plain: dict[tuple[int, str], tuple[Any, str, str]] = session.info.pop(_PLAIN, {})
+    for obj, column, text in plain.values():
+        set_committed_value(obj, column, text)
 
 
 @event.listens_for(OrmSession, "after_soft_rollback")

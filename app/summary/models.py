@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlmodel import Field, SQLModel
 
+from app.db_order import NO_ROWID
 from app.ids import new_id, today
 
 
@@ -23,7 +24,7 @@ class SummaryTerm(SQLModel, table=True):
     workshop_id: str = Field(
         foreign_key="workshop.id", index=True, max_length=32, ondelete="CASCADE"
     )
-    term: str = Field(max_length=200)
+    term: str = Field(max_length=1120)  # AES-GCM ciphertext of up to 200 chars
 
 
 class SummaryDecision(SQLModel, table=True):
@@ -41,7 +42,7 @@ class SummaryDecision(SQLModel, table=True):
     )
     fingerprint: str = Field(max_length=64)
     action: str = Field(max_length=16)
-    reason: str = Field(default="", max_length=500)
+    reason: str = Field(default="", max_length=2720)  # ciphertext of 500
     decided_on: date = Field(default_factory=today)
 
 
@@ -58,7 +59,7 @@ class SummaryReview(SQLModel, table=True):
     rule: str = Field(default="every_party", max_length=16)
     min_signoffs: int = 1
     released: bool = False
-    release_override: str = Field(default="", max_length=500)
+    release_override: str = Field(default="", max_length=2720)  # ciphertext of 500
     opened_on: date = Field(default_factory=today)
 
 
@@ -66,6 +67,7 @@ class SummarySignoff(SQLModel, table=True):
     """One "I can live with this" per participant and review, found by its author tag only."""
 
     __tablename__ = "summary_signoff"
+    __table_args__ = NO_ROWID
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     review_id: str = Field(
@@ -78,6 +80,7 @@ class SummarySignoffTally(SQLModel, table=True):
     """Sign-offs counted per party: the only place a party meets a sign-off."""
 
     __tablename__ = "summary_signoff_tally"
+    __table_args__ = NO_ROWID
 
     review_id: str = Field(
         foreign_key="summary_review.id", primary_key=True, max_length=32, ondelete="CASCADE"
@@ -92,9 +95,11 @@ class SummaryComment(SQLModel, table=True):
     """An anonymous comment on the draft: no author column of any kind."""
 
     __tablename__ = "summary_comment"
+    __table_args__ = NO_ROWID
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     review_id: str = Field(
         foreign_key="summary_review.id", index=True, max_length=32, ondelete="CASCADE"
     )
-    body: str = Field(max_length=2000)
+    body: str = Field(max_length=10800)  # AES-GCM ciphertext of up to 2000 chars
+    idempotency_key: str | None = Field(default=None, max_length=64, unique=True)

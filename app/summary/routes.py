@@ -13,8 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import Invalid, NotFound
+from app.ids import new_id
 from app.policy import Viewer
-from app.summary import service
+from app.summary import released_routes, service
 from app.summary.formats.registry import FORMATS, export_language, registry, second_language
 from app.summary.formats.registry import render as render_format
 from app.templating import render
@@ -22,6 +23,7 @@ from app.views import LEVEL_LABELS
 from app.workshops.models import Workshop
 
 router = APIRouter(tags=["summary"])
+router.include_router(released_routes.router)
 Text = Annotated[str, Form()]
 
 
@@ -65,6 +67,8 @@ async def workspace(
     workshop_id: str, request: Request, db: DbDep, settings: SettingsDep, viewer: ViewerDep
 ) -> Response:
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    if workshop.status == "archived":  # its keys are gone: only the released summary is left
+        return _see_other(f"/w/{workshop.id}/summary/released")
     return _workspace(request, db, settings, viewer, workshop)
 
 
@@ -243,6 +247,7 @@ async def review_page(
 ) -> Response:
     view = service.participant_view(db, settings, workshop_id, viewer=viewer)
     context = {"workshop_id": workshop_id, "view": view, "summary": view.summary, "errors": {}}
+    context["idempotency_key"] = new_id()  # one comment however often its form is posted
     return render(request, "summary/review.html", context)
 
 
@@ -262,9 +267,10 @@ async def comment(
     settings: SettingsDep,
     viewer: ViewerDep,
     body: Text = "",
+    idempotency_key: Text = "",
 ) -> Response:
     try:
-        service.comment(db, workshop_id, viewer=viewer, body=body)
+        service.comment(db, workshop_id, viewer=viewer, body=body, idempotency_key=idempotency_key)
     except Invalid as exc:
         view = service.participant_view(db, settings, workshop_id, viewer=viewer)
         context = {
@@ -273,6 +279,7 @@ async def comment(
             "summary": view.summary,
             "errors": exc.errors or {"body": exc.message},
             "body": body,
+            "idempotency_key": idempotency_key,
         }
         return render(request, "summary/review.html", context, status=422)
     return _see_other(f"/w/{workshop_id}/summary/review#respond")

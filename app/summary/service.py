@@ -21,14 +21,14 @@ from app.agenda.models import AgendaItem
 from app.audit import service as audit
 from app.config import Settings
 from app.errors import Conflict, Invalid, NotFound
-from app.forms import clean_choice, clean_int, clean_text
+from app.forms import clean_choice, clean_idempotency_key, clean_int, clean_text
 from app.i18n import N_
 from app.live.bus import changed
 from app.policy import Viewer
 from app.room.models import Proposal
 from app.rules import service as rules
 from app.security import keys
-from app.summary import attribution, checklist
+from app.summary import attribution, checklist, released
 from app.summary.models import (
     SummaryComment,
     SummaryDecision,
@@ -302,12 +302,9 @@ def reopen(db: Session, workshop: Workshop, *, viewer: Viewer, fingerprint: str)
 
 def terms(db: Session, workshop: Workshop, *, viewer: Viewer) -> list[TermView]:
     policy.ensure(viewer, "summary.edit", workshop)
-    rows = db.exec(
-        select(SummaryTerm)
-        .where(col(SummaryTerm.workshop_id) == workshop.id)
-        .order_by(col(SummaryTerm.term))
-    )
-    return [TermView(id=row.id, term=row.term) for row in rows]
+    rows = db.exec(select(SummaryTerm).where(col(SummaryTerm.workshop_id) == workshop.id))
+    ordered = sorted(rows, key=lambda row: (row.term, row.id))  # ciphertext at rest
+    return [TermView(id=row.id, term=row.term) for row in ordered]
 
 
 def add_term(db: Session, workshop: Workshop, *, viewer: Viewer, term: str) -> None:
@@ -531,6 +528,8 @@ def release(db: Session, workshop: Workshop, *, viewer: Viewer, override: str = 
     review.state = "closed"
     review.release_override = "" if met else reason
     db.add(review)
+    model = export_model(db, db.info["settings"], workshop, viewer=viewer)  # blocked: 409
+    released.store(db, workshop, model)  # the exact bytes, kept past the archive
     audit.record(
         db,
         viewer=viewer,
@@ -624,9 +623,20 @@ def _count_signoff(db: Session, review_id: str, party_id: str) -> None:
         db.flush()
 
 
-def comment(db: Session, workshop_id: str, *, viewer: Viewer, body: str) -> None:
-    """An anonymous comment on the draft: stored without any author column."""
+def comment(
+    db: Session, workshop_id: str, *, viewer: Viewer, body: str, idempotency_key: object = None
+) -> None:
+    """An anonymous comment on the draft: stored without any author column. The form's random
+    key makes a repeated post add nothing."""
     workshop, review = _participant_review(db, workshop_id, viewer)
     text = clean_text(body, field="body", label="Comment", max_length=2000, multiline=True)
-    db.add(SummaryComment(review_id=review.id, body=text))
+    idem = clean_idempotency_key(idempotency_key)
+    if (
+        idem
+        and db.exec(
+            select(SummaryComment.id).where(col(SummaryComment.idempotency_key) == idem)
+        ).first()
+    ):
+        return
+    db.add(SummaryComment(review_id=review.id, body=text, idempotency_key=idem))
     changed(db, workshop.id, "summary")

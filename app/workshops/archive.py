@@ -3,27 +3,46 @@
 What archiving does, in the same transaction as the status change:
 
 - destroys the workshop's wrapped data key (workshop_key row): every value encrypted under it
-  (note bodies) can never be decrypted again, and no author tag can ever be recomputed;
-- clears every author tag: proposals, reactions, notes; deletes the summary sign-offs (each
-  is nothing but a tag; the per-party tallies stay);
-- clears the opted-in on-the-record attribution and the idempotency keys of proposals;
-- deletes the notes themselves: their ciphertext is undecryptable once the key is gone, so
-  keeping it would keep nothing but its length;
+  (app.security.at_rest: names, affiliations, proposal texts, hide reasons, notes, comments,
+  ...) can never be decrypted again, and no author tag can ever be recomputed;
+- empties every encrypted value that stays (proposal texts, hide reasons, theme names,
+  summary comments and reasons), clears every author tag (proposals, reactions, notes) and
+  deletes the summary sign-offs (each is nothing but a tag; the per-party tallies stay);
+- clears the opted-in attribution and the idempotency keys of proposals;
+- deletes the notes themselves;
 - deletes roster personal data: participants' names, affiliations, languages, invitation and
   recovery hashes are set to NULL (the row stays with its party, so counts per party remain),
   their ground-rules acceptances, sessions and speaking-queue rows are deleted, and the detail
-  text of audit entries about participants is cleared; the attribution check's extra terms
-  (which may list names) are deleted;
+  text of audit entries about participants, or holding a staff member's free text, is cleared;
+  the attribution check's extra terms are deleted;
 - sets status archived and archived_at, and writes the audit log.
 
-After the commit, SQLite checkpoints and truncates the WAL, VACUUMs, and truncates the WAL
-again (secure_delete is on for every connection: app/db.py), so deleted bytes are neither in
-the database file nor in its WAL. On PostgreSQL, dead row versions stay in the table files and
-the server's WAL until PostgreSQL reuses that space; the key destruction is what makes the
-data unrecoverable there. Backups taken before archiving still hold the wrapped key.
+What stays readable: the released summary, byte for byte as released
+(app.summary.released, stored outside the workshop key), the workshop's title, dates,
+agenda, parties, counts and tallies, and the staff audit log. Nothing else of its content.
 
-What stays: the non-attributed record (title, dates, purpose, rules, agenda, parties, themes,
-proposal texts, tallies, summary decisions and comments) and the staff audit log.
+Storage order. On SQLite the contribution tables have no rowid (app/db_order.py): rows sit
+in the B-tree of their random ids. Until the archive, which pages were allocated when can
+still loosely follow the time rows were written (a page split appends a page); archive's
+VACUUM rebuilds the file in key order, so afterwards the file holds no order but the random
+keys'. After the commit, SQLite checkpoints and truncates the WAL, VACUUMs, and truncates the
+WAL again (secure_delete is on for every connection: app/db.py), so deleted bytes are neither
+in the database file nor in its WAL.
+
+On PostgreSQL a row version goes where there is room, so an operator holding the live data
+files sees, until the reveal, pending proposals in roughly submission order (ctid, and xmin
+per transaction). The reveal rewrites the batch's rows one by one in a random order, all in
+one transaction: the live versions then follow the shuffle and share one xmin, while the
+dead versions (in submission order, holding only ciphertext and tags) stay in the pages
+until (auto)vacuum prunes them, typically minutes. Reactions and tallies keep the order of
+their last write until the archive. Archive rewrites every contribution row of the workshop
+in a random order, then, after the commit, runs VACUUM FULL on the tables that hold workshop
+data (PG_REWRITTEN; each is locked exclusively while it is rewritten, and skipped, with a
+warning in the log, if it cannot be locked within 5 s): afterwards the files hold the
+workshop's remaining rows in that random order and no dead versions. The server's WAL and
+any replica or base backup keep the old versions until they are recycled; everything
+personal or contributed in them is ciphertext under the destroyed key, and the tags are
+HMACs under it. Backups taken before archiving still hold the wrapped key.
 """
 
 from __future__ import annotations
@@ -34,7 +53,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, event, update
+from sqlalchemy import bindparam, delete, event, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -43,14 +62,23 @@ from app.audit import service as audit
 from app.audit.models import AuditEntry
 from app.config import Settings
 from app.db import Database
+from app.db_order import in_random_order
 from app.ids import utcnow
 from app.live.bus import changed
 from app.notes.models import Note
 from app.policy import Viewer
 from app.retry import run_transaction
-from app.room.models import Proposal, Reaction, SpeakingRequest
+from app.room.models import Proposal, Reaction, ReactionTally, SpeakingRequest, Theme
 from app.roster.models import Participant, RulesAcceptance
-from app.summary.models import SummaryReview, SummarySignoff, SummaryTerm
+from app.security.at_rest import SHREDDED
+from app.summary.models import (
+    SummaryComment,
+    SummaryDecision,
+    SummaryReview,
+    SummarySignoff,
+    SummarySignoffTally,
+    SummaryTerm,
+)
 from app.workshops import service as workshops
 from app.workshops.models import Workshop, WorkshopKey
 
@@ -58,6 +86,28 @@ log = logging.getLogger("tracktwo.archive")
 
 RETENTION = Viewer(kind="system", email="retention")
 _COMPACT = "tracktwo_compact_after_commit"
+# the tables that hold a workshop's data, rewritten on PostgreSQL after an archive
+PG_REWRITTEN = (
+    "proposal",
+    "reaction",
+    "reaction_tally",
+    "note",
+    "theme",
+    "participant",
+    "rules_acceptance",
+    "auth_session",
+    "speaking_request",
+    "summary_comment",
+    "summary_signoff",
+    "summary_signoff_tally",
+    "summary_term",
+    "summary_decision",
+    "summary_review",
+    "audit_entry",
+    "workshop_key",
+)
+# audit actions whose detail is a staff member's free text (it may name someone)
+FREE_TEXT_AUDIT = ("summary.override", "summary.redact", "summary.release.override")
 
 
 @dataclass(frozen=True)
@@ -83,6 +133,24 @@ def _count(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def _rewrite(db: Session, model: Any, where: Any, **values: Any) -> int:
+    """UPDATE the matching rows one by one, in a random order (PostgreSQL writes the new row
+    versions in that order); returns how many."""
+    table = model.__table__
+    key = list(table.primary_key.columns)
+    rows = [tuple(r) for r in db.execute(select(*key).where(where))]
+    if rows:
+        statement = (
+            table.update().where(*(c == bindparam(f"k_{c.name}") for c in key)).values(**values)
+        )
+        params = [
+            {f"k_{c.name}": v for c, v in zip(key, row, strict=True)}
+            for row in in_random_order(rows)
+        ]
+        db.execute(statement, params)
+    return len(rows)
+
+
 def shred(db: Session, workshop: Workshop) -> Shredded:
     """Destroy the keys, author tags and roster personal data of one workshop."""
     wid = workshop.id
@@ -90,15 +158,41 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
     review_ids = select(SummaryReview.id).where(col(SummaryReview.workshop_id) == wid)
 
     keys = _count(db.exec(delete(WorkshopKey).where(col(WorkshopKey.workshop_id) == wid)))
-    tags = _count(
-        db.exec(
-            update(Proposal)
-            .where(col(Proposal.workshop_id) == wid)
-            .values(author_tag=None, attribution=None, idempotency_key=None)
-        )
+    # What stays of the record is counts: every encrypted value is emptied (its key is gone),
+    # and every contribution row is rewritten one by one in a random order (Storage order).
+    proposal_ids = select(Proposal.id).where(col(Proposal.workshop_id) == wid)
+    tags = _rewrite(
+        db,
+        Proposal,
+        col(Proposal.workshop_id) == wid,
+        author_tag=None,
+        attribution=None,
+        idempotency_key=None,
+        text=SHREDDED,
+        hide_reason=SHREDDED,
     )
-    tags += _count(
-        db.exec(update(Reaction).where(col(Reaction.workshop_id) == wid).values(author_tag=None))
+    tags += _rewrite(db, Reaction, col(Reaction.workshop_id) == wid, author_tag=None)
+    tally = ReactionTally.__table__.c  # type: ignore[attr-defined]
+    _rewrite(db, ReactionTally, tally.proposal_id.in_(proposal_ids), count=tally.count)
+    signed = SummarySignoffTally.__table__.c  # type: ignore[attr-defined]
+    _rewrite(db, SummarySignoffTally, signed.review_id.in_(review_ids), count=signed.count)
+    _rewrite(
+        db,
+        SummaryComment,
+        col(SummaryComment.review_id).in_(review_ids),
+        body=SHREDDED,
+        idempotency_key=None,
+    )
+    db.exec(update(Theme).where(col(Theme.workshop_id) == wid).values(name=SHREDDED))
+    db.exec(
+        update(SummaryDecision)
+        .where(col(SummaryDecision.workshop_id) == wid)
+        .values(reason=SHREDDED)
+    )
+    db.exec(
+        update(SummaryReview)
+        .where(col(SummaryReview.workshop_id) == wid)
+        .values(release_override=SHREDDED)
     )
     notes = _count(db.exec(delete(Note).where(col(Note.workshop_id) == wid)))
     rows = _count(
@@ -130,7 +224,11 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
     )
     db.exec(
         update(AuditEntry)
-        .where(col(AuditEntry.workshop_id) == wid, col(AuditEntry.target_kind) == "participant")
+        .where(
+            col(AuditEntry.workshop_id) == wid,
+            (col(AuditEntry.target_kind) == "participant")
+            | col(AuditEntry.action).in_(FREE_TEXT_AUDIT),
+        )
         .values(detail="")
     )
     db.flush()
@@ -217,7 +315,7 @@ def archive_due(
 
         if run_transaction(database, run):
             archived.append(wid)
-    if archived and database.is_sqlite:
+    if archived:
         compact(database.engine)
     return archived
 
@@ -238,7 +336,10 @@ class Compaction:
 
 
 def compact(engine: Engine) -> Compaction:
-    """Checkpoint and truncate the WAL, VACUUM, and truncate the WAL again (SQLite only)."""
+    """SQLite: checkpoint and truncate the WAL, VACUUM, and truncate the WAL again.
+    PostgreSQL: VACUUM FULL the tables that hold workshop data (see Storage order)."""
+    if engine.dialect.name == "postgresql":
+        return Compaction(vacuumed=_vacuum_full(engine), wal_truncated=False)
     if engine.dialect.name != "sqlite":
         return Compaction(vacuumed=False, wal_truncated=False)
     raw = engine.raw_connection()
@@ -258,6 +359,20 @@ def compact(engine: Engine) -> Compaction:
     return Compaction(vacuumed=vacuumed, wal_truncated=truncated)
 
 
+def _vacuum_full(engine: Engine) -> bool:
+    """Rewrite each table (dropping dead row versions); skip one that is locked for 5 s."""
+    done = True
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("SET lock_timeout = '5s'")
+        for table in PG_REWRITTEN:
+            try:
+                conn.exec_driver_sql(f"VACUUM (FULL) {table}")
+            except Exception as exc:  # committed already: best effort, logged
+                done = False
+                log.warning("VACUUM FULL %s after archive failed: %s", table, type(exc).__name__)
+    return done
+
+
 def _checkpoint(cursor: Any, attempts: int = 20) -> bool:
     """PRAGMA wal_checkpoint(TRUNCATE) until no reader blocks it (bounded)."""
     for _ in range(attempts):
@@ -271,8 +386,7 @@ def _checkpoint(cursor: Any, attempts: int = 20) -> bool:
 
 def compact_after_commit(db: Session, settings: Settings) -> None:
     """Ask for compaction once this session's transaction has committed."""
-    if settings.is_sqlite:
-        db.info[_COMPACT] = True
+    db.info[_COMPACT] = True
 
 
 @event.listens_for(Session, "after_commit")

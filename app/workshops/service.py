@@ -20,7 +20,7 @@ from app import policy
 from app.agenda.models import AgendaItem
 from app.audit import service as audit
 from app.config import Settings
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Archived, Conflict, Invalid, NotFound
 from app.forms import clean_choice, clean_date, clean_int, clean_text
 from app.i18n import gettext, translate
 from app.ids import utcnow
@@ -78,7 +78,12 @@ def get(
     if len(workshop_id) > 64:
         raise NotFound()
     workshop = db.get(Workshop, workshop_id)
-    return policy.ensure(viewer, action, workshop)  # type: ignore[no-any-return]
+    try:
+        return policy.ensure(viewer, action, workshop)  # type: ignore[no-any-return]
+    except NotFound:
+        if workshop is not None and workshop.status == "archived" and not viewer.is_staff:
+            raise Archived() from None
+        raise
 
 
 def list_for(db: Session, *, viewer: Viewer) -> list[Workshop]:

@@ -89,12 +89,13 @@ def test_byte_scan_after_archive_finds_nothing(
     path = bk.sqlite_path(settings)
 
     before = _found(_files(path), needles)
-    # the scan can see: before archiving, the roster and the keys are there ...
-    for kind in ("roster name", "affiliation", "invitation hash", "recovery hash", "wrapped key"):
+    # the scan can see: before archiving, the hashes, tags and wrapped key are there ...
+    for kind in ("invitation hash", "recovery hash", "wrapped key"):
         assert any(hit.startswith(kind) for hit in before), kind
     assert any(hit.startswith("author tag") for hit in before)
-    # ... but never a note in the clear, nor the unwrapped key
-    assert not [h for h in before if h.startswith(("note plaintext", "data key"))]
+    # ... but never a name, an affiliation or a note in the clear, nor the unwrapped key
+    clear = ("roster name", "affiliation", "note plaintext", "data key")
+    assert not [h for h in before if h.startswith(clear)]
 
     _archive(s)
 

@@ -145,6 +145,15 @@ def open_review(seed: Seed) -> None:
         )
 
 
+def release_summary(seed: Seed) -> None:
+    """The review opened (see open_review), then released with a reason."""
+    from app.summary import service as summary
+
+    open_review(seed)
+    with seed.database.transaction() as db:
+        summary.release(db, _workshop(db, seed), viewer=seed.organizer(), override="test")
+
+
 # -- THE TABLE -----------------------------------------------------------------------------
 
 TABLE: dict[tuple[str, str], Expect] = {
@@ -378,6 +387,8 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("POST", "/w/{workshop_id}/summary/review/close"): may(ORGANIZER, setup=open_review),
     ("POST", "/w/{workshop_id}/summary/release"): may(ORGANIZER),
     ("POST", "/w/{workshop_id}/summary/export.{fmt}"): may(ORGANIZER),
+    ("GET", "/w/{workshop_id}/summary/released"): may(SUMMARY),
+    ("POST", "/w/{workshop_id}/summary/released.{fmt}"): may(SUMMARY, setup=release_summary),
     ("POST", "/api/v1/workshops/{workshop_id}/summary/export.{fmt}"): may(ORGANIZER),
     ("GET", "/w/{workshop_id}/summary/review"): may(("pA",)),
     ("POST", "/w/{workshop_id}/summary/review/signoff"): may(("pA",), setup=open_review),

@@ -188,7 +188,13 @@ def test_counts_per_party_only_where_every_party_has_k(
 
 def test_no_sign_off_or_comment_column_points_at_a_person_or_party() -> None:
     tables = SQLModel.metadata.tables
-    assert set(tables[SummaryComment.__tablename__].columns.keys()) == {"id", "review_id", "body"}
+    # the idempotency key is drawn afresh for each form shown and recorded nowhere else
+    assert set(tables[SummaryComment.__tablename__].columns.keys()) == {
+        "id",
+        "review_id",
+        "body",
+        "idempotency_key",
+    }
     assert set(tables[SummarySignoff.__tablename__].columns.keys()) == {
         "id",
         "review_id",
