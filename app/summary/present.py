@@ -117,6 +117,7 @@ class SummaryExport:
     general: tuple[Block, ...]
     sessions: tuple[SessionOut, ...]
     method: MethodOut
+    fingerprint: str = ""
 
 
 def identity(_key: str, _label: str, text: str) -> str:

@@ -20,7 +20,7 @@ from app.live.bus import changed
 from app.policy import Viewer
 from app.rules import service as rules
 from app.security import keys
-from app.summary import scan
+from app.summary import fingerprint, scan
 from app.summary.models import (
     SummaryComment,
     SummaryReview,
@@ -52,13 +52,21 @@ class ReviewView:
     per_party: tuple[tuple[str, int], ...]
     rule_met: bool
     comments: tuple[str, ...]
+    version: str
+    stale_signoffs: int
+    released_version: str
 
 
 @dataclass(frozen=True)
 class ParticipantReviewView:
+    """The draft for one participant, its version, and which version they signed (if any)."""
+
     state: str
     signed: bool
     summary: SummaryExport | None
+    fingerprint: str = ""
+    version: str = ""
+    signed_version: str = ""
 
 
 # -- review --------------------------------------------------------------------------------
@@ -69,11 +77,34 @@ def current(db: Session, workshop: Workshop) -> SummaryReview | None:
     return db.exec(statement.order_by(col(SummaryReview.opened_on), col(SummaryReview.id))).first()
 
 
-def _tallies(db: Session, review: SummaryReview) -> dict[str, int]:
+def draft_model(
+    db: Session, settings: Settings, workshop: Workshop, viewer: Viewer, *, status: str = ""
+) -> SummaryExport:
+    """The draft as participants are given it: decided hits applied, open ones redacted."""
+    found = scan.scan(db, settings, workshop, viewer)
+    return build(db, workshop, emit=scan.redacting(found, undecided="redact"), status=status)
+
+
+def current_fingerprint(db: Session, settings: Settings, workshop: Workshop, viewer: Viewer) -> str:
+    return fingerprint.of(draft_model(db, settings, workshop, viewer))
+
+
+def _tallies(db: Session, review: SummaryReview, fp: str) -> dict[str, int]:
+    """Sign-offs per party given on the draft with this fingerprint (others are stale)."""
+    rows = db.exec(
+        select(SummarySignoffTally).where(
+            col(SummarySignoffTally.review_id) == review.id,
+            col(SummarySignoffTally.fingerprint) == fp,
+        )
+    )
+    return {row.party_id: row.count for row in rows}
+
+
+def _all_signoffs(db: Session, review: SummaryReview) -> int:
     rows = db.exec(
         select(SummarySignoffTally).where(col(SummarySignoffTally.review_id) == review.id)
     )
-    return {row.party_id: row.count for row in rows}
+    return sum(row.count for row in rows)
 
 
 def _party_ids(db: Session, workshop: Workshop, viewer: Viewer) -> list[tuple[str, str]]:
@@ -93,12 +124,16 @@ def _rule_met(review: SummaryReview, tallies: dict[str, int], party_ids: list[st
     return sum(tallies.values()) >= review.min_signoffs
 
 
-def review_state(db: Session, workshop: Workshop, *, viewer: Viewer) -> ReviewView | None:
+def review_state(
+    db: Session, settings: Settings, workshop: Workshop, *, viewer: Viewer
+) -> ReviewView | None:
+    """Counts on the current draft; sign-offs given on an earlier version count as stale."""
     policy.ensure(viewer, "summary.edit", workshop)
     review = current(db, workshop)
     if review is None:
         return None
-    tallies = _tallies(db, review)
+    fp = current_fingerprint(db, settings, workshop, viewer)
+    tallies = _tallies(db, review, fp)
     parties = _party_ids(db, workshop, viewer)
     k = policy.effective_k(workshop)
     per_party: tuple[tuple[str, int], ...] = ()
@@ -120,6 +155,9 @@ def review_state(db: Session, workshop: Workshop, *, viewer: Viewer) -> ReviewVi
         per_party=per_party,
         rule_met=_rule_met(review, tallies, [pid for pid, _ in parties]),
         comments=tuple(c.body for c in comments),
+        version=fingerprint.short(fp),
+        stale_signoffs=_all_signoffs(db, review) - sum(tallies.values()),
+        released_version=fingerprint.short(review.released_fingerprint),
     )
 
 
@@ -167,8 +205,11 @@ def close_review(db: Session, workshop: Workshop, *, viewer: Viewer) -> None:
     changed(db, workshop.id, "summary")
 
 
-def release(db: Session, workshop: Workshop, *, viewer: Viewer, override: str = "") -> None:
-    """Release when the chosen rule holds, or with an override reason (audit-logged)."""
+def release(
+    db: Session, settings: Settings, workshop: Workshop, *, viewer: Viewer, override: str = ""
+) -> None:
+    """Release when the chosen rule holds on the current draft's fingerprint, or with an
+    override reason (audit-logged); the release records the fingerprint it released."""
     policy.ensure(viewer, "summary.export", workshop)
     review = current(db, workshop)
     if review is None:
@@ -177,16 +218,19 @@ def release(db: Session, workshop: Workshop, *, viewer: Viewer, override: str = 
         override, field="override", label="Override reason", max_length=500, required=False
     )
     parties = [pid for pid, _ in _party_ids(db, workshop, viewer)]
-    met = _rule_met(review, _tallies(db, review), parties)
+    fp = current_fingerprint(db, settings, workshop, viewer)
+    met = _rule_met(review, _tallies(db, review, fp), parties)
     if not met and not reason:
         raise Invalid(
-            "The release rule is not met yet. Wait for sign-offs, or give a reason to release "
+            "The release rule is not met on the current draft yet (sign-offs given on an "
+            "earlier version do not count). Wait for sign-offs, or give a reason to release "
             "anyway (it is recorded in the audit log).",
             field="override",
         )
     review.released = True
     review.state = "closed"
     review.release_override = "" if met else reason
+    review.released_fingerprint = fp
     db.add(review)
     audit.record(
         db,
@@ -194,7 +238,7 @@ def release(db: Session, workshop: Workshop, *, viewer: Viewer, override: str = 
         workshop_id=workshop.id,
         action="summary.release" if met else "summary.release.override",
         target=review,
-        detail="" if met else reason,
+        detail=f"fingerprint={fp}" if met else f"fingerprint={fp} {reason}",
     )
     changed(db, workshop.id, "summary")
 
@@ -239,51 +283,81 @@ def participant_view(
     review = current(db, workshop)
     if review is None or review.state != "open":
         return ParticipantReviewView(state="none", signed=False, summary=None)
-    signed = False
+    summary = draft_model(db, settings, workshop, viewer, status="Draft for participant review")
+    fp = fingerprint.of(summary)
+    signed = ""
     if viewer.secret is not None:
-        tag = _tag(db, settings, workshop, viewer, review.id)
-        signed = (
-            db.exec(select(SummarySignoff).where(col(SummarySignoff.author_tag) == tag)).first()
-            is not None
-        )
-    found = scan.scan(db, settings, workshop, viewer)
-    summary = build(
-        db,
-        workshop,
-        emit=scan.redacting(found, undecided="redact"),
-        status="Draft for participant review",
+        row = _signoff(db, _tag(db, settings, workshop, viewer, review.id))
+        signed = row.fingerprint if row is not None else ""
+    return ParticipantReviewView(
+        state=review.state,
+        signed=signed == fp,
+        summary=summary,
+        fingerprint=fp,
+        version=fingerprint.short(fp),
+        signed_version=fingerprint.short(signed),
     )
-    return ParticipantReviewView(state=review.state, signed=signed, summary=summary)
 
 
-def sign_off(db: Session, settings: Settings, workshop_id: str, *, viewer: Viewer) -> bool:
-    """ "I can live with this": at most once per participant; False if already signed."""
+def _signoff(db: Session, tag: str) -> SummarySignoff | None:
+    return db.exec(select(SummarySignoff).where(col(SummarySignoff.author_tag) == tag)).first()
+
+
+def _given_on(
+    db: Session, settings: Settings, workshop: Workshop, viewer: Viewer, seen: str
+) -> str:
+    """The current fingerprint; Conflict when the participant was shown another version."""
+    fp = current_fingerprint(db, settings, workshop, viewer)
+    if seen and seen != fp:
+        raise Conflict("The draft changed since you opened it. Read it again, then respond.")
+    return fp
+
+
+def sign_off(
+    db: Session, settings: Settings, workshop_id: str, *, viewer: Viewer, seen: str = ""
+) -> bool:
+    """ "I can live with this", on the current draft (`seen`: the fingerprint the participant
+    was shown). Signing again after a change moves the sign-off to the new version; False if
+    already signed on this one."""
     workshop, review = _participant_review(db, workshop_id, viewer)
+    fp = _given_on(db, settings, workshop, viewer, seen)
     tag = _tag(db, settings, workshop, viewer, review.id)
-    if db.exec(select(SummarySignoff).where(col(SummarySignoff.author_tag) == tag)).first():
+    row = _signoff(db, tag)
+    if row is not None and row.fingerprint == fp:
         return False
-    db.add(SummarySignoff(review_id=review.id, author_tag=tag))
+    if row is None:
+        row = SummarySignoff(review_id=review.id, author_tag=tag, fingerprint=fp)
+    elif viewer.party_id:
+        _count_signoff(db, review.id, row.fingerprint, viewer.party_id, by=-1)
+    row.fingerprint = fp
+    db.add(row)
     if viewer.party_id:
-        _count_signoff(db, review.id, viewer.party_id)
+        _count_signoff(db, review.id, fp, viewer.party_id, by=1)
     changed(db, workshop.id, "summary")
     return True
 
 
-def _count_signoff(db: Session, review_id: str, party_id: str) -> None:
-    """Add one to the party's tally in a single UPDATE (no lost update between two sign-offs);
-    the row is created the first time."""
-    key = (col(SummarySignoffTally.review_id) == review_id) & (
-        col(SummarySignoffTally.party_id) == party_id
+def _count_signoff(db: Session, review_id: str, fp: str, party_id: str, *, by: int) -> None:
+    """Move the party's tally for this draft by one in a single UPDATE (no lost update between
+    two sign-offs); the row is created the first time."""
+    key = (
+        (col(SummarySignoffTally.review_id) == review_id)
+        & (col(SummarySignoffTally.fingerprint) == fp)
+        & (col(SummarySignoffTally.party_id) == party_id)
     )
-    bump = update(SummarySignoffTally).where(key).values(count=SummarySignoffTally.count + 1)
-    if db.exec(bump).rowcount == 0:
-        db.add(SummarySignoffTally(review_id=review_id, party_id=party_id, count=1))
+    bump = update(SummarySignoffTally).where(key).values(count=SummarySignoffTally.count + by)
+    if db.exec(bump).rowcount == 0 and by > 0:
+        db.add(SummarySignoffTally(review_id=review_id, fingerprint=fp, party_id=party_id, count=1))
         db.flush()
 
 
-def comment(db: Session, workshop_id: str, *, viewer: Viewer, body: str) -> None:
-    """An anonymous comment on the draft: stored without any author column."""
+def comment(
+    db: Session, settings: Settings, workshop_id: str, *, viewer: Viewer, body: str, seen: str = ""
+) -> None:
+    """An anonymous comment on the draft, with the fingerprint of the version it was given
+    on: stored without any author column."""
     workshop, review = _participant_review(db, workshop_id, viewer)
     text = clean_text(body, field="body", label="Comment", max_length=2000, multiline=True)
-    db.add(SummaryComment(review_id=review.id, body=text))
+    fp = _given_on(db, settings, workshop, viewer, seen)
+    db.add(SummaryComment(review_id=review.id, body=text, fingerprint=fp))
     changed(db, workshop.id, "summary")

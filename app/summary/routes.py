@@ -48,7 +48,7 @@ def _workspace(
         "open_hits": sum(1 for h in hits if h.action is None),
         "terms": service.terms(db, workshop, viewer=viewer),
         "choices": service.choices(db, workshop, viewer=viewer),
-        "review": service.review_state(db, workshop, viewer=viewer),
+        "review": service.review_state(db, settings, workshop, viewer=viewer),
         "can_export": viewer.may("summary.export", workshop.id),
         "formats": FORMATS,
         "rules": service.RULES,
@@ -189,7 +189,7 @@ async def release(
 ) -> Response:
     workshop = service.workshop_for(db, workshop_id, viewer=viewer, action="summary.export")
     try:
-        service.release(db, workshop, viewer=viewer, override=override)
+        service.release(db, settings, workshop, viewer=viewer, override=override)
     except Invalid as exc:
         return await _form_error(request, db, settings, viewer, workshop, exc)
     return _see_other(f"/w/{workshop.id}/summary#review")
@@ -242,9 +242,9 @@ async def review_page(
 
 @router.post("/w/{workshop_id}/summary/review/signoff")
 async def sign_off(
-    workshop_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+    workshop_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep, seen: Text = ""
 ) -> Response:
-    service.sign_off(db, settings, workshop_id, viewer=viewer)
+    service.sign_off(db, settings, workshop_id, viewer=viewer, seen=seen)
     return _see_other(f"/w/{workshop_id}/summary/review#respond")
 
 
@@ -256,9 +256,10 @@ async def comment(
     settings: SettingsDep,
     viewer: ViewerDep,
     body: Text = "",
+    seen: Text = "",
 ) -> Response:
     try:
-        service.comment(db, workshop_id, viewer=viewer, body=body)
+        service.comment(db, settings, workshop_id, viewer=viewer, body=body, seen=seen)
     except Invalid as exc:
         view = service.participant_view(db, settings, workshop_id, viewer=viewer)
         context = {

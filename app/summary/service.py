@@ -7,12 +7,15 @@ Every function takes the viewer and goes through the policy.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlmodel import Session
 
 from app import policy
 from app.audit import service as audit
 from app.config import Settings
 from app.policy import Viewer
+from app.summary import fingerprint
 from app.summary.choices import CHOICES, ChoiceView, choices, choose
 from app.summary.present import SummaryExport, build
 from app.summary.review import (
@@ -22,6 +25,7 @@ from app.summary.review import (
     ReviewView,
     close_review,
     comment,
+    current_fingerprint,
     open_review,
     participant_view,
     release,
@@ -66,6 +70,7 @@ __all__ = [
     "choose",
     "close_review",
     "comment",
+    "current_fingerprint",
     "decide",
     "draft",
     "export_model",
@@ -99,11 +104,8 @@ def draft(db: Session, settings: Settings, workshop: Workshop, *, viewer: Viewer
     """The draft as it would go out: decided hits applied, open hits shown redacted."""
     policy.ensure(viewer, "summary.edit", workshop)
     found = scan(db, settings, workshop, viewer)
-    return build(
-        db,
-        workshop,
-        emit=redacting(found, undecided="redact"),
-        status=_status(db, workshop),
+    return _stamped(
+        build(db, workshop, emit=redacting(found, undecided="redact"), status=_status(db, workshop))
     )
 
 
@@ -116,12 +118,14 @@ def export_model(
     open_hits = sum(1 for h in found.hits if h.action is None)
     if open_hits:
         raise ExportBlocked(open_hits)
-    return build(
-        db,
-        workshop,
-        emit=redacting(found, undecided="block"),
-        status=_status(db, workshop),
+    return _stamped(
+        build(db, workshop, emit=redacting(found, undecided="block"), status=_status(db, workshop))
     )
+
+
+def _stamped(model: SummaryExport) -> SummaryExport:
+    """The model with its own fingerprint, so every document says which text it is."""
+    return replace(model, fingerprint=fingerprint.of(model))
 
 
 def record_export(db: Session, workshop: Workshop, *, viewer: Viewer, fmt: str) -> None:

@@ -96,7 +96,9 @@ def render(summary: SummaryExport) -> bytes:
     doc.core_properties.last_modified_by = ""
     doc.core_properties.comments = "Non-attributed summary"
     _heading(doc, summary.title, 0)
-    meta = " · ".join(m for m in (summary.track, text.dates(summary), summary.status) if m)
+    meta = " · ".join(
+        m for m in (summary.track, text.dates(summary), summary.status, text.version(summary)) if m
+    )
     _para(doc, meta, grey=True)
     if summary.purpose:
         _heading(doc, "Purpose", 1)

@@ -8,7 +8,9 @@ from app.templating import render_text
 
 
 def render(summary: SummaryExport) -> str:
-    meta = " · ".join(m for m in (summary.track, text.dates(summary), summary.status) if m)
+    meta = " · ".join(
+        m for m in (summary.track, text.dates(summary), summary.status, text.version(summary)) if m
+    )
     return render_text(
         "summary/print.html",
         {

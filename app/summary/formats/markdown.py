@@ -28,7 +28,7 @@ def _blocks(blocks: tuple[Block, ...]) -> list[str]:
 
 def render(summary: SummaryExport) -> str:
     lines = [f"# {esc(summary.title)}", ""]
-    meta = [summary.track, text.dates(summary), summary.status]
+    meta = [summary.track, text.dates(summary), summary.status, text.version(summary)]
     lines += [esc(" · ".join(m for m in meta if m)), ""]
     if summary.purpose:
         lines += ["## Purpose", "", esc(summary.purpose), ""]

@@ -21,6 +21,11 @@ def dates(summary: SummaryExport) -> str:
     return l10n.date_range(summary.start_date, summary.end_date)
 
 
+def version(summary: SummaryExport) -> str:
+    """Which text this is: the start of its fingerprint (the JSON export holds all of it)."""
+    return f"SHA-256 {summary.fingerprint[:8]}" if summary.fingerprint else ""
+
+
 BANDS = {"broad": "broad support", "divided": "divided", "little": "little support"}
 
 
