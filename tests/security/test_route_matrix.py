@@ -378,6 +378,39 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("POST", "/w/{workshop_id}/summary/review/comment"): may(
         ("pA",), setup=open_review, form=lambda s, r: {"body": "Looks fair"}
     ),
+    # the same actions in the JSON API
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/hits/{fingerprint}"): may(
+        SUMMARY, json=lambda s, r: {"action": "redact"}
+    ),
+    ("DELETE", "/api/v1/workshops/{workshop_id}/summary/hits/{fingerprint}"): may(
+        SUMMARY, json=none
+    ),
+    ("GET", "/api/v1/workshops/{workshop_id}/summary/terms"): may(SUMMARY),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/terms"): may(
+        SUMMARY, json=lambda s, r: {"term": "Old Mill"}
+    ),
+    ("DELETE", "/api/v1/workshops/{workshop_id}/summary/terms/{term_id}"): may(SUMMARY, json=none),
+    ("GET", "/api/v1/workshops/{workshop_id}/summary/choices"): may(SUMMARY),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/choices/{proposal_id}"): may(
+        SUMMARY, json=lambda s, r: {"choice": "include"}
+    ),
+    ("GET", "/api/v1/workshops/{workshop_id}/summary/review"): may(SUMMARY, setup=open_review),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/review/open"): may(
+        ORGANIZER, setup=open_review, json=lambda s, r: {"rule": "minimum", "min_signoffs": 1}
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/review/close"): may(
+        ORGANIZER, setup=open_review, json=none
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/release"): may(
+        ORGANIZER, setup=open_review, json=lambda s, r: {"override": "Agreed in plenary"}
+    ),
+    ("GET", "/api/v1/workshops/{workshop_id}/summary/review/mine"): may(("pA",)),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/review/signoff"): may(
+        ("pA",), setup=open_review, json=none
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/review/comment"): may(
+        ("pA",), setup=open_review, json=lambda s, r: {"body": "Looks fair"}
+    ),
 }
 
 

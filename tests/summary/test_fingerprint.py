@@ -104,3 +104,42 @@ def test_a_sign_off_on_a_version_not_shown_is_refused(client, settings, database
     with database.session() as db:
         (c,) = db.exec(select(SummaryComment)).all()
         assert c.fingerprint == _current(database, settings, s.world)
+
+
+def _api(browser, method: str, url: str, body=None):  # type: ignore[no-untyped-def]
+    headers = {"X-CSRF-Token": browser.ensure_token()}
+    return browser.client.request(method, url, json=body, headers=headers)
+
+
+def test_the_json_api_binds_sign_offs_to_the_version_too(client, settings, database) -> None:  # type: ignore[no-untyped-def]
+    s = seed(settings, database, leak_names=False)
+    wid = s.world.workshop.id
+    base = f"/api/v1/workshops/{wid}/summary"
+    organizer = staff(client, s.world)
+    opened = _api(
+        organizer, "POST", f"{base}/review/open", {"rule": "every_party", "min_signoffs": 1}
+    )
+    assert opened.status_code == 200, opened.text
+    signers = [participant(client, s.world.invitations[i]) for i in (0, 2)]
+    for p in signers:
+        mine = _api(p, "GET", f"{base}/review/mine").json()
+        signed = _api(p, "POST", f"{base}/review/signoff", {"seen": mine["fingerprint"]})
+        assert signed.status_code == 200 and signed.json()["signed"] is True
+    assert _api(organizer, "GET", f"{base}/review").json()["rule_met"] is True
+    unites = s.proposals["unites"].id
+    changed = _api(organizer, "POST", f"{base}/choices/{unites}", {"choice": "exclude"})
+    assert changed.status_code == 200
+    review = _api(organizer, "GET", f"{base}/review").json()
+    assert review["rule_met"] is False and review["stale_signoffs"] == 2
+    refused = _api(organizer, "POST", f"{base}/release", {"override": ""})
+    assert refused.status_code == 422 and "override" in refused.json()["error"]["fields"]
+    mine = _api(signers[0], "GET", f"{base}/review/mine").json()
+    assert mine["signed"] is False and mine["signed_version"] != mine["version"]
+    stale = _api(signers[0], "POST", f"{base}/review/signoff", {"seen": "0" * 64})
+    assert stale.status_code == 409
+    for p in signers:
+        assert _api(p, "POST", f"{base}/review/signoff", {}).json()["signed"] is True
+    released = _api(organizer, "POST", f"{base}/release", {"override": ""})
+    assert released.status_code == 200, released.text
+    assert released.json()["released_version"] == released.json()["version"]
+    assert len(audit(database, wid, "summary.release")) == 1
