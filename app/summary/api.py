@@ -31,6 +31,7 @@ class HitOut(BaseModel):
     action: str | None
     reason: str
     match_reason: str
+    awaiting_approval: bool
 
 
 class CheckOut(BaseModel):
@@ -195,6 +196,20 @@ async def decide(
         action=data.action,
         reason=data.reason,
     )
+    return Done()
+
+
+@router.post(
+    "/workshops/{workshop_id}/summary/hits/{kept_hit}/approve",
+    response_model=Done,
+    responses={**REFUSED, 409: {"description": "The same staff member who kept the hit"}},
+)
+async def approve(
+    workshop_id: str, kept_hit: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> Done:
+    """A second staff member approves keeping a participant's name or an affiliation."""
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    service.approve(db, settings, workshop, viewer=viewer, fingerprint=kept_hit)
     return Done()
 
 

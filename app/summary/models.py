@@ -43,6 +43,8 @@ class SummaryDecision(SQLModel, table=True):
     action: str = Field(max_length=16)
     reason: str = Field(default="", max_length=500)
     decided_on: date = Field(default_factory=today)
+    kept_by: str | None = Field(default=None, max_length=32)  # the staff user who kept it
+    approved_by: str | None = Field(default=None, max_length=32)  # the second staff user
 
 
 class SummaryReview(SQLModel, table=True):

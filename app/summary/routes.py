@@ -135,6 +135,16 @@ async def decide(
     return _see_other(f"/w/{workshop.id}/summary#check")
 
 
+@router.post("/w/{workshop_id}/summary/hits/{kept_hit}/approve")
+async def approve(
+    workshop_id: str, kept_hit: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> Response:
+    """The second staff member's approval of a kept name or affiliation."""
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    service.approve(db, settings, workshop, viewer=viewer, fingerprint=kept_hit)
+    return _see_other(f"/w/{workshop.id}/summary#check")
+
+
 @router.post("/w/{workshop_id}/summary/hits/{fingerprint}/reopen")
 async def reopen(workshop_id: str, fingerprint: str, db: DbDep, viewer: ViewerDep) -> Response:
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)

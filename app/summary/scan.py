@@ -64,9 +64,24 @@ class HitView:
     action: str | None
     reason: str
     match_reason: str
+    awaiting_approval: bool = False  # kept by one staff member; open until a second approves
 
 
 # -- the scan ------------------------------------------------------------------------------
+
+
+NAMED = frozenset({"name", "affiliation"})  # keeping these needs a second staff member
+
+
+def _awaiting(decision: SummaryDecision, kind: str) -> bool:
+    return decision.action == "keep" and kind in NAMED and decision.approved_by is None
+
+
+def _decided(decision: SummaryDecision | None, kind: str) -> str | None:
+    """The action that holds: a kept name or affiliation counts only once approved."""
+    if decision is None or _awaiting(decision, kind):
+        return None
+    return decision.action
 
 
 def _fingerprint(key: bytes, where: str, term: str) -> str:
@@ -80,6 +95,7 @@ class _Scan:
     terms: checklist.CheckList
     key: bytes
     found: dict[str, list[attribution.Hit]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)  # hit fingerprint -> kind
 
     def find(self, text: str) -> list[attribution.Hit]:
         if text not in self.found:
@@ -113,6 +129,7 @@ def scan(db: Session, settings: Settings, workshop: Workshop, viewer: Viewer) ->
             if fp in seen:
                 continue
             seen.add(fp)
+            found.kinds[fp] = hit.kind
             before, match, after = attribution.context(text, hit.start, hit.end)
             decision = decisions.get(fp)
             hidden = hit.kind == "hidden"
@@ -124,9 +141,10 @@ def scan(db: Session, settings: Settings, workshop: Workshop, viewer: Viewer) ->
                     before=before,
                     match=hit.term if hidden else match,
                     after=after,
-                    action=decision.action if decision else None,
+                    action=_decided(decision, hit.kind),
                     reason=decision.reason if decision else "",
                     match_reason=checklist.reason(hit.kind, hit.how, show_kind=show_kind),
+                    awaiting_approval=decision is not None and _awaiting(decision, hit.kind),
                 )
             )
     return found
@@ -146,7 +164,7 @@ def redacting(found: _Scan, *, undecided: str) -> Any:
         spans = []
         for hit in found.find(text):
             decision = found.decisions.get(_fingerprint(found.key, where, hit.term))
-            action = decision.action if decision else undecided
+            action = _decided(decision, hit.kind) or undecided
             if action == "redact":
                 spans.append((hit.start, hit.end))
             elif action == "block":
@@ -175,28 +193,61 @@ def decide(
     action: str,
     reason: str = "",
 ) -> None:
-    """Redact a hit in the summary, or keep it with a reason (both audit-logged)."""
+    """Redact a hit in the summary, or keep it with a reason (both audit-logged); keeping a
+    participant's name or an affiliation waits for a second staff member's approval."""
     policy.ensure(viewer, "summary.edit", workshop)
     action = clean_choice(action, field="action", label="Decision", choices=ACTIONS)
     reason = clean_text(
         reason, field="reason", label="Reason", max_length=500, required=action == "keep"
     )
-    hits = {h.fingerprint for h in scan(db, settings, workshop, viewer).hits}
-    if fingerprint not in hits:
+    kinds = scan(db, settings, workshop, viewer).kinds
+    if fingerprint not in kinds:
         raise NotFound()
     row = _decisions(db, workshop).get(fingerprint) or SummaryDecision(
         workshop_id=workshop.id, fingerprint=fingerprint, action=action
     )
     row.action = action
     row.reason = reason
+    row.kept_by = viewer.user_id if action == "keep" else None
+    row.approved_by = None
     db.add(row)
+    awaits = action == "keep" and kinds[fingerprint] in NAMED
     audit.record(
         db,
         viewer=viewer,
         workshop_id=workshop.id,
         action="summary.override" if action == "keep" else "summary.redact",
         target=row,
-        detail=reason,
+        detail=f"awaits a second approval: {reason}" if awaits else reason,
+    )
+    changed(db, workshop.id, "summary")
+
+
+def approve(
+    db: Session, settings: Settings, workshop: Workshop, *, viewer: Viewer, fingerprint: str
+) -> None:
+    """The second pair of eyes on a kept name or affiliation: another staff member who may
+    edit or export the summary. Both are in the audit log."""
+    if not viewer.may("summary.export", workshop.id):
+        policy.ensure(viewer, "summary.edit", workshop)
+    row = _decisions(db, workshop).get(fingerprint)
+    kind = scan(db, settings, workshop, viewer).kinds.get(fingerprint)
+    if row is None or kind is None or not _awaiting(row, kind):
+        raise NotFound()
+    if row.kept_by == viewer.user_id or viewer.user_id is None:
+        raise Conflict(
+            "A second staff member must approve keeping a name or an affiliation: not the one "
+            "who chose to keep it."
+        )
+    row.approved_by = viewer.user_id
+    db.add(row)
+    audit.record(
+        db,
+        viewer=viewer,
+        workshop_id=workshop.id,
+        action="summary.override.approve",
+        target=row,
+        detail=f"kept by user {row.kept_by}",
     )
     changed(db, workshop.id, "summary")
 

@@ -1,4 +1,5 @@
-"""sign-offs, comments and the release record the fingerprint of the draft
+"""sign-offs, comments and the release record the fingerprint of the draft; a kept name or
+affiliation records who kept it and who approved it
 
 Revision ID: 0170
 Revises: 0010
@@ -17,6 +18,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 FP = sqlmodel.sql.sqltypes.AutoString(length=64)
+ID = sqlmodel.sql.sqltypes.AutoString(length=32)
 
 
 def upgrade() -> None:
@@ -27,6 +29,9 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("released_fingerprint", FP, nullable=False, server_default="")
         )
+    with op.batch_alter_table("summary_decision", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("kept_by", ID, nullable=True))
+        batch_op.add_column(sa.Column("approved_by", ID, nullable=True))
     # Tallies from before carry no fingerprint: they count for no current draft.
     op.drop_table("summary_signoff_tally")
     _create_tally(with_fingerprint=True)
@@ -37,6 +42,9 @@ def downgrade() -> None:
     _create_tally(with_fingerprint=False)
     with op.batch_alter_table("summary_review", schema=None) as batch_op:
         batch_op.drop_column("released_fingerprint")
+    with op.batch_alter_table("summary_decision", schema=None) as batch_op:
+        batch_op.drop_column("approved_by")
+        batch_op.drop_column("kept_by")
     for table in ("summary_comment", "summary_signoff"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("fingerprint")
