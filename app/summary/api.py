@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import NotFound
@@ -32,6 +32,7 @@ class HitOut(BaseModel):
     action: str | None
     reason: str
     match_reason: str
+    awaiting_approval: bool
 
 
 class CheckOut(BaseModel):
@@ -94,3 +95,276 @@ async def export(
             "Cache-Control": "no-store",
         },
     )
+
+
+# -- the summary's actions, under the same policy and services as the forms ----------------
+
+REFUSED: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such workshop, hit, term or proposal, or not for this viewer"},
+    422: {"description": "Invalid input, with a message per field"},
+}
+IN_REVIEW: dict[int | str, dict[str, Any]] = {
+    **REFUSED,
+    409: {"description": "No draft is open for review, or the draft changed since it was shown"},
+}
+
+
+class DecisionIn(BaseModel):
+    action: str = Field(description="redact or keep")
+    reason: str = Field(default="", description="Required to keep (override) a hit")
+
+
+class TermIn(BaseModel):
+    term: str
+
+
+class TermOut(BaseModel):
+    id: str
+    term: str
+
+
+class ChoiceIn(BaseModel):
+    choice: str = Field(description="include, exclude or default")
+
+
+class ChoiceOut(BaseModel):
+    id: str
+    item: str
+    text: str
+    included: bool
+    overridden: bool
+
+
+class ReviewIn(BaseModel):
+    rule: str = Field(description="every_party or minimum")
+    min_signoffs: int = Field(ge=1, le=1000)
+
+
+class ReleaseIn(BaseModel):
+    override: str = Field(default="", description="A reason to release although the rule fails")
+
+
+class ReviewOut(BaseModel):
+    state: str
+    rule: str
+    min_signoffs: int
+    released: bool
+    override: str
+    signoffs: int = Field(description="Sign-offs on the current version")
+    stale_signoffs: int = Field(description="Sign-offs on an earlier version (not counted)")
+    rule_met: bool
+    version: str
+    released_version: str
+    comments: list[str]
+
+
+class ResponseIn(BaseModel):
+    seen: str = Field(default="", description="The fingerprint of the version that was shown")
+
+
+class CommentIn(ResponseIn):
+    body: str
+
+
+class ParticipantOut(BaseModel):
+    state: str
+    fingerprint: str
+    version: str
+    signed: bool = Field(description="Signed off on the current version")
+    signed_version: str = Field(description="The version signed off on, if any")
+
+
+class Done(BaseModel):
+    ok: bool = True
+
+
+def _review_out(review: service.ReviewView | None) -> ReviewOut:
+    if review is None:
+        raise NotFound()
+    fields = {k: v for k, v in review.__dict__.items() if k in ReviewOut.model_fields}
+    return ReviewOut(**{**fields, "comments": list(review.comments)})
+
+
+@router.post(
+    "/workshops/{workshop_id}/summary/hits/{fingerprint}", response_model=Done, responses=REFUSED
+)
+async def decide(
+    workshop_id: str,
+    fingerprint: str,
+    data: DecisionIn,
+    db: DbDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+) -> Done:
+    """Redact a hit in the summary, or keep it with a reason (audit-logged)."""
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    service.decide(
+        db,
+        settings,
+        workshop,
+        viewer=viewer,
+        fingerprint=fingerprint,
+        action=data.action,
+        reason=data.reason,
+    )
+    return Done()
+
+
+@router.post(
+    "/workshops/{workshop_id}/summary/hits/{kept_hit}/approve",
+    response_model=Done,
+    responses={**REFUSED, 409: {"description": "The same staff member who kept the hit"}},
+)
+async def approve(
+    workshop_id: str, kept_hit: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> Done:
+    """A second staff member approves keeping a participant's name or an affiliation."""
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    service.approve(db, settings, workshop, viewer=viewer, fingerprint=kept_hit)
+    return Done()
+
+
+@router.delete(
+    "/workshops/{workshop_id}/summary/hits/{fingerprint}", status_code=204, responses=REFUSED
+)
+async def reopen(workshop_id: str, fingerprint: str, db: DbDep, viewer: ViewerDep) -> Response:
+    """Undo the decision on a hit: it is open again."""
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    service.reopen(db, workshop, viewer=viewer, fingerprint=fingerprint)
+    return Response(status_code=204)
+
+
+@router.get("/workshops/{workshop_id}/summary/terms", response_model=list[TermOut])
+async def terms(workshop_id: str, db: DbDep, viewer: ViewerDep) -> list[TermOut]:
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    return [TermOut(id=t.id, term=t.term) for t in service.terms(db, workshop, viewer=viewer)]
+
+
+@router.post(
+    "/workshops/{workshop_id}/summary/terms",
+    status_code=201,
+    response_model=Done,
+    responses=REFUSED,
+)
+async def add_term(workshop_id: str, data: TermIn, db: DbDep, viewer: ViewerDep) -> Done:
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    service.add_term(db, workshop, viewer=viewer, term=data.term)
+    return Done()
+
+
+@router.delete(
+    "/workshops/{workshop_id}/summary/terms/{term_id}", status_code=204, responses=REFUSED
+)
+async def remove_term(workshop_id: str, term_id: str, db: DbDep, viewer: ViewerDep) -> Response:
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    service.remove_term(db, workshop, viewer=viewer, term_id=term_id)
+    return Response(status_code=204)
+
+
+@router.get("/workshops/{workshop_id}/summary/choices", response_model=list[ChoiceOut])
+async def choices(workshop_id: str, db: DbDep, viewer: ViewerDep) -> list[ChoiceOut]:
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    return [ChoiceOut(**c.__dict__) for c in service.choices(db, workshop, viewer=viewer)]
+
+
+@router.post(
+    "/workshops/{workshop_id}/summary/choices/{proposal_id}",
+    response_model=Done,
+    responses=REFUSED,
+)
+async def choose(
+    workshop_id: str, proposal_id: str, data: ChoiceIn, db: DbDep, viewer: ViewerDep
+) -> Done:
+    """Put a revealed proposal in the summary or leave it out; "default" restores the rule."""
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    service.choose(db, workshop, viewer=viewer, proposal_id=proposal_id, choice=data.choice)
+    return Done()
+
+
+@router.get("/workshops/{workshop_id}/summary/review", response_model=ReviewOut, responses=REFUSED)
+async def review_state(
+    workshop_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> ReviewOut:
+    """The review as staff see it: counts on the current version, stale ones apart."""
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    return _review_out(service.review_state(db, settings, workshop, viewer=viewer))
+
+
+@router.post(
+    "/workshops/{workshop_id}/summary/review/open", response_model=ReviewOut, responses=REFUSED
+)
+async def open_review(
+    workshop_id: str, data: ReviewIn, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> ReviewOut:
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer, action="summary.export")
+    service.open_review(
+        db, settings, workshop, viewer=viewer, rule=data.rule, min_signoffs=data.min_signoffs
+    )
+    return _review_out(service.review_state(db, settings, workshop, viewer=viewer))
+
+
+@router.post(
+    "/workshops/{workshop_id}/summary/review/close", response_model=ReviewOut, responses=REFUSED
+)
+async def close_review(
+    workshop_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> ReviewOut:
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer, action="summary.export")
+    service.close_review(db, workshop, viewer=viewer)
+    return _review_out(service.review_state(db, settings, workshop, viewer=viewer))
+
+
+@router.post(
+    "/workshops/{workshop_id}/summary/release", response_model=ReviewOut, responses=REFUSED
+)
+async def release(
+    workshop_id: str, data: ReleaseIn, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> ReviewOut:
+    """Release when the rule holds on the current version, or with an override reason."""
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer, action="summary.export")
+    service.release(db, settings, workshop, viewer=viewer, override=data.override)
+    return _review_out(service.review_state(db, settings, workshop, viewer=viewer))
+
+
+@router.get(
+    "/workshops/{workshop_id}/summary/review/mine", response_model=ParticipantOut, responses=REFUSED
+)
+async def my_review(
+    workshop_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> ParticipantOut:
+    """For a participant: the current version, and which version they signed off on."""
+    view = service.participant_view(db, settings, workshop_id, viewer=viewer)
+    return ParticipantOut(
+        state=view.state,
+        fingerprint=view.fingerprint,
+        version=view.version,
+        signed=view.signed,
+        signed_version=view.signed_version,
+    )
+
+
+@router.post(
+    "/workshops/{workshop_id}/summary/review/signoff",
+    response_model=ParticipantOut,
+    responses=IN_REVIEW,
+)
+async def sign_off(
+    workshop_id: str, data: ResponseIn, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> ParticipantOut:
+    """ "I can live with this", on the version given in `seen` (or the current one)."""
+    service.sign_off(db, settings, workshop_id, viewer=viewer, seen=data.seen)
+    return await my_review(workshop_id, db, settings, viewer)
+
+
+@router.post(
+    "/workshops/{workshop_id}/summary/review/comment",
+    status_code=201,
+    response_model=Done,
+    responses=IN_REVIEW,
+)
+async def comment(
+    workshop_id: str, data: CommentIn, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> Done:
+    """An anonymous comment on the version given in `seen` (or the current one)."""
+    service.comment(db, settings, workshop_id, viewer=viewer, body=data.body, seen=data.seen)
+    return Done()

@@ -44,6 +44,8 @@ class SummaryDecision(SQLModel, table=True):
     action: str = Field(max_length=16)
     reason: str = Field(default="", max_length=2720)  # ciphertext of 500
     decided_on: date = Field(default_factory=today)
+    kept_by: str | None = Field(default=None, max_length=32)  # the staff user who kept it
+    approved_by: str | None = Field(default=None, max_length=32)  # the second staff user
 
 
 class SummaryReview(SQLModel, table=True):
@@ -60,11 +62,13 @@ class SummaryReview(SQLModel, table=True):
     min_signoffs: int = 1
     released: bool = False
     release_override: str = Field(default="", max_length=2720)  # ciphertext of 500
+    released_fingerprint: str = Field(default="", max_length=64)
     opened_on: date = Field(default_factory=today)
 
 
 class SummarySignoff(SQLModel, table=True):
-    """One "I can live with this" per participant and review, found by its author tag only."""
+    """One "I can live with this" per participant and review, found by its author tag only,
+    with the fingerprint of the draft it was given on (signing again moves it)."""
 
     __tablename__ = "summary_signoff"
     __table_args__ = NO_ROWID
@@ -74,10 +78,12 @@ class SummarySignoff(SQLModel, table=True):
         foreign_key="summary_review.id", index=True, max_length=32, ondelete="CASCADE"
     )
     author_tag: str = Field(max_length=64, unique=True)
+    fingerprint: str = Field(default="", max_length=64)
 
 
 class SummarySignoffTally(SQLModel, table=True):
-    """Sign-offs counted per party: the only place a party meets a sign-off."""
+    """Sign-offs counted per party and draft fingerprint: the only place a party meets a
+    sign-off."""
 
     __tablename__ = "summary_signoff_tally"
     __table_args__ = NO_ROWID
@@ -85,6 +91,7 @@ class SummarySignoffTally(SQLModel, table=True):
     review_id: str = Field(
         foreign_key="summary_review.id", primary_key=True, max_length=32, ondelete="CASCADE"
     )
+    fingerprint: str = Field(default="", primary_key=True, max_length=64)
     party_id: str = Field(
         foreign_key="party.id", primary_key=True, max_length=32, ondelete="CASCADE"
     )
@@ -103,3 +110,4 @@ class SummaryComment(SQLModel, table=True):
     )
     body: str = Field(max_length=10800)  # AES-GCM ciphertext of up to 2000 chars
     idempotency_key: str | None = Field(default=None, max_length=64, unique=True)
+    fingerprint: str = Field(default="", max_length=64)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from markdown_it import MarkdownIt
 from sqlmodel import Session, col, select
@@ -117,6 +118,7 @@ class SummaryExport:
     general: tuple[Block, ...]
     sessions: tuple[SessionOut, ...]
     method: MethodOut
+    fingerprint: str = ""
 
 
 def identity(_key: str, _label: str, text: str) -> str:
@@ -190,6 +192,146 @@ def _supports(
     return out
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """What the export audience may read of one workshop, in the summary's order."""
+
+    parties: list[Party]
+    rules: list[GroundRule]
+    meetings: list[Meeting]
+    items: list[AgendaItem]
+    notes: list[Note]
+    themes: list[Theme]
+    proposals: list[Proposal]
+
+
+@dataclass
+class _Context:
+    """The rows grouped for building, and the emit every text goes through."""
+
+    emit: Emit
+    supports: dict[str, Support]
+    notes_by_item: dict[str | None, list[Note]] = field(default_factory=lambda: defaultdict(list))
+    themes_by_item: dict[str, list[Theme]] = field(default_factory=lambda: defaultdict(list))
+    theme_name: dict[str, str] = field(default_factory=dict)
+    proposals_by_item: dict[str, list[Proposal]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _read(db: Session, workshop: Workshop, viewer: policy.Viewer) -> _Rows:
+    def rows(model: Any, *order: Any) -> list[Any]:
+        statement = policy.visible(select(model), viewer, model).where(
+            col(model.workshop_id) == workshop.id
+        )
+        return list(db.exec(statement.order_by(*order)).all())
+
+    return _Rows(
+        parties=rows(Party, col(Party.position), col(Party.id)),
+        rules=rows(GroundRule, col(GroundRule.position), col(GroundRule.id)),
+        meetings=rows(Meeting, col(Meeting.position), col(Meeting.day), col(Meeting.id)),
+        items=rows(AgendaItem, col(AgendaItem.position), col(AgendaItem.id)),
+        notes=rows(Note, col(Note.created_on), col(Note.id)),
+        themes=rows(Theme, col(Theme.position), col(Theme.id)),
+        proposals=[p for p in rows(Proposal) if chosen(p)],
+    )
+
+
+def _context(rows: _Rows, emit: Emit, supports: dict[str, Support]) -> _Context:
+    ctx = _Context(emit=emit, supports=supports)
+    for note in rows.notes:
+        ctx.notes_by_item[note.item_id].append(note)
+    for theme in rows.themes:
+        ctx.theme_name[theme.id] = emit(f"theme:{theme.id}", N_("Theme"), theme.name)
+        ctx.themes_by_item[theme.item_id].append(theme)
+    for proposal in rows.proposals:
+        ctx.proposals_by_item[proposal.item_id].append(proposal)
+    return ctx
+
+
+def _synthesis(ctx: _Context, item_id: str | None) -> tuple[Block, ...]:
+    out: list[Block] = []
+    for note in ctx.notes_by_item.get(item_id, []):
+        out.extend(blocks(ctx.emit(f"note:{note.id}", N_("Synthesis note"), note.body)))
+    return tuple(out)
+
+
+def _proposal_out(ctx: _Context, item: AgendaItem, p: Proposal) -> ProposalOut:
+    s = ctx.supports.get(p.id, NO_SUPPORT)
+    attribution = None
+    if item.level == "on_record" and p.attribution:
+        attribution = ctx.emit(f"proposal:{p.id}:attribution", N_("Attribution"), p.attribution)
+    return ProposalOut(
+        text=ctx.emit(f"proposal:{p.id}", N_("Proposal"), p.text),
+        support=support_label(s),
+        reacted=s.reacted,
+        band=s.band,
+        theme=ctx.theme_name.get(p.theme_id) if p.theme_id else None,
+        attribution=attribution,
+    )
+
+
+def _item_out(ctx: _Context, item: AgendaItem) -> ItemOut:
+    """An agenda item; an off-the-record one keeps its title only."""
+    off = item.level == OFF_RECORD
+    head = ItemOut(
+        title=ctx.emit(f"item:{item.id}:title", N_("Agenda item title"), item.title),
+        level=item.level,
+        level_label=LEVEL_LABELS.get(item.level, item.level),
+        kind_label=KIND_LABELS.get(item.kind, item.kind),
+        off_record=off,
+        description="",
+        synthesis=(),
+        themes=(),
+        proposals=(),
+    )
+    if off:
+        return head
+    ranked = sorted(
+        ctx.proposals_by_item.get(item.id, []),
+        key=lambda p: (_rank(ctx.supports.get(p.id, NO_SUPPORT)), p.shuffle_key),
+    )
+    proposals = tuple(_proposal_out(ctx, item, p) for p in ranked)
+    return replace(
+        head,
+        description=ctx.emit(f"item:{item.id}:description", N_("Agenda item"), item.description),
+        synthesis=_synthesis(ctx, item.id),
+        themes=tuple(ctx.theme_name[t.id] for t in ctx.themes_by_item.get(item.id, [])),
+        proposals=proposals,
+    )
+
+
+def _sessions(ctx: _Context, rows: _Rows) -> tuple[SessionOut, ...]:
+    items_by_meeting: dict[str, list[AgendaItem]] = defaultdict(list)
+    for item in rows.items:
+        if item.kind != "break":
+            items_by_meeting[item.meeting_id].append(item)
+    return tuple(
+        SessionOut(
+            title=ctx.emit(f"session:{m.id}:title", N_("Session title"), m.title),
+            day=m.day,
+            level_label=LEVEL_LABELS.get(m.level, m.level),
+            items=tuple(_item_out(ctx, i) for i in items_by_meeting.get(m.id, [])),
+        )
+        for m in rows.meetings
+    )
+
+
+def _method(
+    db: Session, workshop: Workshop, viewer: policy.Viewer, rows: _Rows, k: int
+) -> MethodOut:
+    return MethodOut(
+        format=f"{TRACK_LABELS.get(workshop.track, workshop.track)} problem-solving workshop",
+        sessions=len(rows.meetings),
+        participants=policy.participant_count(db, workshop, viewer=viewer),
+        readmissions=workshop.readmissions,
+        k=k,
+        support_note=(
+            "Support is stated without party labels. A statement about the sides is made "
+            f"only where every side had at least {k} reacting members; otherwise only "
+            "totals are given."
+        ),
+    )
+
+
 def build(
     db: Session, workshop: Workshop, *, emit: Emit = identity, status: str = ""
 ) -> SummaryExport:
@@ -198,124 +340,12 @@ def build(
     room and nothing else, every text passed by emit. The caller has ensured the request."""
     viewer = policy.export_audience(workshop.id)
     k = policy.effective_k(workshop)
-    parties = db.exec(
-        policy.visible(select(Party), viewer, Party)
-        .where(col(Party.workshop_id) == workshop.id)
-        .order_by(col(Party.position), col(Party.id))
-    ).all()
-    party_ids = policy.counted_parties([p.id for p in parties], policy.roster_sizes(db, workshop))
-    rules = db.exec(
-        policy.visible(select(GroundRule), viewer, GroundRule)
-        .where(col(GroundRule.workshop_id) == workshop.id)
-        .order_by(col(GroundRule.position), col(GroundRule.id))
-    ).all()
-    meetings = db.exec(
-        policy.visible(select(Meeting), viewer, Meeting)
-        .where(col(Meeting.workshop_id) == workshop.id)
-        .order_by(col(Meeting.position), col(Meeting.day), col(Meeting.id))
-    ).all()
-    items = db.exec(
-        policy.visible(select(AgendaItem), viewer, AgendaItem)
-        .where(col(AgendaItem.workshop_id) == workshop.id)
-        .order_by(col(AgendaItem.position), col(AgendaItem.id))
-    ).all()
-    notes = db.exec(
-        policy.visible(select(Note), viewer, Note)
-        .where(col(Note.workshop_id) == workshop.id)
-        .order_by(col(Note.created_on), col(Note.id))
-    ).all()
-    themes = db.exec(
-        policy.visible(select(Theme), viewer, Theme)
-        .where(col(Theme.workshop_id) == workshop.id)
-        .order_by(col(Theme.position), col(Theme.id))
-    ).all()
-    proposals = [
-        p
-        for p in db.exec(
-            policy.visible(select(Proposal), viewer, Proposal).where(
-                col(Proposal.workshop_id) == workshop.id
-            )
-        ).all()
-        if chosen(p)
-    ]
-    supports = _supports(db, list(items), party_ids, k)
-
-    notes_by_item: dict[str | None, list[Note]] = defaultdict(list)
-    for note in notes:
-        notes_by_item[note.item_id].append(note)
-    themes_by_item: dict[str, list[Theme]] = defaultdict(list)
-    theme_name: dict[str, str] = {}
-    for theme in themes:
-        name = emit(f"theme:{theme.id}", N_("Theme"), theme.name)
-        theme_name[theme.id] = name
-        themes_by_item[theme.item_id].append(theme)
-    proposals_by_item: dict[str, list[Proposal]] = defaultdict(list)
-    for proposal in proposals:
-        proposals_by_item[proposal.item_id].append(proposal)
-
-    def synthesis(item_id: str | None) -> tuple[Block, ...]:
-        out: list[Block] = []
-        for note in notes_by_item.get(item_id, []):
-            out.extend(blocks(emit(f"note:{note.id}", N_("Synthesis note"), note.body)))
-        return tuple(out)
-
-    def item_out(item: AgendaItem) -> ItemOut:
-        off = item.level == OFF_RECORD
-        title = emit(f"item:{item.id}:title", N_("Agenda item title"), item.title)
-        head = ItemOut(
-            title=title,
-            level=item.level,
-            level_label=LEVEL_LABELS.get(item.level, item.level),
-            kind_label=KIND_LABELS.get(item.kind, item.kind),
-            off_record=off,
-            description="",
-            synthesis=(),
-            themes=(),
-            proposals=(),
-        )
-        if off:
-            return head
-        ranked = sorted(
-            proposals_by_item.get(item.id, []),
-            key=lambda p: (_rank(supports.get(p.id, NO_SUPPORT)), p.shuffle_key),
-        )
-        out_proposals = []
-        for p in ranked:
-            s = supports.get(p.id, NO_SUPPORT)
-            attribution = None
-            if item.level == "on_record" and p.attribution:
-                attribution = emit(f"proposal:{p.id}:attribution", N_("Attribution"), p.attribution)
-            out_proposals.append(
-                ProposalOut(
-                    text=emit(f"proposal:{p.id}", N_("Proposal"), p.text),
-                    support=support_label(s),
-                    reacted=s.reacted,
-                    band=s.band,
-                    theme=theme_name.get(p.theme_id) if p.theme_id else None,
-                    attribution=attribution,
-                )
-            )
-        return replace(
-            head,
-            description=emit(f"item:{item.id}:description", N_("Agenda item"), item.description),
-            synthesis=synthesis(item.id),
-            themes=tuple(theme_name[t.id] for t in themes_by_item.get(item.id, [])),
-            proposals=tuple(out_proposals),
-        )
-
-    items_by_meeting: dict[str, list[AgendaItem]] = defaultdict(list)
-    for item in items:
-        if item.kind != "break":
-            items_by_meeting[item.meeting_id].append(item)
-    sessions = tuple(
-        SessionOut(
-            title=emit(f"session:{m.id}:title", N_("Session title"), m.title),
-            day=m.day,
-            level_label=LEVEL_LABELS.get(m.level, m.level),
-            items=tuple(item_out(i) for i in items_by_meeting.get(m.id, [])),
-        )
-        for m in meetings
+    rows = _read(db, workshop, viewer)
+    party_ids = policy.counted_parties(
+        [p.id for p in rows.parties], policy.roster_sizes(db, workshop)
     )
+    ctx = _context(rows, emit, _supports(db, rows.items, party_ids, k))
+    sessions = _sessions(ctx, rows)
     return SummaryExport(
         title=emit("workshop:title", N_("Workshop title"), workshop.title),
         start_date=workshop.start_date,
@@ -328,20 +358,9 @@ def build(
                 title=emit(f"rule:{r.id}:title", N_("Ground rule"), r.title),
                 body=emit(f"rule:{r.id}:body", N_("Ground rule"), r.body),
             )
-            for r in rules
+            for r in rows.rules
         ),
-        general=synthesis(None),
+        general=_synthesis(ctx, None),
         sessions=sessions,
-        method=MethodOut(
-            format=f"{TRACK_LABELS.get(workshop.track, workshop.track)} problem-solving workshop",
-            sessions=len(meetings),
-            participants=policy.participant_count(db, workshop, viewer=viewer),
-            readmissions=workshop.readmissions,
-            k=k,
-            support_note=(
-                "Support is stated without party labels. A statement about the sides is made "
-                f"only where every side had at least {k} reacting members; otherwise only "
-                "totals are given."
-            ),
-        ),
+        method=_method(db, workshop, viewer, rows, k),
     )

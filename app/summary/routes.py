@@ -51,7 +51,7 @@ def _workspace(
         "open_hits": sum(1 for h in hits if h.action is None),
         "terms": service.terms(db, workshop, viewer=viewer),
         "choices": service.choices(db, workshop, viewer=viewer),
-        "review": service.review_state(db, workshop, viewer=viewer),
+        "review": service.review_state(db, settings, workshop, viewer=viewer),
         "can_export": viewer.may("summary.export", workshop.id),
         "formats": FORMATS,
         "rules": service.RULES,
@@ -140,6 +140,16 @@ async def decide(
     return _see_other(f"/w/{workshop.id}/summary#check")
 
 
+@router.post("/w/{workshop_id}/summary/hits/{kept_hit}/approve")
+async def approve(
+    workshop_id: str, kept_hit: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> Response:
+    """The second staff member's approval of a kept name or affiliation."""
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    service.approve(db, settings, workshop, viewer=viewer, fingerprint=kept_hit)
+    return _see_other(f"/w/{workshop.id}/summary#check")
+
+
 @router.post("/w/{workshop_id}/summary/hits/{fingerprint}/reopen")
 async def reopen(workshop_id: str, fingerprint: str, db: DbDep, viewer: ViewerDep) -> Response:
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
@@ -194,7 +204,7 @@ async def release(
 ) -> Response:
     workshop = service.workshop_for(db, workshop_id, viewer=viewer, action="summary.export")
     try:
-        service.release(db, workshop, viewer=viewer, override=override)
+        service.release(db, settings, workshop, viewer=viewer, override=override)
     except Invalid as exc:
         return await _form_error(request, db, settings, viewer, workshop, exc)
     return _see_other(f"/w/{workshop.id}/summary#review")
@@ -253,9 +263,9 @@ async def review_page(
 
 @router.post("/w/{workshop_id}/summary/review/signoff")
 async def sign_off(
-    workshop_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+    workshop_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep, seen: Text = ""
 ) -> Response:
-    service.sign_off(db, settings, workshop_id, viewer=viewer)
+    service.sign_off(db, settings, workshop_id, viewer=viewer, seen=seen)
     return _see_other(f"/w/{workshop_id}/summary/review#respond")
 
 
@@ -267,10 +277,19 @@ async def comment(
     settings: SettingsDep,
     viewer: ViewerDep,
     body: Text = "",
+    seen: Text = "",
     idempotency_key: Text = "",
 ) -> Response:
     try:
-        service.comment(db, workshop_id, viewer=viewer, body=body, idempotency_key=idempotency_key)
+        service.comment(
+            db,
+            settings,
+            workshop_id,
+            viewer=viewer,
+            body=body,
+            seen=seen,
+            idempotency_key=idempotency_key,
+        )
     except Invalid as exc:
         view = service.participant_view(db, settings, workshop_id, viewer=viewer)
         context = {

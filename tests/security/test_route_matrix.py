@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -151,7 +151,49 @@ def release_summary(seed: Seed) -> None:
 
     open_review(seed)
     with seed.database.transaction() as db:
-        summary.release(db, _workshop(db, seed), viewer=seed.organizer(), override="test")
+        summary.release(
+            db, seed.settings, _workshop(db, seed), viewer=seed.organizer(), override="test"
+        )
+
+
+def kept_name(seed: Seed) -> None:
+    """A summary note that names a participant, kept by the organizer: it awaits a second
+    staff member (the rapporteur) before it counts."""
+    from app.notes import service as notes
+    from app.summary import scan
+
+    organizer = seed.organizer()
+    name = seed.a.invitations[0].participant.display_name
+    with seed.database.transaction() as db:
+        workshop = _workshop(db, seed)
+        notes.create(
+            db,
+            seed.settings,
+            viewer=seed.a.viewer("rapporteur"),
+            workshop=workshop,
+            body=f"{name} proposed the joint board.",
+            visibility="summary",
+        )
+    with seed.database.transaction() as db:
+        workshop = _workshop(db, seed)
+        kinds = scan.scan(db, seed.settings, workshop, organizer).kinds
+        fp = next(fp for fp, kind in kinds.items() if kind in scan.NAMED)
+        scan.decide(
+            db,
+            seed.settings,
+            workshop,
+            viewer=organizer,
+            fingerprint=fp,
+            action="keep",
+            reason="Asked to be named",
+        )
+    seed.cache["kept_hit"] = fp
+
+
+def second_pair(**kw: Any) -> Expect:
+    """Approving a kept name: the rapporteur may; the organizer who kept it is refused (409)."""
+    expect = may(("rapporteur",), setup=kept_name, **kw)
+    return replace(expect, outcomes={**expect.outcomes, "organizer": "status 409"})
 
 
 # -- THE TABLE -----------------------------------------------------------------------------
@@ -395,6 +437,43 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("POST", "/w/{workshop_id}/summary/review/comment"): may(
         ("pA",), setup=open_review, form=lambda s, r: {"body": "Looks fair"}
     ),
+    ("POST", "/w/{workshop_id}/summary/hits/{kept_hit}/approve"): second_pair(form=none),
+    # the same actions in the JSON API
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/hits/{kept_hit}/approve"): second_pair(
+        json=none
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/hits/{fingerprint}"): may(
+        SUMMARY, json=lambda s, r: {"action": "redact"}
+    ),
+    ("DELETE", "/api/v1/workshops/{workshop_id}/summary/hits/{fingerprint}"): may(
+        SUMMARY, json=none
+    ),
+    ("GET", "/api/v1/workshops/{workshop_id}/summary/terms"): may(SUMMARY),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/terms"): may(
+        SUMMARY, json=lambda s, r: {"term": "Old Mill"}
+    ),
+    ("DELETE", "/api/v1/workshops/{workshop_id}/summary/terms/{term_id}"): may(SUMMARY, json=none),
+    ("GET", "/api/v1/workshops/{workshop_id}/summary/choices"): may(SUMMARY),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/choices/{proposal_id}"): may(
+        SUMMARY, json=lambda s, r: {"choice": "include"}
+    ),
+    ("GET", "/api/v1/workshops/{workshop_id}/summary/review"): may(SUMMARY, setup=open_review),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/review/open"): may(
+        ORGANIZER, setup=open_review, json=lambda s, r: {"rule": "minimum", "min_signoffs": 1}
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/review/close"): may(
+        ORGANIZER, setup=open_review, json=none
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/release"): may(
+        ORGANIZER, setup=open_review, json=lambda s, r: {"override": "Agreed in plenary"}
+    ),
+    ("GET", "/api/v1/workshops/{workshop_id}/summary/review/mine"): may(("pA",)),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/review/signoff"): may(
+        ("pA",), setup=open_review, json=none
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/summary/review/comment"): may(
+        ("pA",), setup=open_review, json=lambda s, r: {"body": "Looks fair"}
+    ),
 }
 
 
@@ -620,6 +699,7 @@ def _hit(seed: Seed, _role: str) -> str:
 
 # Path parameter name -> how to get a value in the seeded world (per request, per role).
 PARAMS: dict[str, Callable[[Seed, str], str]] = {
+    "kept_hit": lambda seed, _role: seed.cache["kept_hit"],
     "workshop_id": _workshop_id,
     "token": _fresh_invitation,
     "token_id": _api_token,

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from app.audit.models import AuditEntry
@@ -119,8 +120,12 @@ def test_override_needs_a_reason_and_is_logged(client, settings, database) -> No
     )
     assert response.status_code == 303
     (entry,) = audit(database, wid, "summary.override")
-    assert entry.detail == "He asked to be quoted; on the record."
+    assert entry.detail.endswith("He asked to be quoted; on the record.")
     assert entry.actor_user_id == s.world.users["organizer"].id
+    second = Browser(TestClient(client.app, base_url="http://testserver"))
+    second.login(s.world.users["rapporteur"])  # a roster name: four eyes, a second browser
+    workspace(second, wid)
+    assert second.post(f"/w/{wid}/summary/hits/{hit.fingerprint}/approve").status_code == 303
     resolve_all(browser, database, settings, s.world)
     response = export(browser, wid, "md")
     assert response.status_code == 200

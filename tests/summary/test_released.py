@@ -32,7 +32,7 @@ def test_the_released_summary_survives_archive_byte_for_byte(
     participant = Browser(TestClient(app, base_url="http://testserver"))
     with database.transaction() as db:
         workshop = workshops.get(db, wid, viewer=organizer)
-        summary.release(db, workshop, viewer=organizer)
+        summary.release(db, settings, workshop, viewer=organizer)
 
     staff = {
         role: Browser(TestClient(app, base_url="http://testserver"))

@@ -29,10 +29,10 @@ def open_review(browser: Browser, wid: str, rule: str = "every_party", n: int = 
     return browser.post(f"/w/{wid}/summary/review/open", {"rule": rule, "min_signoffs": str(n)})
 
 
-def state(database, world):  # type: ignore[no-untyped-def]
+def state(database, world, settings=None):  # type: ignore[no-untyped-def]
     with database.session() as db:
         workshop = db.get(Workshop, world.workshop.id)
-        return service.review_state(db, workshop, viewer=world.viewer("organizer"))
+        return service.review_state(db, settings, workshop, viewer=world.viewer("organizer"))
 
 
 def test_review_opens_only_when_every_hit_is_decided(client, settings, database) -> None:  # type: ignore[no-untyped-def]
@@ -73,7 +73,7 @@ def test_participants_review_sign_off_once_and_comment_anonymously(
     assert response.status_code == 303
     assert p1.post(f"/w/{wid}/summary/review/comment", {"body": ""}).status_code == 422
 
-    review = state(database, s.world)
+    review = state(database, s.world, settings)
     assert review.signoffs == 1
     assert review.per_party == ()  # k = 3 does not hold: totals only
     assert review.comments == ("Please soften item two.",)
@@ -122,13 +122,13 @@ def test_release_needs_the_rule_or_a_logged_override(client, settings, database)
     response = organizer.post(f"/w/{wid}/summary/release", {"override": ""})
     assert response.status_code == 422
     assert "release rule is not met" in response.text
-    assert not state(database, s.world).released
+    assert not state(database, s.world, settings).released
     response = organizer.post(
         f"/w/{wid}/summary/release",
         {"override": "The Highland side asked for more time; agreed by phone."},
     )
     assert response.status_code == 303
-    review = state(database, s.world)
+    review = state(database, s.world, settings)
     assert review.released and review.override.startswith("The Highland side")
     (entry,) = audit(database, wid, "summary.release.override")
     assert "asked for more time" in entry.detail
@@ -143,11 +143,11 @@ def test_release_by_the_rule_every_party(client, settings, database) -> None:  #
     second = participant(client, s.world.invitations[1])  # party 0 again
     assert first.post(f"/w/{wid}/summary/review/signoff").status_code == 303
     assert second.post(f"/w/{wid}/summary/review/signoff").status_code == 303
-    assert state(database, s.world).signoffs == 2
-    assert not state(database, s.world).rule_met  # two sign-offs, one party
+    assert state(database, s.world, settings).signoffs == 2
+    assert not state(database, s.world, settings).rule_met  # two sign-offs, one party
     third = participant(client, s.world.invitations[2])  # party 1
     assert third.post(f"/w/{wid}/summary/review/signoff").status_code == 303
-    assert state(database, s.world).rule_met
+    assert state(database, s.world, settings).rule_met
     workspace(organizer, wid)
     assert organizer.post(f"/w/{wid}/summary/release", {"override": ""}).status_code == 303
     assert len(audit(database, wid, "summary.release")) == 1
@@ -162,9 +162,9 @@ def test_release_by_a_minimum_count(client, settings, database) -> None:  # type
     organizer = staff(client, s.world)
     assert open_review(organizer, wid, rule="minimum", n=2).status_code == 303
     participant(client, s.world.invitations[0]).post(f"/w/{wid}/summary/review/signoff")
-    assert not state(database, s.world).rule_met
+    assert not state(database, s.world, settings).rule_met
     participant(client, s.world.invitations[1]).post(f"/w/{wid}/summary/review/signoff")
-    assert state(database, s.world).rule_met
+    assert state(database, s.world, settings).rule_met
 
 
 @pytest.mark.parametrize(("a", "b", "shown"), [(3, 3, True), (3, 2, False), (2, 5, False)])
@@ -176,9 +176,14 @@ def test_counts_per_party_only_where_every_party_has_k(
     with database.transaction() as db:
         workshop = db.get(Workshop, s.world.workshop.id)
         review = service._review(db, workshop)
+        fp = service.current_fingerprint(db, settings, workshop, s.world.viewer("organizer"))
         for party, count in zip(s.world.parties, (a, b)):
-            db.add(SummarySignoffTally(review_id=review.id, party_id=party.id, count=count))
-    review = state(database, s.world)
+            db.add(
+                SummarySignoffTally(
+                    review_id=review.id, fingerprint=fp, party_id=party.id, count=count
+                )
+            )
+    review = state(database, s.world, settings)
     assert review.signoffs == a + b
     if shown:
         assert review.per_party == tuple((p.name, n) for p, n in zip(s.world.parties, (a, b)))
@@ -194,11 +199,13 @@ def test_no_sign_off_or_comment_column_points_at_a_person_or_party() -> None:
         "review_id",
         "body",
         "idempotency_key",
+        "fingerprint",
     }
     assert set(tables[SummarySignoff.__tablename__].columns.keys()) == {
         "id",
         "review_id",
         "author_tag",
+        "fingerprint",
     }
     for name in (SummaryComment.__tablename__, SummarySignoff.__tablename__):
         targets = {fk.column.table.name for fk in tables[name].foreign_keys}

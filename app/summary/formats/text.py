@@ -76,7 +76,12 @@ def dates(summary: SummaryExport) -> str:
 
 def meta(summary: SummaryExport) -> str:
     """Track · dates · status; the date isolated so an RTL date keeps its order in any line."""
-    parts = (label(summary.track), isolate(dates(summary)), label(summary.status))
+    parts = (
+        label(summary.track),
+        isolate(dates(summary)),
+        label(summary.status),
+        version(summary),
+    )
     return " · ".join(part for part in parts if part)
 
 
@@ -84,6 +89,11 @@ def session_heading(title: str, when: date | None) -> str:
     """A session's title with its day, each isolated: "(012026/12/)" was an Arabic date
     reordered by an English title around it."""
     return f"{isolate(title)} ({isolate(day(when))})" if when else title
+
+
+def version(summary: SummaryExport) -> str:
+    """Which text this is: the start of its fingerprint (the JSON export holds all of it)."""
+    return f"SHA-256 {summary.fingerprint[:8]}" if summary.fingerprint else ""
 
 
 def counts(p: ProposalOut) -> str:
