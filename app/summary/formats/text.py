@@ -52,7 +52,7 @@ def join_runs(values: tuple[str, ...]) -> str:
     """User texts in one line (themes): each isolated, and each separator held to the line's
     direction by a mark, so two RTL names in an LTR line (or the reverse) keep their order
     even where isolates are not honoured (WeasyPrint across inline boxes)."""
-    mark = "‏" if direction() == "rtl" else "‎"
+    mark = "\u200f" if direction() == "rtl" else "\u200e"  # RLM / LRM
     separator = mark + l10n.list_join(("", ""), ";")
     return separator.join(isolate(value) for value in values)
 
