@@ -24,6 +24,7 @@ from app.policy.access import (
     may_clear_for_summary,
     may_see_results,
     note_visibilities,
+    own_participant,
     sees_room_alike,
     workshops_with,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "min_batch",
     "next_queue_seq",
     "note_visibilities",
+    "own_participant",
     "participant_count",
     "party_sizes",
     "pending_for_staff",

@@ -41,6 +41,15 @@ def ensure_signed_in(viewer: Viewer) -> None:
         raise NotSignedIn()
 
 
+def own_participant(viewer: Viewer, workshop_id: str) -> str:
+    """The viewer's own participant id in this workshop (their recovery code page); NotFound
+    for anyone else."""
+    note("ensure", "participant.own")
+    if not viewer.is_participant or viewer.workshop_id != workshop_id or not viewer.participant_id:
+        raise NotFound()
+    return viewer.participant_id
+
+
 def workshops_with(viewer: Viewer, action: str) -> list[str]:
     """Ids of workshops where the viewer's role allows the action."""
     if viewer.is_staff:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app import policy
 from app.accounts.routes import client_key
 from app.deps import DbDep, ParticipantDep, SettingsDep, ViewerDep
 from app.errors import Invalid, NotFound, TooMany
@@ -68,9 +69,7 @@ async def join(token: str, request: Request, db: DbDep, settings: SettingsDep) -
 
 
 def _own_workshop(viewer: ParticipantDep, workshop_id: str) -> str:
-    if viewer.workshop_id != workshop_id or viewer.participant_id is None:
-        raise NotFound()
-    return viewer.participant_id
+    return policy.own_participant(viewer, workshop_id)
 
 
 @router.get("/w/{workshop_id}/recovery-code", response_class=HTMLResponse)

@@ -65,4 +65,5 @@ def _create_tally(*, with_fingerprint: bool) -> None:
         sa.ForeignKeyConstraint(["party_id"], ["party.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["review_id"], ["summary_review.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint(*key),
+        sqlite_with_rowid=False,  # contribution tables keep no submission order (app/db_order.py)
     )

@@ -105,7 +105,7 @@ def test_a_hit_decision_sent_twice_is_one_decision(app, settings, database) -> N
     organizer = world.viewer("organizer")
     with database.transaction() as db:
         workshop = workshops.get(db, world.workshop.id, viewer=organizer)
-        summary.add_term(db, workshop, viewer=organizer, term="Options")
+        summary.add_term(db, workshop, viewer=organizer, term="Northern")  # in the title
     with database.session() as db:
         workshop = workshops.get(db, world.workshop.id, viewer=organizer)
         hits = summary.check(db, settings, workshop, viewer=organizer)

@@ -146,7 +146,7 @@ def _participant_viewer(world: World, index: int, code: str) -> Viewer:
 ROUNDS = ("on_record", "off_record", "chatham")
 # Passed to every reveal: a minimum reveal batch, when it comes with an override, is confirmed
 # here (e.g. {"override": True, "reason": "canary seed"}).
-REVEAL_OPTIONS: dict[str, object] = {}
+REVEAL_OPTIONS: dict[str, object] = {"override_reason": "canary seed: a few per item"}
 # (state, author, readers): a pending proposal stays with p1; p2's is revealed, then hidden
 SPECS = (
     ("revealed", "p1", ROOM_A),

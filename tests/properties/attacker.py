@@ -223,8 +223,15 @@ def _identifying(value: Any) -> str | None:
     return value
 
 
+# The fingerprint of the summary draft a sign-off or comment was given on names a version of
+# the text, the same for everyone who answered that version: not a mark of its author.
+DOCUMENT_VERSIONS = frozenset({"fingerprint"})
+
+
 def _values(row: Row) -> Iterable[tuple[str, str]]:
     for column, value in row.values.items():
+        if column in DOCUMENT_VERSIONS:
+            continue
         ident = _identifying(value)
         if ident is not None:
             yield column, ident

@@ -32,7 +32,7 @@ IDEM_RE = re.compile(r'name="idempotency_key" value="([^"]+)"')
 RULE_RE = re.compile(r'<select id="rule" name="rule">\s*<option value="([^"]+)"')
 # Sent with every reveal. A minimum reveal batch may come with an override: this is where the
 # seed confirms it (unknown form fields are ignored until then).
-REVEAL_FORM: dict[str, str] = {"override": "1", "reason": "property test seed"}
+REVEAL_FORM: dict[str, str] = {"override_reason": "property test seed"}
 
 # (writer in the default cast, text, fate): revealed, pending (stays with its author), hidden
 PROPOSALS = (
@@ -154,7 +154,12 @@ def seed_room(
     for writer, text, fate in PROPOSALS:
         if fate == "pending":
             submit(browsers[recast.get(writer, writer)], wid, text + " (draft)")
-    seeded.proposal_ids = _proposal_ids(facilitator, wid, [t for _, t, _ in PROPOSALS])
+    shown = [t for _, t, fate in PROPOSALS if fate != "pending"]
+    seeded.proposal_ids = _proposal_ids(facilitator, wid, shown)
+    for writer, text, fate in PROPOSALS:
+        if fate == "pending":
+            author = browsers[recast.get(writer, writer)]
+            seeded.proposal_ids.update(_proposal_ids(author, wid, [text], where="room"))
     for writer, text, fate in PROPOSALS:
         if fate == "pending":
             role = recast.get(writer, writer)
@@ -207,10 +212,13 @@ def seed_room(
     return seeded
 
 
-def _proposal_ids(facilitator: Browser, wid: str, texts: list[str]) -> dict[str, str]:
-    """Each proposal's id, read from the console the way a facilitator sees them."""
+def _proposal_ids(
+    reader: Browser, wid: str, texts: list[str], *, where: str = "room/console"
+) -> dict[str, str]:
+    """Each proposal's id, read the way its reader sees them: revealed ones from the console,
+    a pending one from its author's own room (staff see pending texts only in groups)."""
     found: dict[str, str] = {}
-    data = facilitator.client.get(f"/api/v1/workshops/{wid}/room/console").json()
+    data = reader.client.get(f"/api/v1/workshops/{wid}/{where}").json()
     stack: list[object] = [data]
     while stack:
         value = stack.pop()

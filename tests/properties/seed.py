@@ -199,5 +199,7 @@ def seed(
         with database.transaction() as db:
             assert summary.sign_off(db, settings, world.workshop.id, viewer=author.viewer)
     with database.transaction() as db:
-        summary.comment(db, world.workshop.id, viewer=authors[3].viewer, body="Fair enough.")
+        summary.comment(
+            db, world.settings, world.workshop.id, viewer=authors[3].viewer, body="Fair enough."
+        )
     return Seeded(world, authors, round_id)

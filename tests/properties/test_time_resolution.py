@@ -92,7 +92,13 @@ def _participant_actions(settings, database: Database) -> tuple[Snapshot, Snapsh
             idempotency_key=proposals.new_idempotency_key(),
         )  # fmt: skip
     with _in(world, facilitator) as (db, workshop):
-        runtime.reveal(db, viewer=facilitator, workshop=workshop, item_id=item.id)
+        runtime.reveal(
+            db,
+            viewer=facilitator,
+            workshop=workshop,
+            item_id=item.id,
+            override_reason="a small test batch",
+        )
     with _in(world, organizer) as (db, workshop):
         rule = next(iter(summary.RULES))
         summary.open_review(db, settings, workshop, viewer=organizer, rule=rule, min_signoffs=1)

@@ -31,7 +31,7 @@ from app.room.present import TimerView
 
 VIEWER_ATTR = "data-viewer-part"
 SCHEDULE_ATTR = "data-schedule-time"
-VIEWER_KEYS = frozenset({"mine", "my_reaction"})
+VIEWER_KEYS = frozenset({"mine", "my_reaction", "signed", "signed_version"})
 OWN_ITEMS: Mapping[str, Callable[[Any], bool]] = {
     "pending": lambda item: True,  # a participant's pending list holds only their own
     "notes": lambda item: isinstance(item, dict) and item.get("mine") is True,
