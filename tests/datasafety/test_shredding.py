@@ -205,3 +205,19 @@ def test_after_archive_nothing_can_be_decrypted_or_linked(
             db.exec(select(Participant).where(col(Participant.display_name).is_not(None))).all()
             == []
         )
+
+
+def test_after_archive_the_roster_holds_no_name_or_affiliation_at_all(
+    settings: Settings, database: Database
+) -> None:
+    """Roster personal data is deleted, not only made unreadable: no value, not even
+    ciphertext under the destroyed key, stays in a participant's name or affiliation."""
+    s = seed(settings, database, tag="Rn4")
+    _archive(s)
+    with database.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT display_name, affiliation FROM participant WHERE workshop_id = :w"),
+            {"w": s.world.workshop.id},
+        ).all()
+    assert rows
+    assert all(not name and not affiliation for name, affiliation in rows), rows
