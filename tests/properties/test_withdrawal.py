@@ -33,6 +33,7 @@ def test_withdrawn_text_and_tag_are_gone_from_every_table(
     with database.session() as db:
         rows = {p.id: p for p in db.exec(select(Proposal))}
     assert rows[gone.id].status == "withdrawn" and rows[kept.id].author_tag
+    assert rows[gone.id].text == "" and rows[gone.id].author_tag is None  # read back decrypted
 
     with database.engine.connect() as conn:
         dump = attacker.read_dump(conn, settings)
