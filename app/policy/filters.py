@@ -218,6 +218,16 @@ def _tally_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     return inside
 
 
+@filter_for("PublishedResults")
+def _published_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """Published results: whoever reads the room; the export audience, none of an
+    off-the-record item. Whether the item's results are shown is `may_see_results`."""
+    if viewer.is_export and viewer.workshop_id:
+        exported: ColumnElement[bool] = model.item_id.in_(_on_record_items(viewer.workshop_id))
+        return exported
+    return _in_workshops(model, workshops_with(viewer, "room.read"))
+
+
 @filter_for("SpeakingRequest")
 def _queue_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     if viewer.is_participant:

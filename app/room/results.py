@@ -58,7 +58,7 @@ def for_item(
     parties = _parties(db, viewer, workshop)
     party_ids = policy.counted_parties([p.id for p in parties], policy.roster_sizes(db, workshop))
     names = {p.id: p.name for p in parties}
-    snapshot = snapshots.latest(db, item=item)
+    snapshot = snapshots.latest(db, viewer=viewer, item=item)
     cells = snapshot.cells if snapshot else {}
     counted = set(snapshots.counted_proposals(db, workshop=workshop, item=item)) & set(cells)
     shown = [p for p in proposals if p.id in counted]

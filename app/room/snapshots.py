@@ -86,8 +86,13 @@ def current(
     return out
 
 
-def latest(db: Session, *, item: AgendaItem) -> Snapshot | None:
-    row = db.get(PublishedResults, item.id)
+def latest(db: Session, *, viewer: Viewer, item: AgendaItem) -> Snapshot | None:
+    """The snapshot in force for this item, as the viewer may read it (through the policy)."""
+    row = db.exec(
+        policy.visible(select(PublishedResults), viewer, PublishedResults).where(
+            col(PublishedResults.item_id) == item.id
+        )
+    ).first()
     if row is None:
         return None
     data = json.loads(row.payload or "{}")
@@ -114,7 +119,7 @@ def publish(db: Session, *, viewer: Viewer, workshop: Workshop, item: AgendaItem
         [p.id for p in db.exec(policy.visible(select(Party), viewer, Party))],
         policy.roster_sizes(db, workshop),
     )
-    previous = latest(db, item=item)
+    previous = latest(db, viewer=viewer, item=item)
     before = previous.cells if previous else {}
     cells: dict[str, Cells] = {}
     withheld = 0

@@ -180,13 +180,13 @@ def chosen(proposal: Proposal) -> bool:
 
 
 def _supports(
-    db: Session, items: list[AgendaItem], party_ids: list[str], k: int
+    db: Session, viewer: policy.Viewer, items: list[AgendaItem], party_ids: list[str], k: int
 ) -> dict[str, Support]:
     """The published support of every proposal of these items (app/room/snapshots.py): the
     same figures the room and the console were shown."""
     out: dict[str, Support] = {}
     for item in items:
-        snapshot = snapshots.latest(db, item=item)
+        snapshot = snapshots.latest(db, viewer=viewer, item=item)
         for pid, cell in (snapshot.cells if snapshot else {}).items():
             out[pid] = support(cell.totals, cell.parties, party_ids, k)
     return out
@@ -344,7 +344,7 @@ def build(
     party_ids = policy.counted_parties(
         [p.id for p in rows.parties], policy.roster_sizes(db, workshop)
     )
-    ctx = _context(rows, emit, _supports(db, rows.items, party_ids, k))
+    ctx = _context(rows, emit, _supports(db, viewer, rows.items, party_ids, k))
     sessions = _sessions(ctx, rows)
     return SummaryExport(
         title=emit("workshop:title", N_("Workshop title"), workshop.title),
