@@ -37,24 +37,25 @@ dead versions (in submission order, holding only ciphertext and tags) stay in th
 until (auto)vacuum prunes them, typically minutes. Reactions and tallies keep the order of
 their last write until the archive. Archive rewrites every contribution row of the workshop
 in a random order, then, after the commit, runs VACUUM FULL on the tables that hold workshop
-data (PG_REWRITTEN; each is locked exclusively while it is rewritten, and skipped, with a
-warning in the log, if it cannot be locked within 5 s): afterwards the files hold the
-workshop's remaining rows in that random order and no dead versions. The server's WAL and
-any replica or base backup keep the old versions until they are recycled; everything
-personal or contributed in them is ciphertext under the destroyed key, and the tags are
-HMACs under it. Backups taken before archiving still hold the wrapped key.
+data (app.workshops.compaction.PG_REWRITTEN). VACUUM FULL keeps a dead version that a still
+open, older snapshot may read, so compaction first waits (up to 30 s) for every transaction
+of the database that began before it to end; each table is locked exclusively while it is
+rewritten, and skipped, with a warning in the log, if it cannot be locked within 5 s twice.
+Afterwards the files hold the workshop's remaining rows in that random order and no dead
+versions; after a warning, what a later VACUUM would have dropped may remain until then.
+The server's WAL and any replica or base backup keep the old versions until they are
+recycled; everything personal or contributed in them is ciphertext under the destroyed key,
+and the tags are HMACs under it. Backups taken before archiving still hold the wrapped key.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, event, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
 from app.accounts.models import AuthSession
@@ -80,32 +81,12 @@ from app.summary.models import (
     SummaryTerm,
 )
 from app.workshops import service as workshops
+from app.workshops.compaction import compact, compact_after_commit
 from app.workshops.models import Workshop, WorkshopKey
 
 log = logging.getLogger("tracktwo.archive")
 
 RETENTION = Viewer(kind="system", email="retention")
-_COMPACT = "tracktwo_compact_after_commit"
-# the tables that hold a workshop's data, rewritten on PostgreSQL after an archive
-PG_REWRITTEN = (
-    "proposal",
-    "reaction",
-    "reaction_tally",
-    "note",
-    "theme",
-    "participant",
-    "rules_acceptance",
-    "auth_session",
-    "speaking_request",
-    "summary_comment",
-    "summary_signoff",
-    "summary_signoff_tally",
-    "summary_term",
-    "summary_decision",
-    "summary_review",
-    "audit_entry",
-    "workshop_key",
-)
 # audit actions whose detail is a staff member's free text (it may name someone)
 FREE_TEXT_AUDIT = ("summary.override", "summary.redact", "summary.release.override")
 
@@ -252,7 +233,7 @@ def archive(
     audit.record(
         db, viewer=viewer, workshop_id=wid, action="workshop.shred", detail=done.describe()
     )
-    compact_after_commit(db, settings)
+    compact_after_commit(db)
     archived = db.get(Workshop, wid)
     assert archived is not None
     return archived
@@ -324,75 +305,3 @@ def _aware(moment: datetime) -> datetime:
     from datetime import UTC
 
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-# -- SQLite: leave no deleted bytes in the file or its WAL ---------------------------------
-
-
-@dataclass(frozen=True)
-class Compaction:
-    vacuumed: bool
-    wal_truncated: bool
-
-
-def compact(engine: Engine) -> Compaction:
-    """SQLite: checkpoint and truncate the WAL, VACUUM, and truncate the WAL again.
-    PostgreSQL: VACUUM FULL the tables that hold workshop data (see Storage order)."""
-    if engine.dialect.name == "postgresql":
-        return Compaction(vacuumed=_vacuum_full(engine), wal_truncated=False)
-    if engine.dialect.name != "sqlite":
-        return Compaction(vacuumed=False, wal_truncated=False)
-    raw = engine.raw_connection()
-    vacuumed = truncated = False
-    try:
-        cursor = raw.cursor()  # the DB-API connection runs in autocommit (app/db.py)
-        cursor.execute("PRAGMA secure_delete=ON")
-        _checkpoint(cursor)
-        cursor.execute("VACUUM")
-        vacuumed = True
-        truncated = _checkpoint(cursor)
-        cursor.close()
-    except Exception as exc:  # the archive is committed; compaction is best effort, logged
-        log.error("compaction after archive failed: %s", type(exc).__name__)
-    finally:
-        raw.close()
-    return Compaction(vacuumed=vacuumed, wal_truncated=truncated)
-
-
-def _vacuum_full(engine: Engine) -> bool:
-    """Rewrite each table (dropping dead row versions); skip one that is locked for 5 s."""
-    done = True
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("SET lock_timeout = '5s'")
-        for table in PG_REWRITTEN:
-            try:
-                conn.exec_driver_sql(f"VACUUM (FULL) {table}")
-            except Exception as exc:  # committed already: best effort, logged
-                done = False
-                log.warning("VACUUM FULL %s after archive failed: %s", table, type(exc).__name__)
-    return done
-
-
-def _checkpoint(cursor: Any, attempts: int = 20) -> bool:
-    """PRAGMA wal_checkpoint(TRUNCATE) until no reader blocks it (bounded)."""
-    for _ in range(attempts):
-        busy, _log_frames, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        if busy == 0:
-            return True
-        time.sleep(0.05)
-    log.warning("the WAL could not be truncated: readers kept it busy")
-    return False
-
-
-def compact_after_commit(db: Session, settings: Settings) -> None:
-    """Ask for compaction once this session's transaction has committed."""
-    db.info[_COMPACT] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _compact_after_commit(session: Session) -> None:
-    if not session.info.pop(_COMPACT, False):
-        return
-    bind = session.get_bind()
-    if isinstance(bind, Engine):
-        compact(bind)
