@@ -136,7 +136,7 @@ def reveal(
     if not pending:
         raise Conflict("There is nothing new to reveal.")
     batch = item.reveals + 1
-    for row in pending:
+    for row in sorted(pending, key=lambda r: r.id):  # by random id: no engine's scan order
         row.status = "revealed"
         row.batch = batch
         row.shuffle_key = new_id()

@@ -131,11 +131,6 @@ def _onlookers_of(
 def test_swapping_the_authors_changes_nothing_anyone_else_receives(
     settings, database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not database.is_sqlite:
-        # On PostgreSQL the two seeded rooms list their revealed proposals in different orders
-        # (the reveal's shuffled re-insert meets PostgreSQL's ordering): the comparison needs a
-        # deterministic shuffle there before it can be byte for byte. Open: see the closing note.
-        pytest.skip("the two seeded rooms' shuffles differ on PostgreSQL: not yet comparable")
     first = _onlookers_of(settings, database, monkeypatch, authors={})
     second = _onlookers_of(settings, database, monkeypatch, authors=SWAP)
     problems = []
