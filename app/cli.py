@@ -29,6 +29,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.live.routes import HEARTBEAT_SECONDS
     from app.logs import uvicorn_log_config
 
     settings = get_settings()
@@ -51,6 +52,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         access_log=False,
+        # an idle connection outlives the heartbeat, so a browser's refetch after an event
+        # never lands on a connection the server is closing; a deep queue for a whole room
+        # reconnecting at once
+        timeout_keep_alive=int(HEARTBEAT_SECONDS) + 55,
+        backlog=4096,
         log_level="info",
         log_config=uvicorn_log_config(settings),
     )

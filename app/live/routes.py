@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
@@ -16,6 +17,15 @@ router = APIRouter(tags=["live"])
 
 HEARTBEAT_SECONDS = 20.0
 BATCH_PAUSE_SECONDS = 0.25
+# After a dropped stream each browser waits its own time before reconnecting, so that a
+# restart or a network blip does not bring every participant back in the same instant.
+RETRY_MS = (2000, 7000)
+
+
+def retry_ms() -> int:
+    """A reconnection delay drawn uniformly from RETRY_MS, afresh for every stream."""
+    low, high = RETRY_MS
+    return low + secrets.randbelow(high - low + 1)
 
 
 @router.get("/w/{workshop_id}/events", include_in_schema=False)
@@ -34,7 +44,7 @@ async def events(
 
 async def _stream(bus: MemoryBus, workshop_id: str, request: Request) -> AsyncIterator[str]:
     async with bus.subscribe(workshop_id) as sub:
-        yield "retry: 2000\nevent: ready\ndata: connected\n\n"
+        yield f"retry: {retry_ms()}\nevent: ready\ndata: connected\n\n"
         while True:
             try:
                 batch = await asyncio.wait_for(sub.next_batch(), timeout=HEARTBEAT_SECONDS)

@@ -7,7 +7,8 @@ only in what they wrote):
   "yours", the own reaction, the own note, the own sign-off), removed with its content;
 - JSON: the values of the keys in VIEWER_KEYS, and the viewer's own items of the lists in
   OWN_ITEMS (the own pending proposals; the own private notes);
-- per-request nonces (CSRF tokens, form idempotency keys) and the viewer's own display name.
+- per-request nonces (CSRF tokens, form idempotency keys, an event stream's randomly drawn
+  reconnection delay) and the viewer's own display name.
 
 Declared schedule parts (staff data, the only clock times a participant may be shown): HTML
 elements carrying `data-schedule-time`, and the JSON keys in SCHEDULE_KEYS (the agenda's
@@ -41,6 +42,7 @@ NONCE_RES = (
     re.compile(r'name="(?:csrf_token|idempotency_key)" value="([^"]+)"'),
     re.compile(r'"X-CSRF-Token": "([^"]+)"'),
 )
+RETRY_RE = re.compile(r"^retry: \d+$", re.M)  # drawn afresh for every stream (app.live.routes)
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"})
 LINK_RE = re.compile(r"""(?:href|hx-get|data-live-url)\s*=\s*["']([^"']+)["']""")
 FRAGMENT_RE = re.compile(r"[?&]fragment=([A-Za-z0-9_]+)")
@@ -124,6 +126,8 @@ def mask(
     for pattern in NONCE_RES:
         for nonce in set(pattern.findall(text)):
             text = text.replace(nonce, "<nonce>")
+    if "event-stream" in content_type:
+        text = RETRY_RE.sub("retry: <nonce>", text)
     if me:
         text = text.replace(me, "<me>")
     return re.sub(r"[ \t]*\n\s*", "\n", text)
