@@ -24,6 +24,7 @@ from app.live.bus import make_bus
 from app.middleware import TracktwoMiddleware
 from app.notes import api as notes_api
 from app.notes import routes as notes_routes
+from app.replay.middleware import ReplayMiddleware
 from app.retry import RetryMiddleware
 from app.room import api as room_api
 from app.room import routes as room_routes
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     if settings.api_docs:
         apidocs.install(app)
     app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")
+    app.add_middleware(ReplayMiddleware, settings=settings)  # inside Retry: a retry claims anew
     app.add_middleware(RetryMiddleware)  # inside TracktwoMiddleware: busy DB -> retry, not 500
     app.add_middleware(TracktwoMiddleware, settings=settings)
     return app

@@ -6,6 +6,7 @@ from app.accounts.models import ApiToken, AuthSession, RateLimit, User
 from app.agenda.models import AgendaItem, Meeting
 from app.audit.models import AuditEntry
 from app.notes.models import Note
+from app.replay.models import FormReplay
 from app.room.models import (
     Proposal,
     Reaction,
@@ -33,6 +34,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "AuthSession",
+    "FormReplay",
     "GroundRule",
     "Meeting",
     "Membership",

@@ -94,7 +94,7 @@ class RetryMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body = await read_body(receive)
         if not is_utf8(b"".join(m.get("body", b"") for m in body), _content_type(scope)):
             request = Request(scope)
             title = N_("Something is not right")
@@ -111,7 +111,7 @@ class RetryMiddleware:
                 await send(message)
 
             try:
-                await self.app(scope, _replayer(body, receive), watching_send)
+                await self.app(scope, replayer(body, receive), watching_send)
                 return
             except Exception as exc:
                 if started or not is_transient(exc):
@@ -134,7 +134,7 @@ def _content_type(scope: Scope) -> str:
     return ""
 
 
-async def _read_body(receive: Receive) -> list[Message]:
+async def read_body(receive: Receive) -> list[Message]:
     """The request's body messages, read whole before the app runs (bounded by the body
     limit of app.middleware). Each attempt replays them; and a write, which takes SQLite's
     write lock at its first query (BEGIN IMMEDIATE), never holds it while the body is still
@@ -147,7 +147,7 @@ async def _read_body(receive: Receive) -> list[Message]:
             return messages
 
 
-def _replayer(body: list[Message], receive: Receive) -> Receive:
+def replayer(body: list[Message], receive: Receive) -> Receive:
     """A receive that hands over the body read beforehand, then waits on the client (only a
     disconnect can come after the body)."""
     pending = list(body)

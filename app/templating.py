@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from app import i18n, l10n
 from app.config import ROOT, get_settings
+from app.ids import new_id
 
 TEMPLATES_DIR = ROOT / "templates"
 
@@ -34,6 +35,7 @@ def _make_env(path: Path) -> Environment:
         _escaped_gettext, _escaped_ngettext, newstyle=True
     )
     env.globals["gettext"] = env.globals["_"] = _formatted_gettext
+    env.globals["idem"] = new_id  # a fresh idempotency key for each form (app.replay)
     env.filters.update(l10n.FILTERS)
     return env
 

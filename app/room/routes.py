@@ -46,7 +46,6 @@ def _console_url(workshop_id: str, item_id: str | None = None, anchor: str = "")
 def _context(room: service.RoomState, **extra: Any) -> dict[str, Any]:
     return {
         "room": room,
-        "idem": proposals.new_idempotency_key,
         "errors": {},
         "values": {},
         "error_target": None,

@@ -1,0 +1,210 @@
+"""Every staff form is idempotent (issue 15): each carries a fresh hidden key; sent again with
+that key (a double click, a browser's retry, two at once) it changes nothing anywhere in the
+database and answers as the first did. Participants' forms leave no row of it behind."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import select as sa_select
+from sqlmodel import select
+
+from app.models import metadata
+from app.replay.models import FormReplay
+from app.room.models import Proposal, Theme
+from tests.room.helpers import SMALL_BATCH
+
+KEY_RE = re.compile(r'name="idempotency_key" value="([^"]+)"')
+FORM_RE = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
+# rows a repeated request may touch without changing anything of the workshop
+# the language picker and sign-out set a cookie or end a session: the same again changes
+# nothing; the agenda's move buttons (htmx) carry none: each click is one more step
+NATURALLY_IDEMPOTENT = re.compile(r'action="/(?:language|logout)"|hx-post')
+NOT_STATE = {"form_replay", "auth_session", "rate_limit"}
+
+
+def snapshot(room: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (but NOT_STATE), in a stable order."""
+    out = {}
+    with room.world.database.session() as db:
+        for table in metadata.sorted_tables:
+            if table.name not in NOT_STATE:
+                rows = db.connection().execute(sa_select(table)).all()
+                out[table.name] = sorted((tuple(map(repr, row)) for row in rows))
+    return out
+
+
+def _live(room: Any, proposals: int = 0) -> list[str]:
+    facilitator = room.staff("facilitator")
+    cid = room.contribution.id
+    facilitator.post(f"/w/{room.wid}/console/items/{cid}/start")
+    facilitator.post(f"/w/{room.wid}/console/items/{cid}/intake", {"open": "1"})
+    for n in range(proposals):
+        browser, _ = room.participant(n)
+        page = browser.get(f"/w/{room.wid}/room").text
+        match = KEY_RE.search(page)
+        assert match
+        answer = browser.post(
+            f"/w/{room.wid}/room/proposals",
+            {"text": f"A joint gauge on the river, variant {n}", "idempotency_key": match[1]},
+        )
+        assert answer.status_code == 303
+    with room.world.database.session() as db:
+        return [p.id for p in db.exec(select(Proposal).where(Proposal.item_id == cid))]
+
+
+def _console(room: Any) -> str:
+    return str(room.staff("facilitator").get(f"/w/{room.wid}/console").text)
+
+
+Action = Callable[[Any, list[str]], tuple[str, dict[str, str]]]
+ACTIONS: dict[str, tuple[int, Action]] = {
+    "extend the timer": (
+        0,
+        lambda room, _: (
+            f"/w/{room.wid}/console/items/{room.contribution.id}/timer",
+            {"timer": "start", "minutes": "5"},
+        ),
+    ),
+    "add a theme": (
+        0,
+        lambda room, _: (
+            f"/w/{room.wid}/console/items/{room.contribution.id}/themes",
+            {"name": "Water sharing"},
+        ),
+    ),
+    "reveal": (
+        3,
+        lambda room, _: (
+            f"/w/{room.wid}/console/items/{room.contribution.id}/reveal",
+            {"override_reason": SMALL_BATCH},
+        ),
+    ),
+    "hide a proposal": (
+        3,
+        lambda room, ids: (
+            f"/w/{room.wid}/console/proposals/{ids[0]}/hide",
+            {"reason": "off topic", "item": room.contribution.id},
+        ),
+    ),
+    "advance the agenda": (0, lambda room, _: (f"/w/{room.wid}/console/advance", {})),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIONS))
+def test_a_staff_form_sent_twice_changes_nothing_the_second_time(room: Any, name: str) -> None:
+    needed, action = ACTIONS[name]
+    ids = _live(room, needed)
+    url, data = action(room, ids)
+    key = KEY_RE.search(_console(room))
+    assert key
+    facilitator = room.staff("facilitator")
+    first = facilitator.post(url, {**data, "idempotency_key": key[1]})
+    assert first.status_code == 303, first.text[:300]
+    after_first = snapshot(room)
+    second = facilitator.post(url, {**data, "idempotency_key": key[1]})
+    assert (second.status_code, second.headers["location"]) == (
+        first.status_code,
+        first.headers["location"],
+    )
+    assert snapshot(room) == after_first
+    third = facilitator.post(url, data)  # without the key: an ordinary second submission
+    assert third.status_code in (303, 409, 422)
+
+
+def test_two_submissions_at_once_run_once(room: Any) -> None:
+    _live(room)
+    key = KEY_RE.search(_console(room))
+    assert key
+    url = f"/w/{room.wid}/console/items/{room.contribution.id}/timer"
+    data = {"timer": "start", "minutes": "5", "idempotency_key": key[1]}
+    facilitator = room.staff("facilitator")
+    twin = room.browser()
+    twin.client.cookies = facilitator.client.cookies
+    twin.token = facilitator.ensure_token()
+    before = snapshot(room)
+    answers: list[Any] = []
+    threads = [
+        threading.Thread(target=lambda b=b: answers.append(b.post(url, data)))
+        for b in (facilitator, twin)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {(a.status_code, a.headers.get("location")) for a in answers} == {
+        (303, answers[0].headers["location"])
+    }
+    changed = {t for t, rows in snapshot(room).items() if rows != before[t]}
+    once = facilitator.post(url.replace("timer", "themes"), {"name": "Ferries"})
+    assert once.status_code == 303
+    with room.world.database.session() as db:
+        audit = db.connection().exec_driver_sql(
+            "SELECT count(*) FROM audit_entry WHERE action LIKE '%timer%'"
+        )
+        assert audit.scalar_one() <= 1
+    assert changed  # the first one did run
+
+
+def test_a_refused_form_may_be_sent_again_with_its_key(room: Any) -> None:
+    _live(room)
+    key = KEY_RE.search(_console(room))
+    assert key
+    url = f"/w/{room.wid}/console/items/{room.contribution.id}/themes"
+    facilitator = room.staff("facilitator")
+    refused = facilitator.post(url, {"name": "", "idempotency_key": key[1]})
+    assert refused.status_code == 422
+    done = facilitator.post(url, {"name": "Fisheries", "idempotency_key": key[1]})
+    assert done.status_code == 303
+    with room.world.database.session() as db:
+        assert [t.name for t in db.exec(select(Theme))] == ["Fisheries"]
+
+
+def test_a_key_replays_only_in_the_session_that_sent_it(room: Any) -> None:
+    _live(room)
+    key = KEY_RE.search(_console(room))
+    assert key
+    url = f"/w/{room.wid}/console/items/{room.contribution.id}/themes"
+    for role, name in (("facilitator", "Fisheries"), ("organizer", "Ferries")):
+        answer = room.staff(role).post(url, {"name": name, "idempotency_key": key[1]})
+        assert answer.status_code == 303
+    with room.world.database.session() as db:
+        assert sorted(t.name for t in db.exec(select(Theme))) == ["Ferries", "Fisheries"]
+
+
+def test_participants_leave_no_replay_row(room: Any) -> None:
+    _live(room, proposals=3)
+    with room.world.database.session() as db:
+        assert db.exec(select(FormReplay)).all() == []
+
+
+def test_every_staff_form_carries_its_own_key(room: Any) -> None:
+    _live(room, proposals=3)
+    facilitator = room.staff("facilitator")
+    pages = [
+        f"/w/{room.wid}/console",
+        f"/w/{room.wid}/agenda",
+        f"/w/{room.wid}/summary",
+        f"/w/{room.wid}/roster",
+        f"/w/{room.wid}/rules/manage",
+    ]
+    organizer = room.staff("organizer")
+    keys: list[str] = []
+    forms = 0
+    for url in pages:
+        answer = organizer.get(url) if url.endswith("summary") else facilitator.get(url)
+        if answer.status_code != 200:
+            continue
+        for attrs, inner in FORM_RE.findall(answer.text):
+            if 'method="post"' not in attrs or NATURALLY_IDEMPOTENT.search(attrs):
+                continue
+            found = KEY_RE.findall(inner)
+            assert len(found) == 1, (url, attrs)
+            keys.extend(found)
+            forms += 1
+    assert forms >= 10
+    assert len(set(keys)) == len(keys)
