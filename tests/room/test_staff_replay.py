@@ -34,7 +34,7 @@ def snapshot(room: Any) -> dict[str, list[tuple[Any, ...]]]:
         for table in metadata.sorted_tables:
             if table.name not in NOT_STATE:
                 rows = db.connection().execute(sa_select(table)).all()
-                out[table.name] = sorted((tuple(map(repr, row)) for row in rows))
+                out[table.name] = sorted(tuple(map(repr, row)) for row in rows)
     return out
 
 
