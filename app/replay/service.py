@@ -1,82 +1,137 @@
-"""Claim a staff form's key before running it; keep the redirect it answered with; replay it."""
+"""Claim a staff submission's key before it runs; keep its answer; replay it to a repeat."""
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from app.accounts.models import AuthSession
+from app.accounts.models import ApiToken, AuthSession
 from app.db import Database
 from app.ids import utcnow
 from app.replay.models import FormReplay
 from app.security.tokens import token_hash
 
-KEEP = timedelta(hours=1)  # a retry or a second click comes within seconds; a page left open
-# overnight draws fresh keys when it is reloaded
+KEEP = timedelta(hours=1)  # a retry or a second click comes within seconds; a page reloaded
+# later draws fresh keys
 ABANDONED = timedelta(seconds=60)  # a claim still running after this was cut off (a crash)
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+RUNNING = 0
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A staff member's credential as sent (never stored) and what identifies it at rest."""
+
+    principal: str
+    credential: str
 
 
 @dataclass(frozen=True)
 class Answer:
-    status: int
-    location: str
+    status: int  # RUNNING while the first submission has not answered yet
+    location: str = ""
+    content_type: str = ""
+    body: bytes = b""
+    same_request: bool = True
 
 
-def staff_key_hash(database: Database, session_token: str | None, key: str) -> str | None:
-    """The row key for a form key sent with a staff session's cookie; None for anyone else
-    (participants' forms are made idempotent in their services and leave no row here)."""
-    if not session_token or len(session_token) > 200:
-        return None
+def staff_caller(database: Database, *, cookie: str | None, bearer: str | None) -> Caller | None:
+    """The staff session or API token making the request; None for participants (their
+    forms are idempotent in their services and leave no row here) and for anyone else."""
     with database.session() as db:
-        row = db.exec(
-            select(AuthSession).where(AuthSession.token_hash == token_hash(session_token))
-        ).first()
-    if row is None or row.kind != "staff":
+        if bearer:
+            token = db.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(bearer)))
+            row = token.first()
+            return Caller(f"token:{row.id}", bearer) if row is not None else None
+        if not cookie or len(cookie) > 200:
+            return None
+        session = db.exec(select(AuthSession).where(AuthSession.token_hash == token_hash(cookie)))
+        found = session.first()
+    if found is None or found.kind != "staff":
         return None
-    return hashlib.sha256(f"tracktwo/form-replay/v1|{row.id}|{key}".encode()).hexdigest()
+    return Caller(f"session:{found.id}", cookie)
 
 
-def claim(database: Database, key_hash: str) -> Answer | None:
-    """None when this submission is the first with its key (it should run, and has claimed the
-    key); else the answer the first one gave, with status 0 while it is still running."""
+def key_hash(caller: Caller, key: str) -> str:
+    return hashlib.sha256(f"tracktwo/replay/v1|{caller.principal}|{key}".encode()).hexdigest()
+
+
+def fingerprint(method: str, path: str, query: bytes, body: bytes) -> str:
+    digest = hashlib.sha256(f"{method} {path}?".encode() + query + b"\n")
+    digest.update(body)
+    return digest.hexdigest()
+
+
+def claim(database: Database, caller: Caller, row_key: str, request: str) -> Answer | None:
+    """None when this submission is the first with its key (it has claimed the key and should
+    run); else the answer the first one gave (RUNNING while it still runs)."""
     try:
         with database.transaction() as db:
             now = utcnow()
             db.exec(delete(FormReplay).where(col(FormReplay.created_at) < now - KEEP))
             db.exec(
                 delete(FormReplay).where(
-                    col(FormReplay.key_hash) == key_hash,
-                    col(FormReplay.status) == 0,
+                    col(FormReplay.key_hash) == row_key,
+                    col(FormReplay.status) == RUNNING,
                     col(FormReplay.created_at) < now - ABANDONED,
                 )
             )
-            db.add(FormReplay(key_hash=key_hash))
+            db.add(FormReplay(key_hash=row_key, fingerprint=request))
         return None
     except IntegrityError:
         with database.session() as db:
-            row = db.get(FormReplay, key_hash)
+            row = db.get(FormReplay, row_key)
             if row is None:  # released in between: the caller claims again
-                return Answer(status=0, location="")
-            return Answer(status=row.status, location=row.location)
+                return Answer(status=RUNNING)
+            if row.fingerprint != request:
+                return Answer(status=row.status, same_request=False)
+            return Answer(
+                status=row.status,
+                location=row.location,
+                content_type=row.content_type,
+                body=_open(caller, row_key, row.sealed_body),
+            )
 
 
-def answered(database: Database, key_hash: str, status: int, location: str) -> None:
-    """Keep a redirect for the submissions that repeat this one."""
+def answered(database: Database, caller: Caller, row_key: str, answer: Answer) -> None:
+    """Keep the answer for the submissions that repeat this one."""
     with database.transaction() as db:
-        row = db.get(FormReplay, key_hash)
+        row = db.get(FormReplay, row_key)
         if row is not None:
-            row.status, row.location = status, location[:2000]
+            row.status, row.location = answer.status, answer.location[:2000]
+            row.content_type = answer.content_type[:100]
+            row.sealed_body = _seal(caller, row_key, answer.body) if answer.body else b""
             db.add(row)
 
 
-def release(database: Database, key_hash: str) -> None:
-    """The first submission ended without a redirect (refused, or an error): it changed
-    nothing, so the same key may be sent again and run afresh."""
+def release(database: Database, row_key: str) -> None:
+    """The first submission was refused or failed: it changed nothing, so the same key may
+    be sent again and run afresh."""
     with database.transaction() as db:
-        db.exec(delete(FormReplay).where(col(FormReplay.key_hash) == key_hash))
+        db.exec(delete(FormReplay).where(col(FormReplay.key_hash) == row_key))
+
+
+def _cipher(caller: Caller) -> AESGCM:
+    return AESGCM(hashlib.sha256(b"tracktwo/replay-body/v1|" + caller.credential.encode()).digest())
+
+
+def _seal(caller: Caller, row_key: str, body: bytes) -> bytes:
+    nonce = secrets.token_bytes(12)
+    return nonce + _cipher(caller).encrypt(nonce, body, row_key.encode())
+
+
+def _open(caller: Caller, row_key: str, sealed: bytes) -> bytes:
+    if not sealed:
+        return b""
+    try:
+        return _cipher(caller).decrypt(sealed[:12], sealed[12:], row_key.encode())
+    except InvalidTag:  # cannot happen for the caller that sealed it
+        return b""

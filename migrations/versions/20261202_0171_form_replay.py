@@ -1,4 +1,4 @@
-"""staff forms keep the answer they were given, found by their hidden key (app.replay)
+"""staff forms and API calls keep the answer they were given, found by their key (app.replay)
 
 Revision ID: 0171
 Revises: 0170
@@ -21,8 +21,11 @@ def upgrade() -> None:
     op.create_table(
         "form_replay",
         sa.Column("key_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("fingerprint", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("status", sa.Integer(), nullable=False),
         sa.Column("location", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("content_type", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("sealed_body", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("key_hash"),
     )

@@ -208,3 +208,40 @@ def test_every_staff_form_carries_its_own_key(room: Any) -> None:
             forms += 1
     assert forms >= 10
     assert len(set(keys)) == len(keys)
+
+
+def _api(room: Any) -> tuple[Any, str, dict[str, str]]:
+    _live(room)
+    facilitator = room.staff("facilitator")
+    facilitator.get(f"/w/{room.wid}/console")
+    url = f"/api/v1/workshops/{room.wid}/room/items/{room.contribution.id}/timer"
+    return facilitator, url, {"X-CSRF-Token": facilitator.token}
+
+
+def test_an_api_call_sent_twice_with_its_key_runs_once_and_answers_the_same(room: Any) -> None:
+    facilitator, url, headers = _api(room)
+    keyed = {**headers, "Idempotency-Key": "k" * 24}
+    first = facilitator.client.post(url, json={"action": "start", "minutes": 5}, headers=keyed)
+    assert first.status_code == 200, first.text
+    after_first = snapshot(room)
+    second = facilitator.client.post(url, json={"action": "start", "minutes": 5}, headers=keyed)
+    assert (second.status_code, second.content) == (first.status_code, first.content)
+    assert second.headers["idempotent-replayed"] == "true"
+    assert snapshot(room) == after_first
+    other = facilitator.client.post(url, json={"action": "extend", "minutes": 9}, headers=keyed)
+    assert other.status_code == 422
+    assert "different request" in other.json()["error"]["message"]
+    assert snapshot(room) == after_first
+
+
+def test_a_kept_api_answer_is_unreadable_at_rest(room: Any) -> None:
+    """The body is sealed under the caller's credential, which the server never stores."""
+    facilitator, url, headers = _api(room)
+    keyed = {**headers, "Idempotency-Key": "q" * 24}
+    answer = facilitator.client.post(url, json={"action": "start", "minutes": 7}, headers=keyed)
+    assert answer.status_code == 200
+    with room.world.database.session() as db:
+        rows = db.exec(select(FormReplay)).all()
+    assert len(rows) == 1 and rows[0].sealed_body
+    assert answer.content not in rows[0].sealed_body
+    assert room.contribution.id.encode() not in rows[0].sealed_body
