@@ -6,7 +6,7 @@ only moves an item through planned -> live -> done, one live item at a time.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -232,8 +232,6 @@ def timer(
     now = utcnow()
     ends = item.timer_ends_at
     if ends is not None and ends.tzinfo is None:
-        from datetime import UTC
-
         ends = ends.replace(tzinfo=UTC)
     if action in ("start", "extend"):
         count = clean_int(minutes, field="minutes", label="Minutes", minimum=1, maximum=240)

@@ -3,6 +3,7 @@ console show, assembled region by region (agenda, timer, proposals, results, que
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -126,8 +127,6 @@ def pending_fingerprint(room: RoomState) -> str:
     """Changes whenever the pending list a facilitator sees changes (a polled region answers
     204 while it does not, so a half-typed moderation form is not replaced). That list moves
     in groups, never per arrival (app/policy/pending.py), and so does this fingerprint."""
-    import hashlib
-
     if room.proposals is None:
         return "none"
     digest = hashlib.sha256()

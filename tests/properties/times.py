@@ -3,7 +3,8 @@
 Recognised: date-times (objects, or ISO / SQL text with a clock part other than midnight),
 clock times (objects, or HH:MM and HH:MM:SS anywhere inside text) and epoch-like numbers
 (seconds or milliseconds between 2001 and 2100, alone or standing free inside text).
-A date alone is fine.
+A date alone is fine. A ciphertext (app.security.crypto) is read without its prefix, whose
+"t2e1:" would otherwise make a clock of the first two characters when they are digits.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, time
 from typing import Any
+
+from app.security.crypto import PREFIX
 
 EPOCH_SECONDS = (1_000_000_000, 4_102_444_800)  # 2001-09-09 .. 2100-01-01
 EPOCH_FACTORS = (1, 1000, 1_000_000)  # seconds, milliseconds, microseconds
@@ -49,6 +52,8 @@ def fine_time(value: Any) -> str | None:
     if isinstance(value, bytes | memoryview):
         value = bytes(value).decode("latin-1")
     if isinstance(value, str):
+        if value.startswith(PREFIX):  # a ciphertext: only its base64 body (the prefix's own
+            value = value[len(PREFIX) :]  # "1:" before two random digits read as a clock)
         found = fine_times_in_text(value)
         return ", ".join(found) if found else None
     return None
