@@ -18,6 +18,32 @@
     return source;
   }
 
+  /* A live region whose refetch failed (the network dropped, or the server answered 5xx or
+     429 while a whole room reconnected) tries again after a jittered back-off (or the
+     server's Retry-After), up to MAX_RETRIES times; a successful swap brings a fresh element
+     and so a fresh count. Every browser does this alike, author or not. */
+  var MAX_RETRIES = 6;
+  function retryLater(event) {
+    var elt = event.detail && event.detail.elt;
+    if (!elt || !elt.getAttribute) return;
+    var url = elt.getAttribute("hx-get");
+    if (!url || !/live:/.test(elt.getAttribute("hx-trigger") || "")) return;
+    var xhr = event.detail.xhr;
+    var status = xhr ? xhr.status : 0;
+    if (event.type === "htmx:responseError" && !(status === 429 || status >= 500)) return;
+    var tries = Number(elt.getAttribute("data-retries") || 0);
+    if (tries >= MAX_RETRIES) return;
+    elt.setAttribute("data-retries", String(tries + 1));
+    var after = Number(xhr && xhr.getResponseHeader ? xhr.getResponseHeader("Retry-After") : 0);
+    var base = after > 0 ? after * 1000 : Math.min(30000, 500 * Math.pow(2, tries));
+    window.setTimeout(function () {
+      if (!document.body.contains(elt) || !window.htmx) return;
+      window.htmx.ajax("GET", url, { source: elt, target: elt, swap: "outerHTML" });
+    }, base * (0.5 + Math.random()));
+  }
+  document.addEventListener("htmx:sendError", retryLater);
+  document.addEventListener("htmx:responseError", retryLater);
+
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
   /* Accessibility: one polite live region (#announcer in base.html). A fragment that htmx
