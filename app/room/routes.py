@@ -16,7 +16,8 @@ from sqlmodel import Session
 from app import i18n, policy
 from app.config import Settings
 from app.deps import DbDep, SettingsDep, ViewerDep
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, DomainError, Invalid, NotFound
+from app.forms import refused
 from app.policy import Viewer
 from app.room import common, fragments, moderation, proposals, queue, reactions, runtime, service
 from app.templating import base_context, render, render_text
@@ -273,6 +274,35 @@ def _console_page(
     return render(request, "room/console.html", _context(room, **extra), status=status)
 
 
+def _refused(
+    request: Request,
+    db: Session,
+    settings: Settings,
+    viewer: Viewer,
+    where: tuple[str, str | None, str],
+    exc: DomainError,
+    values: dict[str, str],
+) -> Response:
+    """Draw the console again around a refused form (`app.forms.refused`); `where` is the
+    workshop, the item shown and the form the errors belong to."""
+    workshop_id, item_id, target = where
+
+    def redraw(**shown: Any) -> Response:
+        return _console_page(
+            request, db, settings, viewer, workshop_id, item_id, error_target=target, **shown
+        )
+
+    return refused(db, exc, values, redraw)
+
+
+def _on_field(exc: DomainError, field: str) -> Invalid:
+    """A refusal shown beside one field of the form (a reveal refused for want of a reason)."""
+    shown = Invalid()
+    shown.errors = {field: exc.message}  # already translated: not through gettext again
+    shown.status_code = exc.status_code
+    return shown
+
+
 @router.get("/w/{workshop_id}/console", response_class=HTMLResponse)
 async def console_page(
     workshop_id: str,
@@ -357,18 +387,14 @@ async def item_action(
     except (Invalid, Conflict) as exc:
         if isinstance(exc, Conflict) and action != "reveal":
             raise
-        db.rollback()
-        return _console_page(
+        return _refused(
             request,
             db,
             settings,
             viewer,
-            workshop_id,
-            item_id,
-            status=exc.status_code,
-            errors=exc.errors if isinstance(exc, Invalid) else {"override_reason": exc.message},
-            values={"minutes": minutes, "name": name, "override_reason": override_reason},
-            error_target=f"{action}-{item_id}",
+            (workshop_id, item_id, f"{action}-{item_id}"),
+            exc if isinstance(exc, Invalid) else _on_field(exc, "override_reason"),
+            {"minutes": minutes, "name": name, "override_reason": override_reason},
         )
     return _back(_console_url(workshop_id, item_id))
 
@@ -407,19 +433,8 @@ async def proposal_action(
         else:
             raise NotFound()
     except Invalid as exc:
-        db.rollback()
-        return _console_page(
-            request,
-            db,
-            settings,
-            viewer,
-            workshop_id,
-            item[:64] or None,
-            status=422,
-            errors=exc.errors,
-            values={"text": text, "reason": reason},
-            error_target=f"{action}-{proposal_id}",
-        )
+        where = (workshop_id, item[:64] or None, f"{action}-{proposal_id}")
+        return _refused(request, db, settings, viewer, where, exc, {"text": text, "reason": reason})
     return _back(_console_url(workshop_id, item[:64] or None, f"p-{proposal_id}"))
 
 
@@ -438,19 +453,8 @@ async def rename_theme(
     try:
         moderation.rename_theme(db, viewer=viewer, workshop=workshop, theme_id=theme_id, name=name)
     except Invalid as exc:
-        db.rollback()
-        return _console_page(
-            request,
-            db,
-            settings,
-            viewer,
-            workshop_id,
-            item[:64] or None,
-            status=422,
-            errors=exc.errors,
-            values={"name": name},
-            error_target=f"rename-{theme_id}",
-        )
+        where = (workshop_id, item[:64] or None, f"rename-{theme_id}")
+        return _refused(request, db, settings, viewer, where, exc, {"name": name})
     return _back(_console_url(workshop_id, item[:64] or None, "themes"))
 
 
