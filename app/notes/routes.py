@@ -12,6 +12,7 @@ from app import policy
 from app.config import Settings
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import Invalid
+from app.forms import refused
 from app.ids import new_id
 from app.notes import service
 from app.notes.present import READERS, VISIBILITY_LABELS, VISIBILITY_ORDER, NoteView, item_ref
@@ -62,6 +63,27 @@ def _index(
     return render(request, "notes/index.html", context, status=status)
 
 
+def _refused_index(
+    request: Request,
+    db: Session,
+    settings: Settings,
+    where: tuple[Workshop, Viewer],
+    exc: Invalid,
+    values: dict[str, str],
+) -> Response:
+    """Draw the notes page again around a refused new note (`app.forms.refused`)."""
+    workshop, viewer = where
+
+    def redraw(
+        *, status: int, values: dict[str, str], errors: dict[str, str], **_: Any
+    ) -> Response:
+        return _index(
+            request, db, settings, workshop, viewer, values=values, errors=errors, status=status
+        )
+
+    return refused(db, exc, values, redraw)
+
+
 @router.get("/w/{workshop_id}/notes", response_class=HTMLResponse)
 async def notes_page(
     workshop_id: str, request: Request, db: DbDep, settings: SettingsDep, viewer: ViewerDep
@@ -101,9 +123,7 @@ async def create_note(
             "visibility": visibility,
             "idempotency_key": idempotency_key,
         }
-        return _index(
-            request, db, settings, workshop, viewer, values=values, errors=exc.errors, status=422
-        )
+        return _refused_index(request, db, settings, (workshop, viewer), exc, values)
     return RedirectResponse(f"{_notes_url(workshop.id)}#note-{note.id}", status_code=303)
 
 
@@ -156,6 +176,36 @@ def _edit(
     return render(request, "notes/edit.html", context, status=status)
 
 
+def _refused_edit(
+    request: Request,
+    db: Session,
+    settings: Settings,
+    note: tuple[Workshop, Viewer, str],
+    exc: Invalid,
+    body: str | None = None,
+) -> Response:
+    """Draw a note's edit page again around a refused form (`app.forms.refused`)."""
+    workshop, viewer, note_id = note
+
+    def redraw(
+        *, status: int, values: dict[str, str], errors: dict[str, str], **_: Any
+    ) -> Response:
+        shown = values.get("body")
+        return _edit(
+            request,
+            db,
+            settings,
+            workshop,
+            viewer,
+            note_id,
+            body=shown,
+            errors=errors,
+            status=status,
+        )
+
+    return refused(db, exc, {} if body is None else {"body": body}, redraw)
+
+
 @router.get("/w/{workshop_id}/notes/{note_id}/edit", response_class=HTMLResponse)
 async def edit_form(
     workshop_id: str,
@@ -183,17 +233,7 @@ async def edit_note(
     try:
         service.edit(db, settings, viewer=viewer, workshop=workshop, note_id=note_id, body=body)
     except Invalid as exc:
-        return _edit(
-            request,
-            db,
-            settings,
-            workshop,
-            viewer,
-            note_id,
-            body=body,
-            errors=exc.errors,
-            status=422,
-        )
+        return _refused_edit(request, db, settings, (workshop, viewer, note_id), exc, body)
     return RedirectResponse(f"{_notes_url(workshop.id)}#note-{note_id}", status_code=303)
 
 
@@ -227,9 +267,7 @@ async def visibility_confirm(
             db, settings, viewer=viewer, workshop=workshop, note_id=note_id, visibility=to[:16]
         )
     except Invalid as exc:
-        return _edit(
-            request, db, settings, workshop, viewer, note_id, errors=exc.errors, status=422
-        )
+        return _refused_edit(request, db, settings, (workshop, viewer, note_id), exc)
     view: NoteView = policy.present(note, viewer)
     context: dict[str, Any] = {
         "workshop": policy.present(workshop, viewer),
@@ -268,7 +306,5 @@ async def change_visibility(
         target = f"{_notes_url(workshop.id)}/{note_id}/visibility?to={visibility}"
         return RedirectResponse(target, status_code=303)
     except Invalid as exc:
-        return _edit(
-            request, db, settings, workshop, viewer, note_id, errors=exc.errors, status=422
-        )
+        return _refused_edit(request, db, settings, (workshop, viewer, note_id), exc)
     return RedirectResponse(f"{_notes_url(workshop.id)}#note-{note_id}", status_code=303)
