@@ -6,6 +6,7 @@ tables with VACUUM FULL once no other session of the database can still see the 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,7 @@ PG_REWRITTEN = (
 # copies it into the new file instead of dropping it.
 HORIZON_WAIT_SECONDS = 30.0
 LOCK_TIMEOUT = "5s"
+KEPT_DEAD_RE = re.compile(r"(\d+) dead row versions cannot be removed yet")
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,19 @@ def compact(engine: Engine) -> Compaction:
 
 
 def _vacuum_full(engine: Engine) -> bool:
-    """Once older snapshots are gone, rewrite each table (dropping dead row versions); a table
-    that stays locked for LOCK_TIMEOUT is tried once more, then skipped with a warning."""
+    """Once older snapshots are gone, rewrite each table (dropping dead row versions). A table
+    whose rewrite had to keep dead versions ("cannot be removed yet": some snapshot may still
+    read them) is rewritten again until none is kept, within HORIZON_WAIT_SECONDS; one that
+    stays locked for LOCK_TIMEOUT is tried once more. Either is logged if it remains."""
     done = True
+    deadline = time.monotonic() + HORIZON_WAIT_SECONDS
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        notices: list[str] = []
+        driver = conn.connection.dbapi_connection
+        if driver is not None and hasattr(driver, "add_notice_handler"):
+            driver.add_notice_handler(
+                lambda diag: notices.append(f"{diag.message_primary} {diag.message_detail}")
+            )
         conn.exec_driver_sql(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
         if not _wait_for_older_snapshots(conn, HORIZON_WAIT_SECONDS):
             done = False
@@ -88,17 +99,37 @@ def _vacuum_full(engine: Engine) -> bool:
                 HORIZON_WAIT_SECONDS,
             )
         for table in PG_REWRITTEN:
-            for attempt in (1, 2):
+            failures = 0
+            while True:
+                notices.clear()
                 try:
-                    conn.exec_driver_sql(f"VACUUM (FULL) {table}")
-                    break
+                    conn.exec_driver_sql(f"VACUUM (FULL, VERBOSE) {table}")
                 except Exception as exc:  # committed already: best effort, logged
-                    if attempt == 2:
-                        done = False
-                        log.warning(
-                            "VACUUM FULL %s after archive failed: %s", table, type(exc).__name__
-                        )
+                    failures += 1
+                    if failures < 2:
+                        continue
+                    done = False
+                    log.warning(
+                        "VACUUM FULL %s after archive failed: %s", table, type(exc).__name__
+                    )
+                    break
+                kept = _kept_dead(notices)
+                if not kept:
+                    break
+                if time.monotonic() > deadline:
+                    done = False
+                    log.warning(
+                        "VACUUM FULL %s after archive kept %d dead row versions", table, kept
+                    )
+                    break
+                time.sleep(0.2)
     return done
+
+
+def _kept_dead(notices: list[str]) -> int:
+    """Dead row versions a VACUUM (VERBOSE) reported it could not remove yet (0 if it said
+    nothing we can read, e.g. in a server language other than English)."""
+    return sum(int(n) for text in notices for n in KEPT_DEAD_RE.findall(text))
 
 
 def _wait_for_older_snapshots(conn: Connection, seconds: float) -> bool:
