@@ -74,7 +74,9 @@ class ReplayMiddleware:
             await self.app(scope, replayer(body, receive), send)
             return
         row_key = service.key_hash(caller, key)
-        request = service.fingerprint(scope["method"], scope["path"], scope["query_string"], raw)
+        request = service.fingerprint(
+            caller, scope["method"], scope["path"], scope["query_string"], raw
+        )
         deadline = time.monotonic() + WAIT_SECONDS
         while (answer := service.claim(database, caller, row_key, request)) is not None:
             if not answer.same_request:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -64,8 +65,10 @@ def key_hash(caller: Caller, key: str) -> str:
     return hashlib.sha256(f"tracktwo/replay/v1|{caller.principal}|{key}".encode()).hexdigest()
 
 
-def fingerprint(method: str, path: str, query: bytes, body: bytes) -> str:
-    digest = hashlib.sha256(f"{method} {path}?".encode() + query + b"\n")
+def fingerprint(caller: Caller, method: str, path: str, query: bytes, body: bytes) -> str:
+    """An HMAC of the request under the caller's credential: a dump cannot confirm a guess."""
+    digest = hmac.new(_secret(caller, b"fingerprint"), digestmod=hashlib.sha256)
+    digest.update(f"{method} {path}?".encode() + query + b"\n")
     digest.update(body)
     return digest.hexdigest()
 
@@ -119,8 +122,14 @@ def release(database: Database, row_key: str) -> None:
         db.exec(delete(FormReplay).where(col(FormReplay.key_hash) == row_key))
 
 
+def _secret(caller: Caller, purpose: bytes) -> bytes:
+    return hashlib.sha256(
+        b"tracktwo/replay-" + purpose + b"/v1|" + caller.credential.encode()
+    ).digest()
+
+
 def _cipher(caller: Caller) -> AESGCM:
-    return AESGCM(hashlib.sha256(b"tracktwo/replay-body/v1|" + caller.credential.encode()).digest())
+    return AESGCM(_secret(caller, b"body"))
 
 
 def _seal(caller: Caller, row_key: str, body: bytes) -> bytes:

@@ -8,7 +8,8 @@ What archiving does, in the same transaction as the status change:
 - empties every encrypted value that stays (proposal texts, hide reasons, theme names,
   summary comments and reasons), clears every author tag (proposals, reactions, notes) and
   deletes the summary sign-offs (each is nothing but a tag; the per-party tallies stay);
-- clears the opted-in attribution and the idempotency keys of proposals;
+- clears the opted-in attribution and the idempotency keys of proposals, and deletes every
+  kept staff answer (app.replay);
 - deletes the notes themselves;
 - deletes roster personal data: participants' names, affiliations, languages, invitation and
   recovery hashes are set to NULL (the row stays with its party, so counts per party remain),
@@ -68,6 +69,7 @@ from app.ids import utcnow
 from app.live.bus import changed
 from app.notes.models import Note
 from app.policy import Viewer
+from app.replay.models import FormReplay
 from app.retry import run_transaction
 from app.room.models import Proposal, Reaction, ReactionTally, SpeakingRequest, Theme
 from app.roster.models import Participant, RulesAcceptance
@@ -190,6 +192,9 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
         db.exec(delete(AuthSession).where(col(AuthSession.participant_id).in_(participant_ids)))
     )
     rows += _count(db.exec(delete(SpeakingRequest).where(col(SpeakingRequest.workshop_id) == wid)))
+    # kept staff answers carry no workshop id and may hold its content (sealed under a staff
+    # credential): every one goes; a repeat within the hour then simply runs again
+    rows += _count(db.exec(delete(FormReplay)))
     participants = _count(
         db.exec(
             update(Participant)

@@ -37,6 +37,7 @@ PG_REWRITTEN = (
     "summary_review",
     "audit_entry",
     "workshop_key",
+    "form_replay",
 )
 # How long VACUUM FULL waits for older snapshots (an open transaction, an autovacuum's ANALYZE)
 # to end: a row version such a snapshot may still read is "recently dead", and VACUUM FULL
