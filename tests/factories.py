@@ -16,6 +16,7 @@ from app.config import Settings
 from app.db import Database
 from app.policy import Viewer
 from app.roster import service as roster
+from app.workshops import archive as archiving
 from app.workshops import service as workshops
 from app.workshops.models import Membership, Party, Workshop
 
@@ -48,6 +49,20 @@ class World:
     def viewer(self, role: str) -> Viewer:
         with self.database.session() as db:
             return staff_viewer(db, self.users[role])
+
+    def archive(self, *, close: bool = True) -> None:
+        """The organizer closes the workshop (unless it is closed already) and archives it,
+        through the services, as the console would."""
+        organizer = self.viewer("organizer")
+        if close:
+            with self.database.transaction() as db:
+                workshop = workshops.get(db, self.workshop.id, viewer=organizer)
+                workshops.transition(db, viewer=organizer, workshop=workshop, to="closed")
+        with self.database.transaction() as db:
+            workshop = workshops.get(db, self.workshop.id, viewer=organizer)
+            archiving.archive(
+                db, self.settings, viewer=organizer, workshop=workshop, confirm_title=workshop.title
+            )
 
 
 def make_user(db: Session, *, email: str | None = None, name: str | None = None) -> User:

@@ -13,7 +13,7 @@ from app import policy
 from app.agenda import service
 from app.agenda.present import KIND_LABELS, PHASE_LABELS
 from app.deps import DbDep, ViewerDep
-from app.errors import DomainError, Invalid
+from app.errors import DomainError
 from app.forms import refused
 from app.policy import LEVEL_STRICTNESS, Viewer
 from app.templating import render
@@ -143,21 +143,13 @@ async def edit_session(
             db, viewer=viewer, workshop=workshop, meeting_id=meeting_id, data=data
         )
     except DomainError as exc:
-        if exc.status_code == 404:
-            raise
-        db.rollback()
-        workshop = _editor(db, workshop_id, viewer)
-        errors = exc.errors if isinstance(exc, Invalid) else {}
-        return _session_form(
-            request,
+        return refused(
             db,
-            workshop,
-            meeting_id,
-            viewer,
-            values=data,
-            errors=errors,
-            message=None if errors else exc.message,
-            status=exc.status_code,
+            exc,
+            data,
+            lambda **shown: _session_form(
+                request, db, _editor(db, workshop_id, viewer), meeting_id, viewer, **shown
+            ),
         )
     return see_other(f"/w/{workshop.id}/manage/agenda")
 
@@ -273,21 +265,13 @@ async def edit_item(
     try:
         service.update_item(db, viewer=viewer, workshop=workshop, item_id=item_id, data=data)
     except DomainError as exc:
-        if exc.status_code == 404:
-            raise
-        db.rollback()
-        workshop = _editor(db, workshop_id, viewer)
-        errors = exc.errors if isinstance(exc, Invalid) else {}
-        return _item_form(
-            request,
+        return refused(
             db,
-            workshop,
-            item_id,
-            viewer,
-            values=data,
-            errors=errors,
-            message=None if errors else exc.message,
-            status=exc.status_code,
+            exc,
+            data,
+            lambda **shown: _item_form(
+                request, db, _editor(db, workshop_id, viewer), item_id, viewer, **shown
+            ),
         )
     return see_other(f"/w/{workshop.id}/manage/agenda")
 

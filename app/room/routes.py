@@ -115,6 +115,25 @@ def _room_page(
     return render(request, "room/room.html", context, status=status)
 
 
+def _room_refused(
+    request: Request,
+    db: Session,
+    settings: Settings,
+    viewer: Viewer,
+    where: tuple[str, str],
+    exc: DomainError,
+    values: dict[str, Any],
+) -> Response:
+    """Draw the room again around a refused form (`app.forms.refused`); `where` is the
+    workshop and the form the errors belong to."""
+    workshop_id, target = where
+
+    def redraw(**shown: Any) -> Response:
+        return _room_page(request, db, settings, viewer, workshop_id, error_target=target, **shown)
+
+    return refused(db, exc, values, redraw)
+
+
 @router.get("/w/{workshop_id}/room", response_class=HTMLResponse)
 async def room_page(
     workshop_id: str, request: Request, db: DbDep, settings: SettingsDep, viewer: ViewerDep
@@ -163,18 +182,9 @@ async def submit_proposal(
             attribute=bool(attribute),
         )
     except Invalid as exc:
-        db.rollback()
-        return _room_page(
-            request,
-            db,
-            settings,
-            viewer,
-            workshop_id,
-            status=422,
-            errors=exc.errors,
-            values={"text": text, "attribute": bool(attribute)},
-            error_target="new",
-        )
+        where = (workshop_id, "new")
+        values = {"text": text, "attribute": bool(attribute)}
+        return _room_refused(request, db, settings, viewer, where, exc, values)
     return _back(_room_url(workshop_id, "mine"))
 
 
@@ -201,18 +211,8 @@ async def edit_proposal(
             attribute=bool(attribute),
         )
     except Invalid as exc:
-        db.rollback()
-        return _room_page(
-            request,
-            db,
-            settings,
-            viewer,
-            workshop_id,
-            status=422,
-            errors=exc.errors,
-            values={"text": text},
-            error_target=proposal_id,
-        )
+        where = (workshop_id, proposal_id)
+        return _room_refused(request, db, settings, viewer, where, exc, {"text": text})
     return _back(_room_url(workshop_id, "mine"))
 
 

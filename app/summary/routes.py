@@ -10,9 +10,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
+from app.config import Settings
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import Invalid, NotFound
+from app.forms import refused
 from app.ids import new_id
 from app.policy import Viewer
 from app.summary import released_routes, service
@@ -40,8 +43,11 @@ def _workspace(
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
+    message: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    """The summary workspace; a refused form's message without a field shows as "form"."""
+    errors = errors or ({"form": message} if message else {})
     hits = service.check(db, settings, workshop, viewer=viewer)
     context: dict[str, Any] = {
         "workshop_id": workshop.id,
@@ -80,11 +86,14 @@ async def _form_error(
     workshop: Workshop,
     exc: Invalid,
 ) -> HTMLResponse:
+    """Draw the workspace again around a refused form (`app.forms.refused`)."""
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-    errors = exc.errors or {"form": exc.message}
-    return _workspace(
-        request, db, settings, viewer, workshop, errors=errors, values=values, status=422
+    return refused(
+        db,
+        exc,
+        values,
+        lambda **shown: _workspace(request, db, settings, viewer, workshop, **shown),
     )
 
 
@@ -255,10 +264,33 @@ async def export(
 async def review_page(
     workshop_id: str, request: Request, db: DbDep, settings: SettingsDep, viewer: ViewerDep
 ) -> Response:
+    # one comment however often its form is posted
+    values = {"body": "", "idempotency_key": new_id()}
+    return _review_page(request, db, settings, workshop_id, viewer, values=values)
+
+
+def _review_page(
+    request: Request,
+    db: Session,
+    settings: Settings,
+    workshop_id: str,
+    viewer: Viewer,
+    *,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The participants' review page; a refusal without a field shows beside the comment."""
     view = service.participant_view(db, settings, workshop_id, viewer=viewer)
-    context = {"workshop_id": workshop_id, "view": view, "summary": view.summary, "errors": {}}
-    context["idempotency_key"] = new_id()  # one comment however often its form is posted
-    return render(request, "summary/review.html", context)
+    context = {
+        "workshop_id": workshop_id,
+        "view": view,
+        "summary": view.summary,
+        "errors": errors or ({"body": message} if message else {}),
+        **values,
+    }
+    return render(request, "summary/review.html", context, status=status)
 
 
 @router.post("/w/{workshop_id}/summary/review/signoff")
@@ -291,14 +323,11 @@ async def comment(
             idempotency_key=idempotency_key,
         )
     except Invalid as exc:
-        view = service.participant_view(db, settings, workshop_id, viewer=viewer)
-        context = {
-            "workshop_id": workshop_id,
-            "view": view,
-            "summary": view.summary,
-            "errors": exc.errors or {"body": exc.message},
-            "body": body,
-            "idempotency_key": idempotency_key,
-        }
-        return render(request, "summary/review.html", context, status=422)
+        values = {"body": body, "idempotency_key": idempotency_key}
+        return refused(
+            db,
+            exc,
+            values,
+            lambda **shown: _review_page(request, db, settings, workshop_id, viewer, **shown),
+        )
     return _see_other(f"/w/{workshop_id}/summary/review#respond")

@@ -125,9 +125,10 @@ def _overview(
     workshop: Workshop,
     viewer: Viewer,
     *,
-    error: str | None = None,
     status: int = 200,
+    **shown: Any,
 ) -> Response:
+    """The overview; `shown` is a refused form's message or errors (`app.forms.refused`)."""
     parties = with_sizes(
         policy.present_all(parties_service.list_parties(db, workshop, viewer=viewer), viewer),
         parties_service.sizes(db, workshop, viewer=viewer),
@@ -152,7 +153,7 @@ def _overview(
             if can_manage and to in service.TRANSITIONS[workshop.status]
         ],
         can_archive=can_manage and workshop.status == "closed",
-        error=error,
+        **shown,
     )
     return render(request, "workshops/manage.html", context, status=status)
 
@@ -171,12 +172,10 @@ async def change_status(
     data = await form_data(request)
     try:
         service.transition(db, viewer=viewer, workshop=workshop, to=data.get("to"))
-    except (Invalid, DomainError) as exc:
-        if exc.status_code == 404:
-            raise
-        db.rollback()
-        workshop = service.get(db, workshop_id, viewer=viewer, action="workshop.manage")
-        return _overview(request, db, workshop, viewer, error=exc.message, status=exc.status_code)
+    except DomainError as exc:
+        return refused(
+            db, exc, {}, lambda **shown: _overview(request, db, workshop, viewer, **shown)
+        )
     return see_other(f"/w/{workshop.id}/manage")
 
 
@@ -188,9 +187,21 @@ async def settings_form(
     workshop_id: str, request: Request, db: DbDep, viewer: ViewerDep
 ) -> Response:
     workshop = service.get(db, workshop_id, viewer=viewer, action="workshop.manage")
-    context = manage_context(db, workshop, viewer, "/settings", **_choices())
-    context["values"] = _form_values(workshop, {})
-    return render(request, "workshops/settings.html", context)
+    return _settings_page(request, db, workshop, viewer, values=_form_values(workshop, {}))
+
+
+def _settings_page(
+    request: Request,
+    db: Session,
+    workshop: Workshop,
+    viewer: Viewer,
+    *,
+    status: int = 200,
+    **shown: Any,
+) -> Response:
+    """The settings form, with what was typed and the errors when a save was refused."""
+    context = manage_context(db, workshop, viewer, "/settings", **_choices(), **shown)
+    return render(request, "workshops/settings.html", context, status=status)
 
 
 @router.post("/w/{workshop_id}/manage/settings", response_class=HTMLResponse)
@@ -202,11 +213,9 @@ async def save_settings(
     try:
         service.update(db, settings, viewer=viewer, workshop=workshop, data=data)
     except Invalid as exc:
-        db.rollback()
-        workshop = service.get(db, workshop_id, viewer=viewer, action="workshop.manage")
-        context = manage_context(db, workshop, viewer, "/settings", **_choices())
-        context.update(values=data, errors=exc.errors)
-        return render(request, "workshops/settings.html", context, status=422)
+        return refused(
+            db, exc, data, lambda **shown: _settings_page(request, db, workshop, viewer, **shown)
+        )
     return see_other(f"/w/{workshop.id}/manage")
 
 
@@ -218,9 +227,20 @@ async def archive_form(
     workshop_id: str, request: Request, db: DbDep, viewer: ViewerDep
 ) -> Response:
     workshop = service.get(db, workshop_id, viewer=viewer, action="workshop.manage")
-    return render(
-        request, "workshops/archive.html", manage_context(db, workshop, viewer, "/archive")
-    )
+    return _archive_page(request, db, workshop, viewer)
+
+
+def _archive_page(
+    request: Request,
+    db: Session,
+    workshop: Workshop,
+    viewer: Viewer,
+    *,
+    status: int = 200,
+    **shown: Any,
+) -> Response:
+    context = manage_context(db, workshop, viewer, "/archive", **shown)
+    return render(request, "workshops/archive.html", context, status=status)
 
 
 @router.post("/w/{workshop_id}/manage/archive", response_class=HTMLResponse)
@@ -235,14 +255,9 @@ async def archive(
             db, settings, viewer=viewer, workshop=workshop, confirm_title=data.get("confirm_title")
         )
     except DomainError as exc:
-        if exc.status_code == 404:
-            raise
-        db.rollback()
-        workshop = service.get(db, workshop_id, viewer=viewer, action="workshop.manage")
-        context = manage_context(db, workshop, viewer, "/archive")
-        errors = exc.errors if isinstance(exc, Invalid) else {}
-        context.update(values=data, errors=errors, error=None if errors else exc.message)
-        return render(request, "workshops/archive.html", context, status=exc.status_code)
+        return refused(
+            db, exc, data, lambda **shown: _archive_page(request, db, workshop, viewer, **shown)
+        )
     return see_other(f"/w/{workshop.id}/manage")
 
 
@@ -393,21 +408,12 @@ def _staff_refused(
     exc: DomainError,
     data: dict[str, str],
 ) -> Response:
-    if exc.status_code == 404:
-        raise exc
-    db.rollback()
-    workshop = _staff_workshop(db, workshop_id, viewer)
-    errors = exc.errors if isinstance(exc, Invalid) else {}
-    return _staff_page(
-        request,
-        db,
-        workshop,
-        viewer,
-        status=exc.status_code,
-        values=data,
-        errors=errors,
-        message=None if errors else exc.message,
-    )
+    """Draw the staff page again around a refused form (`app.forms.refused`)."""
+
+    def redraw(**shown: Any) -> Response:
+        return _staff_page(request, db, _staff_workshop(db, workshop_id, viewer), viewer, **shown)
+
+    return refused(db, exc, data, redraw)
 
 
 @router.get("/w/{workshop_id}/manage/staff", response_class=HTMLResponse)

@@ -19,8 +19,6 @@ from app.models import metadata
 from app.room.models import Proposal, Reaction
 from app.roster.models import Participant
 from app.security import crypto, keys
-from app.workshops import archive as archiving
-from app.workshops import service as workshops
 from app.workshops.models import WorkshopKey
 from tests.datasafety.seed import Seeded, seed
 
@@ -28,12 +26,7 @@ PG = bool(os.environ.get("TRACKTWO_TEST_DATABASE_URL"))
 
 
 def _archive(s: Seeded) -> None:
-    viewer = s.world.viewer("organizer")
-    with s.world.database.transaction() as db:
-        workshop = workshops.get(db, s.workshop_id, viewer=viewer)
-        archiving.archive(
-            db, s.world.settings, viewer=viewer, workshop=workshop, confirm_title=workshop.title
-        )
+    s.world.archive(close=False)
 
 
 def _raw_notes(database: Database, workshop_id: str) -> dict[str, str]:

@@ -33,8 +33,6 @@ from app.notes import service as notes
 from app.policy import Viewer
 from app.room import moderation
 from app.security import keys
-from app.workshops import archive as archiving
-from app.workshops import service as workshops
 from app.workshops.models import WorkshopKey
 from tests.factories import World, make_world
 from tests.room.conftest import add_agenda
@@ -119,19 +117,7 @@ class Run:
         return contribution.id
 
     def archive(self) -> None:
-        organizer = self.world.viewer("organizer")
-        with self.world.database.transaction() as db:
-            workshop = workshops.get(db, self.world.workshop.id, viewer=organizer)
-            workshops.transition(db, viewer=organizer, workshop=workshop, to="closed")
-        with self.world.database.transaction() as db:
-            workshop = workshops.get(db, self.world.workshop.id, viewer=organizer)
-            archiving.archive(
-                db,
-                self.world.settings,
-                viewer=organizer,
-                workshop=workshop,
-                confirm_title=workshop.title,
-            )
+        self.world.archive()
 
     def needles(self) -> dict[str, list[bytes]]:
         tags = [

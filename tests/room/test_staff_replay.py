@@ -17,8 +17,6 @@ from app.agenda.models import AgendaItem
 from app.models import metadata
 from app.replay.models import FormReplay
 from app.room.models import Proposal, Theme
-from app.workshops import archive as archiving
-from app.workshops import service as workshops
 from tests.room.helpers import SMALL_BATCH
 
 KEY_RE = re.compile(r'name="idempotency_key" value="([^"]+)"')
@@ -255,20 +253,8 @@ def test_archive_leaves_no_kept_answer(room: Any) -> None:
     facilitator, url, headers = _api(room)
     keyed = {**headers, "Idempotency-Key": "z" * 24}
     assert facilitator.client.post(url, json={"action": "start", "minutes": 3}, headers=keyed)
-    organizer = room.world.viewer("organizer")
-    with room.world.database.transaction() as db:
-        workshop = workshops.get(db, room.wid, viewer=organizer)
-        workshops.transition(db, viewer=organizer, workshop=workshop, to="closed")
     with room.world.database.session() as db:
         assert db.exec(select(FormReplay)).all() != []
-    with room.world.database.transaction() as db:
-        workshop = workshops.get(db, room.wid, viewer=organizer)
-        archiving.archive(
-            db,
-            room.world.settings,
-            viewer=organizer,
-            workshop=workshop,
-            confirm_title=workshop.title,
-        )
+    room.world.archive()
     with room.world.database.session() as db:
         assert db.exec(select(FormReplay)).all() == []
