@@ -88,13 +88,20 @@ def _new_password(args: argparse.Namespace) -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
+    from app.accounts import invitations
     from app.accounts import service as accounts
     from app.db import Database
     from app.errors import Invalid
 
-    database = Database(get_settings())
+    settings = get_settings()
+    database = Database(settings)
     try:
         with database.transaction() as db:
+            if args.action == "reset-link":
+                issued = invitations.reset_link(db, settings, email=args.email)
+                print(f"Reset link for {issued.invitation.email} (works once, for an hour):")
+                print(issued.url)
+                return 0
             if args.action == "list":
                 for user in accounts.list_users(db):
                     state = "active" if user.is_active else "deactivated"
@@ -221,6 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
     reset = users_sub.add_parser("reset-password", help="set a new password; end its sessions")
     reset.add_argument("email")
     reset.add_argument("--password", help="prefer the prompt or TRACKTWO_NEW_USER_PASSWORD")
+    link = users_sub.add_parser(
+        "reset-link", help="print a single-use link (1 h) with which they set a new password"
+    )
+    link.add_argument("email")
     users.set_defaults(func=cmd_users)
 
     rotate = sub.add_parser(

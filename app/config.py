@@ -59,6 +59,12 @@ class _Sources(BaseSettings):
     port: str | None = None
     workers: str | None = None
     forwarded_allow_ips: str | None = None
+    smtp_host: str | None = None
+    smtp_port: str | None = None
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str | None = None
+    smtp_security: str | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -137,6 +143,12 @@ class Settings:
     port: int = 8000
     workers: int = 1
     forwarded_allow_ips: str = "127.0.0.1"
+    smtp_host: str = ""  # empty: no e-mail; links are shown to copy instead
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_from: str = ""
+    smtp_security: str = "starttls"  # starttls | tls | none
 
     @property
     def is_dev(self) -> bool:
@@ -168,6 +180,12 @@ class Settings:
             raise SettingsError("TRACKTWO_HTMX_SOURCE must be cdn or local")
         if self.log_format not in {"text", "json"}:
             raise SettingsError("TRACKTWO_LOG_FORMAT must be text or json")
+        if self.smtp_security not in {"starttls", "tls", "none"}:
+            raise SettingsError("TRACKTWO_SMTP_SECURITY must be starttls, tls or none")
+        if self.smtp_host and "@" not in self.smtp_from:
+            raise SettingsError(
+                "TRACKTWO_SMTP_FROM must be the sender's address when TRACKTWO_SMTP_HOST is set"
+            )
         if self.default_k < 3:
             raise SettingsError("TRACKTWO_DEFAULT_K can never be below 3")
         if not self.is_dev:
@@ -231,6 +249,12 @@ def load_settings() -> Settings:
         port=raw.integer("PORT", 8000),
         workers=raw.integer("WORKERS", 1),
         forwarded_allow_ips=raw.text("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        smtp_host=raw.text("SMTP_HOST", "").strip(),
+        smtp_port=raw.integer("SMTP_PORT", 587),
+        smtp_username=raw.text("SMTP_USERNAME", ""),
+        smtp_password=raw.text("SMTP_PASSWORD", ""),
+        smtp_from=raw.text("SMTP_FROM", "").strip(),
+        smtp_security=raw.text("SMTP_SECURITY", "starttls").strip().lower(),
     ).validate()
 
 

@@ -55,6 +55,13 @@ class Archived(NotFound):
         )
 
 
+class Gone(DomainError):
+    """A single-use link that was used, withdrawn or has expired (staff invitations, resets)."""
+
+    status_code = 410
+    title = N_("This link is no longer valid")
+
+
 class Invalid(DomainError):
     status_code = 422
     title = N_("Please check the form")

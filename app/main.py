@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import apidocs, errors, logs, presenters
 from app.accounts import api as accounts_api
+from app.accounts import link_routes as accounts_link_routes
 from app.accounts import routes as accounts_routes
 from app.agenda import api as agenda_api
 from app.agenda import routes as agenda_routes
@@ -38,6 +39,7 @@ from app.summary import api as summary_api
 from app.summary import routes as summary_routes
 from app.workshops import api as workshops_api
 from app.workshops import routes as workshops_routes
+from app.workshops import staff_routes as workshops_staff_routes
 
 assert presenters.FEATURES  # every feature's presenters are registered with the policy
 
@@ -49,7 +51,9 @@ PAGES = (
     live_routes,
     health_routes,
     accounts_routes,
+    accounts_link_routes,
     workshops_routes,
+    workshops_staff_routes,
     roster_routes,
     roster_organizer_routes,
     rules_routes,

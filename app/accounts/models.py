@@ -61,3 +61,28 @@ class RateLimit(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=64)
     window_start: datetime = Field(default_factory=utcnow)
     count: int = 0
+
+
+class StaffInvitation(SQLModel, table=True):
+    """A single-use, expiring link: to join a workshop's staff (purpose "join", with the
+    account to be made for `email`), or to set a new password (purpose "reset", `user_id`).
+    Only the link's hash is stored."""
+
+    __tablename__ = "staff_invitation"
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    token_hash: str = Field(max_length=64, unique=True)
+    purpose: str = Field(max_length=8)
+    email: str = Field(max_length=254, index=True)
+    user_id: str | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="CASCADE", max_length=32
+    )
+    workshop_id: str | None = Field(
+        default=None, foreign_key="workshop.id", ondelete="CASCADE", index=True, max_length=32
+    )
+    role: str | None = Field(default=None, max_length=16)
+    invited_by: str | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL", max_length=32
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None

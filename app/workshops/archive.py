@@ -59,7 +59,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
-from app.accounts.models import AuthSession
+from app.accounts.models import AuthSession, StaffInvitation
 from app.audit import service as audit
 from app.audit.models import AuditEntry
 from app.config import Settings
@@ -192,6 +192,8 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
         db.exec(delete(AuthSession).where(col(AuthSession.participant_id).in_(participant_ids)))
     )
     rows += _count(db.exec(delete(SpeakingRequest).where(col(SpeakingRequest.workshop_id) == wid)))
+    # staff invitations: nobody joins an archived workshop, and their addresses go with it
+    rows += _count(db.exec(delete(StaffInvitation).where(col(StaffInvitation.workshop_id) == wid)))
     # kept staff answers carry no workshop id and may hold its content (sealed under a staff
     # credential): every one goes; a repeat within the hour then simply runs again
     rows += _count(db.exec(delete(FormReplay)))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from app import policy
+from app.accounts.models import StaffInvitation
 from app.policy import ROLE_ACTIONS, Viewer
 from app.views import ROLE_LABELS, STATUS_LABELS, WorkshopView
 from app.workshops.models import Party, Workshop
@@ -68,6 +70,21 @@ def party_view(party: Party, _viewer: Viewer) -> PartyView:
 
 def with_sizes(parties: list[PartyView], sizes: dict[str, int]) -> list[PartyView]:
     return [replace(p, size=sizes.get(p.id, 0)) for p in parties]
+
+
+@dataclass(frozen=True)
+class InvitationView:
+    """An invitation to the staff not used yet (its link is never shown again)."""
+
+    id: str
+    email: str
+    role_label: str
+    expires_on: date
+
+
+def invitation_view(row: StaffInvitation) -> InvitationView:
+    role = row.role or ""
+    return InvitationView(row.id, row.email, ROLE_LABELS.get(role, role), row.expires_at.date())
 
 
 def staff_view(member: Member, viewer: Viewer) -> StaffView:

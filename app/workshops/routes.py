@@ -1,5 +1,5 @@
 """HTML routes for workshops: create, the participant home, the manage overview and
-lifecycle, settings, archive, parties and staff."""
+lifecycle, settings, archive and parties (staff: app.workshops.staff_routes)."""
 
 from __future__ import annotations
 
@@ -15,17 +15,16 @@ from app.agenda.present import SessionView
 from app.deps import DbDep, SettingsDep, StaffDep, ViewerDep
 from app.errors import DomainError, Invalid
 from app.forms import refused
-from app.policy import STAFF_ROLES, Viewer
+from app.policy import Viewer
 from app.rules import service as rules
 from app.templating import render
-from app.views import LEVEL_LABELS, ROLE_LABELS
+from app.views import LEVEL_LABELS
 from app.workshops import archive as archiving
 from app.workshops import parties as parties_service
 from app.workshops import service
-from app.workshops import staff as staff_service
 from app.workshops.models import Workshop
 from app.workshops.page_helpers import form_data, is_htmx, manage_context, see_other
-from app.workshops.present import staff_view, with_sizes
+from app.workshops.present import with_sizes
 
 router = APIRouter(tags=["workshops"])
 
@@ -369,97 +368,3 @@ async def move_party(
     if is_htmx(request):
         return _parties_page(request, db, workshop, viewer)
     return see_other(f"/w/{workshop.id}/manage/parties")
-
-
-# -- manage: staff ---------------------------------------------------------------------------
-
-
-def _staff_page(
-    request: Request,
-    db: Session,
-    workshop: Workshop,
-    viewer: Viewer,
-    *,
-    status: int = 200,
-    **extra: Any,
-) -> Response:
-    members = [staff_view(m, viewer) for m in staff_service.list_staff(db, workshop, viewer=viewer)]
-    context = manage_context(
-        db,
-        workshop,
-        viewer,
-        "/staff",
-        members=members,
-        roles={r: ROLE_LABELS[r] for r in STAFF_ROLES},
-    )
-    context.update(extra)
-    return render(request, "workshops/staff.html", context, status=status)
-
-
-def _staff_workshop(db: Session, workshop_id: str, viewer: Viewer) -> Workshop:
-    return service.get(db, workshop_id, viewer=viewer, action="staff.manage")
-
-
-def _staff_refused(
-    request: Request,
-    db: Session,
-    workshop_id: str,
-    viewer: Viewer,
-    exc: DomainError,
-    data: dict[str, str],
-) -> Response:
-    """Draw the staff page again around a refused form (`app.forms.refused`)."""
-
-    def redraw(**shown: Any) -> Response:
-        return _staff_page(request, db, _staff_workshop(db, workshop_id, viewer), viewer, **shown)
-
-    return refused(db, exc, data, redraw)
-
-
-@router.get("/w/{workshop_id}/manage/staff", response_class=HTMLResponse)
-async def staff(workshop_id: str, request: Request, db: DbDep, viewer: ViewerDep) -> Response:
-    return _staff_page(request, db, _staff_workshop(db, workshop_id, viewer), viewer)
-
-
-@router.post("/w/{workshop_id}/manage/staff", response_class=HTMLResponse)
-async def add_staff(workshop_id: str, request: Request, db: DbDep, viewer: ViewerDep) -> Response:
-    workshop = _staff_workshop(db, workshop_id, viewer)
-    data = await form_data(request)
-    try:
-        staff_service.add(
-            db, viewer=viewer, workshop=workshop, email=data.get("email"), role=data.get("role")
-        )
-    except DomainError as exc:
-        return _staff_refused(request, db, workshop_id, viewer, exc, data)
-    return see_other(f"/w/{workshop.id}/manage/staff")
-
-
-@router.post("/w/{workshop_id}/manage/staff/{membership_id}/role", response_class=HTMLResponse)
-async def change_role(
-    workshop_id: str, membership_id: str, request: Request, db: DbDep, viewer: ViewerDep
-) -> Response:
-    workshop = _staff_workshop(db, workshop_id, viewer)
-    data = await form_data(request)
-    try:
-        staff_service.change_role(
-            db, viewer=viewer, workshop=workshop, membership_id=membership_id, role=data.get("role")
-        )
-    except DomainError as exc:
-        return _staff_refused(request, db, workshop_id, viewer, exc, {})
-    return see_other(f"/w/{workshop.id}/manage/staff")
-
-
-@router.post("/w/{workshop_id}/manage/staff/{membership_id}/remove", response_class=HTMLResponse)
-async def remove_staff(
-    workshop_id: str, membership_id: str, request: Request, db: DbDep, viewer: ViewerDep
-) -> Response:
-    workshop = _staff_workshop(db, workshop_id, viewer)
-    try:
-        staff_service.remove(db, viewer=viewer, workshop=workshop, membership_id=membership_id)
-    except DomainError as exc:
-        return _staff_refused(request, db, workshop_id, viewer, exc, {})
-    if viewer.user_id and not any(
-        m.user.id == viewer.user_id for m in staff_service.list_staff(db, workshop, viewer=viewer)
-    ):
-        return see_other("/")
-    return see_other(f"/w/{workshop.id}/manage/staff")

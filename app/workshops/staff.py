@@ -1,4 +1,5 @@
-"""Staff membership: organizers add, re-role and remove staff; at least one organizer stays."""
+"""Staff membership: organizers add or invite, re-role and remove staff; at least one
+organizer stays."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app import policy
-from app.accounts.models import User
+from app.accounts import invitations
+from app.accounts.models import StaffInvitation, User
 from app.accounts.service import normalise_email
 from app.audit import service as audit
+from app.config import Settings
 from app.errors import Conflict, Invalid, NotFound
 from app.forms import clean_choice, clean_text
+from app.i18n import gettext
 from app.live.bus import changed
 from app.policy import STAFF_ROLES, Viewer
 from app.workshops.models import Membership, Workshop
@@ -54,10 +58,7 @@ def _organizers(db: Session, workshop: Workshop, viewer: Viewer) -> int:
     )
 
 
-def add(db: Session, *, viewer: Viewer, workshop: Workshop, email: object, role: object) -> Member:
-    """Add an existing staff account to the workshop with a role."""
-    policy.ensure(viewer, "staff.manage", workshop)
-    ensure_writable(workshop)
+def _cleaned(email: object, role: object) -> tuple[str, str]:
     errors: dict[str, str] = {}
     address = ""
     chosen = ""
@@ -65,6 +66,8 @@ def add(db: Session, *, viewer: Viewer, workshop: Workshop, email: object, role:
         address = normalise_email(
             clean_text(email, field="email", label="E-mail address", max_length=254)
         )
+        if "@" not in address or any(ch.isspace() for ch in address):
+            errors["email"] = gettext("Enter a valid e-mail address.")
     except Invalid as exc:
         errors["email"] = exc.message
     try:
@@ -73,15 +76,51 @@ def add(db: Session, *, viewer: Viewer, workshop: Workshop, email: object, role:
         errors["role"] = exc.message
     if errors:
         raise Invalid(errors=errors)
+    return address, chosen
+
+
+def add(db: Session, *, viewer: Viewer, workshop: Workshop, email: object, role: object) -> Member:
+    """Add an existing staff account to the workshop with a role."""
+    policy.ensure(viewer, "staff.manage", workshop)
+    ensure_writable(workshop)
+    address, chosen = _cleaned(email, role)
     user = db.exec(select(User).where(col(User.email) == address)).first()
-    if user is None or not user.is_active:
+    if user is None:
+        raise Invalid("No staff account uses this e-mail address.", field="email")
+    return _add_member(db, viewer, workshop, user, chosen)
+
+
+def invite(
+    db: Session,
+    settings: Settings,
+    *,
+    viewer: Viewer,
+    workshop: Workshop,
+    email: object,
+    role: object,
+) -> Member | invitations.Issued:
+    """Add the account with this address to the staff, or, when there is none yet, make an
+    invitation link with which the person sets their own name and password."""
+    policy.ensure(viewer, "staff.manage", workshop)
+    ensure_writable(workshop)
+    address, chosen = _cleaned(email, role)
+    user = db.exec(select(User).where(col(User.email) == address)).first()
+    if user is None:
+        return invitations.invite(
+            db, settings, viewer=viewer, workshop=workshop, email=address, role=chosen
+        )
+    return _add_member(db, viewer, workshop, user, chosen)
+
+
+def _add_member(db: Session, viewer: Viewer, workshop: Workshop, user: User, role: str) -> Member:
+    if not user.is_active:
         raise Invalid(
-            "No staff account uses this e-mail address. Ask them to have one created first.",
+            "The account with this e-mail address is deactivated: it cannot be added.",
             field="email",
         )
     if any(m.user.id == user.id for m in list_staff(db, workshop, viewer=viewer)):
         raise Invalid("This person is already on the staff of this workshop.", field="email")
-    membership = Membership(workshop_id=workshop.id, user_id=user.id, role=chosen)
+    membership = Membership(workshop_id=workshop.id, user_id=user.id, role=role)
     db.add(membership)
     db.flush()
     audit.record(
@@ -90,10 +129,25 @@ def add(db: Session, *, viewer: Viewer, workshop: Workshop, email: object, role:
         workshop_id=workshop.id,
         action="staff.add",
         target=membership,
-        detail=f"{user.email} as {chosen}",
+        detail=f"{user.email} as {role}",
     )
     changed(db, workshop.id, "workshop")
     return Member(membership, user)
+
+
+def pending_invitations(
+    db: Session, workshop: Workshop, *, viewer: Viewer
+) -> list[StaffInvitation]:
+    policy.ensure(viewer, "staff.manage", workshop)
+    return invitations.pending(db, workshop)
+
+
+def withdraw_invitation(
+    db: Session, *, viewer: Viewer, workshop: Workshop, invitation_id: str
+) -> None:
+    policy.ensure(viewer, "staff.manage", workshop)
+    ensure_writable(workshop)
+    invitations.withdraw(db, viewer=viewer, workshop=workshop, invitation_id=invitation_id)
 
 
 def change_role(

@@ -19,6 +19,7 @@ and, for a new path parameter, one PARAMS entry that seeds the object through th
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -34,7 +35,9 @@ from sqlalchemy import text
 from sqlmodel import select
 
 import app.db as appdb
+from app.accounts import invitations
 from app.accounts import service as accounts
+from app.accounts.invitations import Issued
 from app.config import Settings
 from app.db import Database
 from app.main import create_app
@@ -43,6 +46,7 @@ from app.policy import Viewer
 from app.roster import service as roster
 from app.roster.models import RulesAcceptance
 from app.security import keys, passwords
+from app.workshops import staff
 from app.workshops.models import Workshop
 from tests.factories import PASSWORD, Browser, World, make_world
 
@@ -60,6 +64,7 @@ FACILITATION = ("organizer", "facilitator")  # room.facilitate, agenda.edit, rul
 SUMMARY = ("organizer", "rapporteur")  # summary.edit
 
 Body = Callable[["Seed", str], dict[str, Any]]
+INVITED = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -228,6 +233,17 @@ TABLE: dict[tuple[str, str], Expect] = {
     ),
     ("GET", "/api/v1/me"): may(SIGNED_IN, login=("anon",)),
     # joining
+    ("GET", "/login/reset"): public(),
+    ("POST", "/login/reset"): public(form=lambda s, role: {"email": "someone@example.org"}),
+    ("GET", "/reset/{reset_link}"): public(),
+    ("POST", "/reset/{reset_link}"): public(
+        form=lambda s, role: {"password": PASSWORD + "!", "confirm": PASSWORD + "!"}
+    ),
+    ("GET", "/login/changed"): public(),
+    ("GET", "/invite/{join_link}"): public(),
+    ("POST", "/invite/{join_link}"): public(
+        form=lambda s, role: {"display_name": "New", "password": PASSWORD, "confirm": PASSWORD}
+    ),
     ("GET", "/join/{token}"): public(),
     ("POST", "/join/{token}"): public(form=none),
     ("GET", "/recover"): public(),
@@ -294,6 +310,9 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("POST", "/w/{workshop_id}/manage/staff"): may(ORGANIZER),
     ("POST", "/w/{workshop_id}/manage/staff/{membership_id}/role"): may(ORGANIZER),
     ("POST", "/w/{workshop_id}/manage/staff/{membership_id}/remove"): may(ORGANIZER),
+    ("POST", "/w/{workshop_id}/manage/staff/invitations/{invitation_id}/withdraw"): may(
+        ORGANIZER, form=none
+    ),
     ("GET", "/api/v1/workshops/{workshop_id}/staff"): may(ORGANIZER),
     ("POST", "/api/v1/workshops/{workshop_id}/staff"): may(ORGANIZER),
     ("PATCH", "/api/v1/workshops/{workshop_id}/staff/{membership_id}"): may(ORGANIZER),
@@ -519,6 +538,30 @@ def _fresh_invitation(seed: Seed, _role: str) -> str:
     return invitation.token
 
 
+def _staff_invitation(seed: Seed, _role: str) -> Issued:
+    """A new invitation to A's staff, for an address of its own, at each request."""
+    with seed.database.transaction() as db:
+        workshop = db.get(Workshop, seed.a.workshop.id)
+        assert workshop is not None
+        email = f"invited-{next(INVITED)}@example.org"
+        return staff.invite(  # type: ignore[return-value]
+            db,
+            seed.settings,
+            viewer=seed.organizer(),
+            workshop=workshop,
+            email=email,
+            role="observer",
+        )
+
+
+def _reset_link(seed: Seed, _role: str) -> str:
+    """A reset link of an account that is no one's login in the matrix."""
+    with seed.database.transaction() as db:
+        email = f"resets-{next(INVITED)}@example.org"
+        accounts.create_user(db, email=email, display_name="Resets", password=PASSWORD)
+        return invitations.reset_link(db, seed.settings, email=email).url.rsplit("/", 1)[1]
+
+
 def _api_token(seed: Seed, _role: str) -> str:
     if "token_id" not in seed.cache:
         with seed.database.transaction() as db:
@@ -702,6 +745,9 @@ PARAMS: dict[str, Callable[[Seed, str], str]] = {
     "kept_hit": lambda seed, _role: seed.cache["kept_hit"],
     "workshop_id": _workshop_id,
     "token": _fresh_invitation,
+    "join_link": lambda seed, role: _staff_invitation(seed, role).url.rsplit("/", 1)[1],
+    "invitation_id": lambda seed, role: _staff_invitation(seed, role).invitation.id,
+    "reset_link": _reset_link,
     "token_id": _api_token,
     "note_id": _note,
     "party_id": lambda seed, _role: seed.a.parties[-1].id,

@@ -1,0 +1,147 @@
+"""The pages behind single-use links: joining a workshop's staff by invitation, asking for a
+password-reset link on the sign-in page, and setting the new password."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.accounts import invitations, mail
+from app.accounts.routes import client_key
+from app.deps import DbDep, SettingsDep
+from app.errors import Invalid, TooMany
+from app.security import sessions
+from app.templating import render
+from app.views import ROLE_LABELS
+
+router = APIRouter(tags=["accounts"])
+Password = Annotated[str, Form(max_length=1024)]
+
+
+def _invite_page(
+    request: Request,
+    db: DbDep,
+    token: str,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    joining = invitations.joining(db, token)
+    context: dict[str, Any] = {
+        "token": token,
+        "joining": joining,
+        "role_label": ROLE_LABELS.get(joining.role, joining.role),
+        "values": values or {},
+        "errors": errors or {},
+    }
+    return render(request, "accounts/invite.html", context, status=status)
+
+
+@router.get("/invite/{join_link}", response_class=HTMLResponse)
+async def invite_form(join_link: str, request: Request, db: DbDep) -> Response:
+    return _invite_page(request, db, join_link)
+
+
+@router.post("/invite/{join_link}", response_class=HTMLResponse)
+async def accept_invitation(
+    join_link: str,
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    display_name: Annotated[str, Form(max_length=200)] = "",
+    password: Password = "",
+    confirm: Password = "",
+) -> Response:
+    try:
+        joined, new = invitations.accept(
+            db,
+            settings,
+            token=join_link,
+            display_name=display_name,
+            password=password,
+            confirm=confirm,
+        )
+    except Invalid as exc:
+        db.rollback()
+        values = {"display_name": display_name}
+        return _invite_page(request, db, join_link, values=values, errors=exc.errors, status=422)
+    sessions.end(db, sessions.token_from(request, settings))  # rotation: never reuse an id
+    response = RedirectResponse(f"/w/{joined.workshop_id}/manage", status_code=303)
+    sessions.set_cookie(response, settings, sessions.session_cookie(settings), new.token)
+    sessions.set_cookie(response, settings, sessions.staff_hint_cookie(settings), "1")
+    return response
+
+
+@router.get("/login/reset", response_class=HTMLResponse)
+async def reset_request_form(request: Request, settings: SettingsDep) -> Response:
+    context = {"values": {}, "errors": {}, "mail": mail.configured(settings)}
+    return render(request, "accounts/reset_request.html", context)
+
+
+@router.post("/login/reset", response_class=HTMLResponse)
+async def request_reset(
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+    email: Annotated[str, Form(max_length=254)] = "",
+) -> Response:
+    """The same answer whether or not the address has an account; the mail leaves after the
+    answer, so its time says nothing either."""
+    if not mail.configured(settings):
+        context = {"values": {}, "errors": {}, "mail": False}
+        return render(request, "accounts/reset_request.html", context, status=409)
+    try:
+        outgoing = invitations.request_reset(db, settings, email=email, client=client_key(request))
+    except (Invalid, TooMany) as exc:
+        db.commit()  # the throttle's count stays
+        errors = exc.errors if isinstance(exc, Invalid) else {"email": exc.message}
+        context = {"values": {"email": email}, "errors": errors, "mail": True}
+        return render(request, "accounts/reset_request.html", context, status=exc.status_code)
+    if outgoing is not None:
+        background.add_task(mail.send, settings, outgoing)
+    return render(request, "accounts/reset_sent.html", {})
+
+
+def _reset_page(
+    request: Request,
+    db: DbDep,
+    token: str,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    row = invitations.open_link(db, token, invitations.RESET)
+    context = {"token": token, "email": row.email, "errors": errors or {}}
+    return render(request, "accounts/reset.html", context, status=status)
+
+
+@router.get("/reset/{reset_link}", response_class=HTMLResponse)
+async def reset_form(reset_link: str, request: Request, db: DbDep) -> Response:
+    return _reset_page(request, db, reset_link)
+
+
+@router.post("/reset/{reset_link}", response_class=HTMLResponse)
+async def reset_password(
+    reset_link: str,
+    request: Request,
+    db: DbDep,
+    password: Password = "",
+    confirm: Password = "",
+) -> Response:
+    try:
+        invitations.reset(db, token=reset_link, password=password, confirm=confirm)
+    except Invalid as exc:
+        db.rollback()
+        return _reset_page(request, db, reset_link, errors=exc.errors, status=422)
+    return RedirectResponse("/login/changed", status_code=303)
+
+
+@router.get("/login/changed", response_class=HTMLResponse)
+async def password_changed(request: Request) -> Response:
+    """The sign-in page, saying the password was changed (where a reset lands)."""
+    context = {"values": {}, "errors": {}, "next": "/", "changed": True}
+    return render(request, "accounts/login.html", context)
