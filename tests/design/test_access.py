@@ -7,8 +7,10 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from sqlmodel import select
 
+from app.accounts import invitations
 from app.agenda import service as agenda
 from app.rules.models import GroundRule
+from app.workshops import staff
 from app.workshops.models import Membership, Workshop
 from tests.design.conftest import api, browser_for
 from tests.factories import make_world
@@ -56,7 +58,17 @@ def ids(world) -> dict[str, str]:
         membership = db.exec(
             select(Membership).where(Membership.workshop_id == workshop.id)
         ).first()
+        invited = staff.invite(
+            db,
+            world.settings,
+            viewer=viewer,
+            workshop=workshop,
+            email="invited@example.org",
+            role="observer",
+        )
+        assert isinstance(invited, invitations.Issued)
         return {
+            "invitation_id": invited.invitation.id,
             "workshop_id": workshop.id,
             "meeting_id": meeting.id,
             "item_id": item.id,

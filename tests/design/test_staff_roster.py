@@ -52,12 +52,19 @@ def test_add_change_and_remove_staff(org, world) -> None:
     assert "newcomer@example.org: rapporteur -&gt; facilitator" in audit.text
 
 
-def test_unknown_email_is_refused_next_to_the_field(org, world) -> None:
+def test_a_malformed_address_is_refused_next_to_the_field(org, world) -> None:
+    page = org.post(
+        f"/w/{world.workshop.id}/manage/staff", {"email": "nobody at example", "role": "observer"}
+    )
+    assert page.status_code == 422
+    assert 'id="email-error"' in page.text and 'value="nobody at example"' in page.text
+
+
+def test_an_unknown_address_is_invited(org, world) -> None:
     page = org.post(
         f"/w/{world.workshop.id}/manage/staff", {"email": "nobody@example.org", "role": "observer"}
     )
-    assert page.status_code == 422
-    assert 'id="email-error"' in page.text and 'value="nobody@example.org"' in page.text
+    assert page.status_code == 200 and "/invite/" in page.text
 
 
 def test_the_last_organizer_stays(org, world) -> None:

@@ -440,9 +440,36 @@ def _params(database: Database, world: World, spare_token: str) -> dict[str, lis
         "membership_id": ids(Membership),
         "member_id": ids(Membership),
         "token": [spare_token],
+        **_staff_links(database, world),
         "region": list(_room_regions()),
         "fmt": list(_export_formats()),
         "?item": ids(AgendaItem),
+    }
+
+
+def _staff_links(database: Database, world: World) -> dict[str, list[str]]:
+    """An unused staff invitation of the workshop and a reset link of a spare account."""
+    from app.accounts import invitations
+    from app.accounts.service import create_user
+    from app.workshops import staff
+
+    with database.transaction() as db:
+        workshop = db.get(Workshop, world.workshop.id)
+        organizer = staff_viewer(db, world.users["organizer"])
+        invited = staff.invite(
+            db,
+            world.settings,
+            viewer=organizer,
+            workshop=workshop,
+            email="canary-invitee@example.org",
+            role="observer",
+        )
+        assert isinstance(invited, invitations.Issued)
+        create_user(db, email="canary-reset@example.org", display_name="Spare", password="x" * 16)
+        reset = invitations.reset_link(db, world.settings, email="canary-reset@example.org")
+    return {
+        "join_link": [invited.url.rsplit("/", 1)[1]],
+        "reset_link": [reset.url.rsplit("/", 1)[1]],
     }
 
 
