@@ -39,7 +39,7 @@ MESSAGES = {
 class ReplayMiddleware:
     """For a staff form carrying `idempotency_key`, or a staff API call carrying an
     Idempotency-Key header: claim the key, run the request, keep its answer (a form's
-    redirect; an API call's 2xx status and body). A second submission with the key waits for
+    redirect; a 2xx status and body, sealed under the caller's credential). A second submission with the key waits for
     the first and gets the same answer, changing nothing; the key sent with a different
     request is refused (422). A refused or failed first run releases the key."""
 
@@ -119,8 +119,11 @@ class ReplayMiddleware:
             raise
         status = start.get("status")
         sent = {bytes(n).lower(): bytes(v) for n, v in start.get("headers", [])}  # type: ignore[attr-defined]
+        # a success: any 2xx (an API body, or a form's page that shows what was made, such
+        # as an invitation link: sealed like an API body), or a form's redirect
         kept = isinstance(status, int) and (
-            200 <= status < 300 if is_api else status in service.REDIRECTS and b"location" in sent
+            200 <= status < 300
+            or (not is_api and status in service.REDIRECTS and b"location" in sent)
         )
         if not kept or not isinstance(status, int):
             service.release(database, row_key)
@@ -129,7 +132,7 @@ class ReplayMiddleware:
             status=status,
             location=sent.get(b"location", b"").decode("latin-1"),
             content_type=sent.get(b"content-type", b"").decode("latin-1"),
-            body=b"".join(chunks) if is_api else b"",
+            body=b"".join(chunks) if 200 <= status < 300 else b"",
         )
         service.answered(database, caller, row_key, answer)
 

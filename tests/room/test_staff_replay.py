@@ -17,6 +17,7 @@ from app.agenda.models import AgendaItem
 from app.models import metadata
 from app.replay.models import FormReplay
 from app.room.models import Proposal, Theme
+from tests.factories import PASSWORD
 from tests.room.helpers import SMALL_BATCH
 
 KEY_RE = re.compile(r'name="idempotency_key" value="([^"]+)"')
@@ -258,3 +259,58 @@ def test_archive_leaves_no_kept_answer(room: Any) -> None:
     room.world.archive()
     with room.world.database.session() as db:
         assert db.exec(select(FormReplay)).all() == []
+
+
+def _page_forms(room: Any) -> dict[str, tuple[str, str, Callable[[Any], dict[str, str]]]]:
+    wid = room.wid
+    return {
+        "add a participant": (
+            f"/w/{wid}/manage/roster",
+            f"/w/{wid}/manage/roster",
+            lambda room: {"display_name": "Late Arrival", "party_id": room.world.parties[0].id},
+        ),
+        "invite a staff member": (
+            f"/w/{wid}/manage/staff",
+            f"/w/{wid}/manage/staff",
+            lambda room: {"email": "newcomer@example.org", "role": "observer"},
+        ),
+        "make an API token": ("/account", "/account/tokens", lambda room: {"name": "script"}),
+        "change the password": (
+            "/account",
+            "/account/password",
+            lambda room: {
+                "current": PASSWORD,
+                "new": PASSWORD + " again",
+                "confirm": PASSWORD + " again",
+            },
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["add a participant", "invite a staff member", "make an API token", "change the password"],
+)
+def test_a_form_that_answers_with_a_page_is_replayed_too(room: Any, name: str) -> None:
+    """A double click on a form whose success is a page (an invitation link, a token shown
+    once, a changed password) makes one invitation or token, and shows the same page again."""
+    page_url, url, data = _page_forms(room)[name]
+    organizer = room.staff("organizer")
+    form = {**data(room), "idempotency_key": _key_of(organizer.get(page_url).text, url)}
+    first = organizer.post(url, form)
+    assert first.status_code == 200, first.text[:500]
+    after_first = snapshot(room)
+    second = organizer.post(url, form)
+    assert second.status_code == 200
+    assert second.text == first.text  # the same link or token, not a second one
+    assert snapshot(room) == after_first
+
+
+def _key_of(page: str, action: str) -> str:
+    """The idempotency key of the page's form that posts to `action`."""
+    for attributes, inner in FORM_RE.findall(page):
+        if f'action="{action}"' in attributes:
+            key = KEY_RE.search(inner)
+            assert key, attributes
+            return key[1]
+    raise AssertionError(f"no form posts to {action}")
