@@ -37,6 +37,7 @@ def workshop_view(workshop: Workshop, viewer: Viewer) -> WorkshopView:
         my_role=role,
         archive_after_days=workshop.archive_after_days,
         allowed_actions=sorted(ROLE_ACTIONS.get(role or "", frozenset())),
+        staff_two_step=workshop.staff_two_step,
     )
 
 
