@@ -36,6 +36,7 @@ from app.rules import api as rules_api
 from app.rules import routes as rules_routes
 from app.summary import api as summary_api
 from app.summary import routes as summary_routes
+from app.two_step import routes as two_step_routes
 from app.workshops import api as workshops_api
 from app.workshops import routes as workshops_routes
 
@@ -49,6 +50,7 @@ PAGES = (
     live_routes,
     health_routes,
     accounts_routes,
+    two_step_routes,
     workshops_routes,
     roster_routes,
     roster_organizer_routes,
