@@ -24,6 +24,7 @@ from app.two_step import pages, signin
 from app.two_step import service as two_step
 from app.views import ApiTokenView
 from app.workshops import service as workshops
+from app.workshops.present import held_back_views
 
 router = APIRouter(tags=["accounts"])
 
@@ -38,9 +39,9 @@ async def home(request: Request, db: DbDep, viewer: ViewerDep) -> Response:
         return RedirectResponse(f"/w/{viewer.workshop_id}", status_code=303)
     if viewer.is_staff:
         rows = workshops.list_for(db, viewer=viewer)
-        return render(
-            request, "accounts/home.html", {"workshops": policy.present_all(rows, viewer)}
-        )
+        context = {"workshops": policy.present_all(rows, viewer)}
+        context["held_back"] = held_back_views(workshops.held_back(db, viewer=viewer))
+        return render(request, "accounts/home.html", context)
     return render(request, "accounts/landing.html")
 
 

@@ -191,3 +191,12 @@ def holders(db: Session, user_ids: list[str]) -> set[str]:
         col(StaffTotp.user_id).in_(user_ids), col(StaffTotp.confirmed_at).is_not(None)
     )
     return set(db.exec(statement))
+
+
+def reseal_all(db: Session, old: Settings, new: Settings) -> int:
+    """Master-key rotation: every TOTP secret re-encrypted from `old`'s key to `new`'s."""
+    rows = list(db.exec(select(StaffTotp).order_by(col(StaffTotp.user_id))))
+    for row in rows:
+        row.secret = codes.seal(new, row.user_id, codes.unseal(old, row.user_id, row.secret))
+        db.add(row)
+    return len(rows)

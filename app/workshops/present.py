@@ -42,6 +42,18 @@ def workshop_view(workshop: Workshop, viewer: Viewer) -> WorkshopView:
 
 
 @dataclass(frozen=True)
+class HeldBackView:
+    """A workshop that requires two-step sign-in the viewer lacks: its name, to say so."""
+
+    id: str
+    title: str
+
+
+def held_back_views(workshops: list[Workshop]) -> list[HeldBackView]:
+    return [HeldBackView(id=w.id, title=w.title) for w in workshops]
+
+
+@dataclass(frozen=True)
 class PartyView:
     id: str
     name: str

@@ -96,6 +96,15 @@ def list_for(db: Session, *, viewer: Viewer) -> list[Workshop]:
     return list(db.exec(statement))
 
 
+def held_back(db: Session, *, viewer: Viewer) -> list[Workshop]:
+    """The viewer's workshops that require two-step sign-in they do not have yet (only their
+    titles are shown, to say so: app.policy.two_step)."""
+    if not viewer.held_back:
+        return []
+    statement = select(Workshop).where(col(Workshop.id).in_(sorted(viewer.held_back)))
+    return list(db.exec(statement.order_by(col(Workshop.title))))
+
+
 def clean_fields(
     data: Mapping[str, Any], settings: Settings, *, partial: bool, current: Workshop | None = None
 ) -> dict[str, Any]:

@@ -4,15 +4,21 @@ step is throttled like sign-in (never a lock); the secret is not stored in clear
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
 from app.accounts.models import AuthSession
 from app.audit.models import AuditEntry
+from app.policy import Viewer
+from app.security.crypto import DecryptionFailed
+from app.two_step import service as two_step
 from app.two_step.models import StaffRecoveryCode, StaffTotp
-from tests.factories import PASSWORD, Browser, make_world
+from app.workshops.rotation import rotate_master_key
+from tests.factories import PASSWORD, Browser, make_user, make_world
 from tests.security.two_step_helpers import (
     client_from,
     code_at,
@@ -194,3 +200,17 @@ def test_the_secret_is_not_stored_in_clear(client, settings, database) -> None:
             p.read_bytes() for p in Path(url.removeprefix("sqlite:///")).parent.glob("*.db*")
         )
         assert secret.encode() not in data
+
+
+def test_master_key_rotation_reseals_the_secret(settings, database) -> None:
+    with database.transaction() as db:
+        user = make_user(db)
+        viewer = Viewer(kind="staff", user_id=user.id, email=user.email)
+        two_step.start(db, settings, viewer=viewer)
+        secret = two_step.pending_secret(db, settings, viewer=viewer)
+    new = replace(settings, master_key="22" * 32)
+    rotate_master_key(database, settings, new)
+    with database.session() as db:
+        assert two_step.pending_secret(db, new, viewer=viewer) == secret
+        with pytest.raises(DecryptionFailed):
+            two_step.pending_secret(db, settings, viewer=viewer)
