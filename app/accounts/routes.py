@@ -6,17 +6,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-
-from app import policy
 from sqlmodel import Session
 
+from app import policy
 from app.accounts import resume, service
 from app.accounts.models import User
 from app.config import Settings
 from app.deps import DbDep, SettingsDep, StaffDep, ViewerDep
-from app.policy import Viewer
 from app.errors import Invalid, TooMany
 from app.i18n import SHIPPED
+from app.policy import Viewer
 from app.security import sessions
 from app.security.redirects import safe_next
 from app.templating import render
@@ -142,11 +141,9 @@ def account_page(
         for t in service.list_api_tokens(db, viewer=viewer)
     ]
     settings: Settings = request.app.state.settings
-    context = {"tokens": tokens, "errors": errors or {}, "new_token": new_token}
+    context: dict[str, Any] = {"tokens": tokens, "errors": errors or {}, "new_token": new_token}
     context["message"] = message
-    context["two_step"] = pages.account_section(
-        db, settings, viewer, recovery_codes=recovery_codes
-    )
+    context["two_step"] = pages.account_section(db, settings, viewer, recovery_codes=recovery_codes)
     context["next"] = safe_next(next, "")
     return render(request, "accounts/account.html", context, status=status)
 

@@ -47,4 +47,3 @@ def check_requirement(*, turning_on: bool, has_two_step: bool) -> None:
     """The organizer may require two-step sign-in only with their own."""
     if turning_on and not has_two_step:
         raise Invalid(NEED_YOUR_OWN, field="staff_two_step")
-

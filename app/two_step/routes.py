@@ -96,9 +96,7 @@ async def confirm(
         return _refused(request, db, viewer, "setup", exc)
     db.flush()
     message = N_("Two-step sign-in is on. Other sessions of your account were signed out.")
-    return account_page(
-        request, db, viewer, message=message, recovery_codes=fresh, next=next
-    )
+    return account_page(request, db, viewer, message=message, recovery_codes=fresh, next=next)
 
 
 @router.post("/account/two-step/disable", response_class=HTMLResponse)

@@ -58,9 +58,12 @@ def test_organizer_cannot_require_it_without_having_it(client, settings, databas
     )
     assert patch.status_code == 422
     assert "staff_two_step" in patch.json()["error"]["fields"]
-    assert bare.get(
-        f"/api/v1/workshops/{world.workshop.id}", headers={"Authorization": f"Bearer {token}"}
-    ).json()["staff_two_step"] is False
+    assert (
+        bare.get(
+            f"/api/v1/workshops/{world.workshop.id}", headers={"Authorization": f"Bearer {token}"}
+        ).json()["staff_two_step"]
+        is False
+    )
 
 
 def test_requirement_blocks_members_without_it_and_lets_through_those_with_it(

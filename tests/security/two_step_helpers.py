@@ -35,7 +35,9 @@ def enrol(browser: Browser) -> tuple[str, list[str]]:
     match = SECRET_RE.search(page.text)
     assert match, page.text
     secret = match.group(1).replace(" ", "")
-    done = browser.post("/account/two-step/confirm", {"password": PASSWORD, "code": code_at(secret)})
+    done = browser.post(
+        "/account/two-step/confirm", {"password": PASSWORD, "code": code_at(secret)}
+    )
     assert done.status_code == 200, done.text
     listed = CODES_RE.search(done.text)
     assert listed, done.text
