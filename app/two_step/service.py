@@ -15,6 +15,7 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col, delete, select
 
 from app.accounts.models import User
+from app.accounts.service import NO_SUCH_ACCOUNT, normalise_email
 from app.audit import service as audit
 from app.config import Settings
 from app.errors import Conflict, Invalid, NotFound
@@ -200,3 +201,21 @@ def reseal_all(db: Session, old: Settings, new: Settings) -> int:
         row.secret = codes.seal(new, row.user_id, codes.unseal(old, row.user_id, row.secret))
         db.add(row)
     return len(rows)
+
+
+OPERATOR = Viewer(kind="operator", email="operator (tracktwo users reset-two-step)")
+
+
+def operator_reset(db: Session, *, email: str) -> User:
+    """The operator turns two-step sign-in off for an account that lost both its phone and
+    its recovery codes (`tracktwo users reset-two-step`); the account's sessions end."""
+    user = db.exec(select(User).where(col(User.email) == normalise_email(email))).first()
+    if user is None:
+        raise Invalid(NO_SUCH_ACCOUNT, field="email")
+    db.exec(delete(StaffRecoveryCode).where(col(StaffRecoveryCode.user_id) == user.id))
+    db.exec(delete(StaffTotp).where(col(StaffTotp.user_id) == user.id))
+    sessions.end_all_for_user(db, user.id)
+    audit.record(
+        db, viewer=OPERATOR, workshop_id=None, action="account.two_step.reset", target=user
+    )
+    return user
