@@ -4,6 +4,7 @@ step is throttled like sign-in (never a lock); the secret is not stored in clear
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -81,14 +82,16 @@ def test_password_alone_never_makes_a_staff_session(client, settings, database) 
     assert kinds == ["pending", "staff"]  # the owner's own session, and this pending one
 
 
-def test_wrong_code_refused_and_a_code_counts_once(client, settings, database) -> None:
+def test_wrong_code_refused_and_a_code_counts_once(client, settings, database, caplog) -> None:  # type: ignore[no-untyped-def]
     world = make_world(settings, database)
     user = world.users["organizer"]
     owner = Browser(client)
     owner.login(user)
     secret, _codes = enrol(owner)
     browser = _fresh(client)
-    wrong = sign_in(browser, user, wrong_code(secret))
+    caplog.set_level(logging.INFO, logger="tracktwo")
+    typed = wrong_code(secret)
+    wrong = sign_in(browser, user, typed)
     assert wrong.status_code == 400 and "tt_session" not in wrong.cookies
     used = code_at(secret, 1)  # the step after the one the set-up used
     right = browser.post("/login/two-step", {"code": used})
@@ -98,6 +101,10 @@ def test_wrong_code_refused_and_a_code_counts_once(client, settings, database) -
     assert again.status_code == 400 and "tt_session" not in again.cookies
     # the set-up's own code (an earlier step) does not count either
     assert other.post("/login/two-step", {"code": code_at(secret)}).status_code == 400
+    logged = [r.getMessage() for r in caplog.records if r.name == "tracktwo.accounts"]
+    assert "second step refused: wrong code" in logged
+    assert "second step refused: code already used" in logged
+    assert not any(typed in m or used in m or secret in m for m in logged)
 
 
 def test_recovery_code_works_once(client, settings, database) -> None:
