@@ -35,6 +35,7 @@ class TwoStepView:
     setup: SetupView | None
     codes_left: int
     recovery_codes: list[str] | None
+    required_by: list[str]
 
 
 def second_step(
@@ -77,4 +78,5 @@ def account_section(
         setup=_setup(pending, viewer.email or "") if pending else None,
         codes_left=service.recovery_codes_left(db, viewer=viewer) if on else 0,
         recovery_codes=recovery_codes,
+        required_by=service.required_by(db, viewer=viewer) if on else [],
     )

@@ -25,6 +25,7 @@ from app.policy import Viewer
 from app.security import passwords, sessions
 from app.two_step import codes
 from app.two_step.models import StaffRecoveryCode, StaffTotp
+from app.workshops.models import Workshop
 
 log = logging.getLogger("tracktwo.accounts")
 WRONG_CODE = N_("That code is not right, or it was already used. Try the next one.")
@@ -186,12 +187,14 @@ def recovery_codes_left(db: Session, *, viewer: Viewer) -> int:
     return len(list(db.exec(statement)))
 
 
-def holders(db: Session, user_ids: list[str]) -> set[str]:
-    """Which of these accounts have two-step sign-in on."""
-    statement = select(StaffTotp.user_id).where(
-        col(StaffTotp.user_id).in_(user_ids), col(StaffTotp.confirmed_at).is_not(None)
+def required_by(db: Session, *, viewer: Viewer) -> list[str]:
+    """Titles of the viewer's workshops that require two-step sign-in (turning it off would
+    keep them out of these: said beside the form)."""
+    ids = sorted(viewer.roles)
+    statement = select(Workshop.title).where(
+        col(Workshop.id).in_(ids), col(Workshop.staff_two_step).is_(True)
     )
-    return set(db.exec(statement))
+    return sorted(db.exec(statement))
 
 
 def reseal_all(db: Session, old: Settings, new: Settings) -> int:

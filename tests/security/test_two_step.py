@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from sqlmodel import select
 
 from app.accounts.models import AuthSession
 from app.audit.models import AuditEntry
+from app.ids import utcnow
 from app.policy import Viewer
 from app.security.crypto import DecryptionFailed
 from app.two_step import service as two_step
@@ -221,3 +223,25 @@ def test_master_key_rotation_reseals_the_secret(settings, database) -> None:
         assert two_step.pending_secret(db, new, viewer=viewer) == secret
         with pytest.raises(DecryptionFailed):
             two_step.pending_secret(db, settings, viewer=viewer)
+
+
+def test_an_expired_pending_sign_in_cannot_be_completed(client, settings, database) -> None:
+    world = make_world(settings, database)
+    user = world.users["organizer"]
+    owner = Browser(client)
+    owner.login(user)
+    secret, _ = enrol(owner)
+    browser = _fresh(client)
+    form = {"resume_action": f"/w/{world.workshop.id}/notes", "resume.body": "Kept text"}
+    first = browser.post("/login", {"email": user.email, "password": PASSWORD, **form})
+    assert first.status_code == 200
+    with database.transaction() as db:
+        (pending,) = db.exec(select(AuthSession).where(AuthSession.kind == "pending"))
+        pending.expires_at = utcnow() - timedelta(seconds=1)  # five minutes went by
+        db.add(pending)
+    late = browser.post("/login/two-step", {"code": code_at(secret, 1), **form})
+    assert late.status_code == 401 and "tt_session" not in late.cookies
+    assert "Enter your password again" in late.text and 'action="/login"' in late.text
+    assert 'name="resume.body" value="Kept text"' in late.text  # what was typed is still kept
+    # the cookie alone, without the password step, never completes
+    assert _fresh(client).post("/login/two-step", {"code": code_at(secret, 1)}).status_code == 401

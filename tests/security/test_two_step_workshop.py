@@ -79,6 +79,7 @@ def test_requirement_blocks_members_without_it_and_lets_through_those_with_it(
     saved = organizer.post(url, _settings_form(world, staff_two_step="on"))
     assert saved.status_code == 303
     assert organizer.get(f"/w/{wid}/console").status_code == 200  # the organizer has it
+    assert "These workshops require it" in organizer.get("/account").text  # beside "turn off"
     with database.session() as db:
         entries = [e for e in db.exec(select(AuditEntry)) if e.action == "workshop.two_step"]
     assert len(entries) == 1 and entries[0].workshop_id == wid
