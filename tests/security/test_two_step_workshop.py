@@ -99,7 +99,8 @@ def test_requirement_blocks_members_without_it_and_lets_through_those_with_it(
     assert answer.status_code == 403
     assert "two-step sign-in" in answer.json()["error"]["message"]
     assert api.get("/api/v1/workshops", headers=bearer).json()["workshops"] == []
-    assert api.get("/api/v1/me", headers=bearer).status_code == 200
+    me = api.get("/api/v1/me", headers=bearer).json()
+    assert me["two_step"] is False and me["two_step_needed_for"] == [wid]
 
     # a participant of the workshop is never affected
     participant = Browser(client.__class__(client.app))
@@ -110,6 +111,8 @@ def test_requirement_blocks_members_without_it_and_lets_through_those_with_it(
     secret, _ = enrol(facilitator)
     assert facilitator.get(f"/w/{wid}/console").status_code == 200
     assert api.get(f"/api/v1/workshops/{wid}", headers=bearer).status_code == 200
+    me = api.get("/api/v1/me", headers=bearer).json()
+    assert me["two_step"] is True and me["two_step_needed_for"] == []
     assert code_at(secret)  # (the secret is a real TOTP seed)
 
 
