@@ -92,6 +92,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     from app.accounts import service as accounts
     from app.db import Database
     from app.errors import Invalid
+    from app.two_step import service as two_step
 
     settings = get_settings()
     database = Database(settings)
@@ -111,6 +112,10 @@ def cmd_users(args: argparse.Namespace) -> int:
             if args.action == "deactivate":
                 user = accounts.deactivate_user(db, email=args.email)
                 print(f"Deactivated {user.email}: it can no longer sign in; its sessions ended.")
+                return 0
+            if args.action == "reset-two-step":
+                user = two_step.operator_reset(db, email=args.email)
+                print(f"Two-step sign-in turned off for {user.email}; its sessions ended.")
                 return 0
             user = accounts.reset_password(db, email=args.email, password=_new_password(args))
             print(f"New password set for {user.email}; its sessions ended.")
@@ -220,7 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--password", help="prefer the prompt or TRACKTWO_NEW_USER_PASSWORD")
     create.set_defaults(func=cmd_create_user)
 
-    users = sub.add_parser("users", help="list staff accounts, deactivate one, reset a password")
+    users = sub.add_parser(
+        "users", help="list staff accounts, deactivate one, reset a password or two-step sign-in"
+    )
     users_sub = users.add_subparsers(dest="action", required=True)
     users_sub.add_parser("list", help="every staff account: e-mail, state, created, name")
     off = users_sub.add_parser("deactivate", help="stop an account signing in; end its sessions")
@@ -232,6 +239,11 @@ def build_parser() -> argparse.ArgumentParser:
         "reset-link", help="print a single-use link (1 h) with which they set a new password"
     )
     link.add_argument("email")
+    lost = users_sub.add_parser(
+        "reset-two-step",
+        help="turn two-step sign-in off (lost phone and recovery codes); end its sessions",
+    )
+    lost.add_argument("email")
     users.set_defaults(func=cmd_users)
 
     rotate = sub.add_parser(

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from sqlmodel import Session, col, func, select
 
+from app import demo_two_step
 from app.accounts.models import User
 from app.accounts.service import create_user
 from app.agenda import service as agenda
@@ -297,6 +298,8 @@ class Demo:
     authors: list[Viewer] = field(default_factory=list)
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (name, party, url)
     counts: dict[str, int] = field(default_factory=dict)
+    prep: Workshop | None = None  # requires two-step sign-in (app.demo_two_step)
+    key_lines: list[str] = field(default_factory=list)  # the organizer's two-step key
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -594,6 +597,10 @@ def seed(settings: Settings, *, only_if_empty: bool = False, out: TextIO | None 
                 "fresh invitation links.",
                 file=out,
             )
+            with database.session() as db:
+                lines = _organizer_key(db, settings)
+            if lines:
+                print(f"  {STAFF[0][0]:<12} {STAFF[0][1]}\n" + "\n".join(lines), file=out)
             return 0
         with database.transaction() as db:
             demo = _workshop(db, settings, _staff(db))
@@ -605,10 +612,24 @@ def seed(settings: Settings, *, only_if_empty: bool = False, out: TextIO | None 
             _claim(db, settings, demo, invitations)
             _run_room(db, settings, demo)
             _notes(db, settings, demo)
+            _two_step(db, settings, demo)
         _print(settings, demo, out)
         return 0
     finally:
         database.dispose()
+
+
+def _two_step(db: Session, settings: Settings, demo: Demo) -> None:
+    """The organizer gets two-step sign-in (once), with the workshop that requires it."""
+    if demo_two_step.enrol(db, settings, _as(db, demo, "organizer"), password=DEMO_PASSWORD):
+        organizer = _as(db, demo, "organizer")
+        demo.prep = demo_two_step.prep_workshop(db, settings, organizer, demo.staff["facilitator"])
+    demo.key_lines = demo_two_step.key_lines(db, settings, demo.staff["organizer"])
+
+
+def _organizer_key(db: Session, settings: Settings) -> list[str]:
+    user = db.exec(select(User).where(col(User.email) == STAFF[0][1])).first()
+    return demo_two_step.key_lines(db, settings, user) if user is not None else []
 
 
 def _print(settings: Settings, demo: Demo, out: TextIO) -> None:
@@ -627,7 +648,16 @@ def _print(settings: Settings, demo: Demo, out: TextIO) -> None:
         "",
         f"Staff sign in at {base}/login (demo password for all: {DEMO_PASSWORD})",
     ]
-    lines += [f"  {role:<12} {email}" for role, email, _ in STAFF]
+    for role, email, _ in STAFF:
+        lines.append(f"  {role:<12} {email}")
+        lines += demo.key_lines if role == "organizer" else []
+    if demo.prep is not None:
+        lines += [
+            "",
+            f"Two-step sign-in: “{demo.prep.title}” requires it of its staff (the",
+            "facilitator, who has none, is asked there to set it up on the account page):",
+            f"  {base}/w/{demo.prep.id}/manage",
+        ]
     lines += ["", "Participant invitation links (each works once; open one per browser):"]
     lines += [f"  {party:<8} {name:<16} {url}" for name, party, url in demo.links]
     lines.append("")

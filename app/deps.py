@@ -16,10 +16,11 @@ from app.accounts.models import ApiToken, AuthSession, User
 from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import CsrfFailed, NotSignedIn, SessionExpired
-from app.policy import ANONYMOUS, Viewer
+from app.policy import ANONYMOUS, Viewer, staff_roles
 from app.roster.models import Participant, RulesAcceptance
 from app.security import csrf, sessions
 from app.security.tokens import new_token, token_hash
+from app.two_step import service as two_step
 from app.workshops.models import Membership, Workshop
 
 
@@ -65,10 +66,13 @@ def _viewer_for_session(db: Session, row: AuthSession, secret: bytes | None) -> 
         user = db.get(User, row.user_id)
         if user is None or not user.is_active:
             return ANONYMOUS
-        roles = {
-            m.workshop_id: m.role
-            for m in db.exec(select(Membership).where(Membership.user_id == user.id))
-        }
+        memberships = db.exec(
+            select(Membership.workshop_id, Membership.role, Workshop.staff_two_step)
+            .join(Workshop, col(Workshop.id) == col(Membership.workshop_id))
+            .where(col(Membership.user_id) == user.id)
+        )
+        has_two_step = two_step.is_active(db, user.id)
+        roles, held_back = staff_roles(memberships, has_two_step=has_two_step)
         return Viewer(
             kind="staff",
             user_id=user.id,
@@ -76,6 +80,8 @@ def _viewer_for_session(db: Session, row: AuthSession, secret: bytes | None) -> 
             display_name=user.display_name,
             roles=roles,
             session_id=row.id,
+            two_step=has_two_step,
+            held_back=held_back,
         )
     if row.kind == "participant" and row.participant_id:
         # One round trip for the participant, their workshop and whether they accepted its

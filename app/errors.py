@@ -89,6 +89,23 @@ class CsrfFailed(DomainError):
     title = N_("This form has expired")
 
 
+class TwoStepRequired(DomainError):
+    """A staff member of a workshop that requires two-step sign-in, whose account has none:
+    403 (they are its staff, so nothing is confirmed that they do not know), with the way on."""
+
+    status_code = 403
+    title = N_("This workshop requires two-step sign-in")
+
+    def __init__(self, workshop_id: str) -> None:
+        super().__init__(
+            N_(
+                "Its organizer asks every staff member to use two-step sign-in. Set it up on "
+                "your account page (/account), then come back."
+            )
+        )
+        self.workshop_id = workshop_id
+
+
 class NotSignedIn(DomainError):
     status_code = 401
     title = N_("Please sign in")
@@ -159,6 +176,10 @@ def install(app: FastAPI) -> None:
             if request.method == "GET" and not request.headers.get("HX-Request"):
                 rules = with_next(rules, here(request))  # back where they were going
             return RedirectResponse(rules, status_code=303)
+        if isinstance(exc, TwoStepRequired) and not wants_json(request):
+            back = here(request) if request.method == "GET" else f"/w/{exc.workshop_id}"
+            context = {"account": with_next("/account", back), "back": back}
+            return render(request, "two_step/required.html", context, status=403)
         extra: dict[str, Any] = {}
         if isinstance(exc, Invalid) and exc.errors:
             extra["fields"] = exc.errors

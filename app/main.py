@@ -37,6 +37,7 @@ from app.rules import api as rules_api
 from app.rules import routes as rules_routes
 from app.summary import api as summary_api
 from app.summary import routes as summary_routes
+from app.two_step import routes as two_step_routes
 from app.workshops import api as workshops_api
 from app.workshops import routes as workshops_routes
 from app.workshops import staff_routes as workshops_staff_routes
@@ -52,6 +53,7 @@ PAGES = (
     health_routes,
     accounts_routes,
     accounts_link_routes,
+    two_step_routes,
     workshops_routes,
     workshops_staff_routes,
     roster_routes,

@@ -25,6 +25,7 @@ from app.summary.models import (
     SummaryTerm,
 )
 from app.summary.released import ReleasedSummary
+from app.two_step.models import StaffRecoveryCode, StaffTotp
 from app.workshops.models import Membership, Party, Workshop, WorkshopKey
 
 metadata = SQLModel.metadata
@@ -48,6 +49,8 @@ __all__ = [
     "ReleasedSummary",
     "RulesAcceptance",
     "SpeakingRequest",
+    "StaffRecoveryCode",
+    "StaffTotp",
     "SummaryComment",
     "SummaryDecision",
     "SummaryReview",

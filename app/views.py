@@ -54,6 +54,7 @@ class WorkshopView:
     my_role: str | None
     archive_after_days: int | None = None
     allowed_actions: list[str] = field(default_factory=list)
+    staff_two_step: bool = False
 
 
 @dataclass(frozen=True)

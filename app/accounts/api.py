@@ -23,4 +23,7 @@ async def me(viewer: ViewerDep) -> dict[str, Any]:
         "email": viewer.email,
         "display_name": viewer.display_name,
         "roles": dict(viewer.roles),
+        "two_step": viewer.two_step,
+        # workshops that require two-step sign-in of this member, who has none yet
+        "two_step_needed_for": sorted(viewer.held_back),
     }

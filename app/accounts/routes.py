@@ -6,17 +6,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from app import policy
 from app.accounts import resume, service
+from app.accounts.models import User
+from app.config import Settings
 from app.deps import DbDep, SettingsDep, StaffDep, ViewerDep
 from app.errors import Invalid, TooMany
 from app.i18n import SHIPPED
+from app.policy import Viewer
 from app.security import sessions
 from app.security.redirects import safe_next
 from app.templating import render
+from app.two_step import pages, signin
+from app.two_step import service as two_step
 from app.views import ApiTokenView
 from app.workshops import service as workshops
+from app.workshops.present import held_back_views
 
 router = APIRouter(tags=["accounts"])
 
@@ -31,9 +38,9 @@ async def home(request: Request, db: DbDep, viewer: ViewerDep) -> Response:
         return RedirectResponse(f"/w/{viewer.workshop_id}", status_code=303)
     if viewer.is_staff:
         rows = workshops.list_for(db, viewer=viewer)
-        return render(
-            request, "accounts/home.html", {"workshops": policy.present_all(rows, viewer)}
-        )
+        context = {"workshops": policy.present_all(rows, viewer)}
+        context["held_back"] = held_back_views(workshops.held_back(db, viewer=viewer))
+        return render(request, "accounts/home.html", context)
     return render(request, "accounts/landing.html")
 
 
@@ -71,6 +78,25 @@ async def login(
         if action:
             refused["resume"] = {"action": action, "fields": fields}
         return render(request, "accounts/login.html", refused, status=status)
+    if two_step.is_active(db, user.id):  # the password alone makes no session: a code next
+        token = signin.begin(db, settings, user=user)
+        return pages.second_step(
+            request, settings, next=next, action=action, fields=fields, token=token
+        )
+    return finish_sign_in(request, db, settings, user, next=next, action=action, fields=fields)
+
+
+def finish_sign_in(
+    request: Request,
+    db: Session,
+    settings: Settings,
+    user: User,
+    *,
+    next: str,
+    action: str,
+    fields: dict[str, str],
+) -> Response:
+    """A new staff session (rotated), then the interrupted form to send again, or `next`."""
     sessions.end(db, sessions.token_from(request, settings))  # rotation: never reuse an id
     new = sessions.create(db, settings, kind="staff", user_id=user.id)
     if action:  # the form the expired session interrupted, filled in, to send again
@@ -82,6 +108,7 @@ async def login(
         response = RedirectResponse(safe_next(next), status_code=303)
     sessions.set_cookie(response, settings, sessions.session_cookie(settings), new.token)
     sessions.set_cookie(response, settings, sessions.staff_hint_cookie(settings), "1")
+    sessions.clear_cookie(response, settings, signin.cookie(settings))
     return response
 
 
@@ -97,31 +124,38 @@ async def logout(request: Request, db: DbDep, settings: SettingsDep, viewer: Vie
     return response
 
 
-def _account_page(
+def account_page(
     request: Request,
-    db: DbDep,
-    viewer: StaffDep,
+    db: Session,
+    viewer: Viewer,
     *,
     errors: dict[str, str] | None = None,
     new_token: str | None = None,
     message: str | None = None,
     status: int = 200,
+    recovery_codes: list[str] | None = None,
+    next: str = "",
 ) -> Response:
     tokens = [
         ApiTokenView(id=t.id, name=t.name, created_on=t.created_at.date())
         for t in service.list_api_tokens(db, viewer=viewer)
     ]
-    return render(
-        request,
-        "accounts/account.html",
-        {"tokens": tokens, "errors": errors or {}, "new_token": new_token, "message": message},
-        status=status,
-    )
+    settings: Settings = request.app.state.settings
+    context: dict[str, Any] = {"tokens": tokens, "errors": errors or {}, "new_token": new_token}
+    context["message"] = message
+    context["two_step"] = pages.account_section(db, settings, viewer, recovery_codes=recovery_codes)
+    context["next"] = safe_next(next, "")
+    return render(request, "accounts/account.html", context, status=status)
 
 
 @router.get("/account", response_class=HTMLResponse)
-async def account(request: Request, db: DbDep, viewer: StaffDep) -> Response:
-    return _account_page(request, db, viewer)
+async def account(
+    request: Request,
+    db: DbDep,
+    viewer: StaffDep,
+    next: Annotated[str, Query(max_length=500)] = "",
+) -> Response:
+    return account_page(request, db, viewer, next=next)
 
 
 @router.post("/account/password", response_class=HTMLResponse)
@@ -136,8 +170,8 @@ async def change_password(
     try:
         service.change_password(db, viewer=viewer, current=current, new=new, confirm=confirm)
     except Invalid as exc:
-        return _account_page(request, db, viewer, errors=exc.errors, status=422)
-    return _account_page(
+        return account_page(request, db, viewer, errors=exc.errors, status=422)
+    return account_page(
         request, db, viewer, message="Your password was changed. Other sessions were signed out."
     )
 
@@ -149,9 +183,9 @@ async def create_token(
     try:
         token = service.create_api_token(db, viewer=viewer, name=name)
     except Invalid as exc:
-        return _account_page(request, db, viewer, errors=exc.errors, status=422)
+        return account_page(request, db, viewer, errors=exc.errors, status=422)
     db.flush()
-    return _account_page(request, db, viewer, new_token=token)
+    return account_page(request, db, viewer, new_token=token)
 
 
 @router.post("/account/tokens/{token_id}/delete")

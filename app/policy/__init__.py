@@ -15,6 +15,7 @@ it ran.
     pending.py      what staff may see of pending proposals (in groups, shuffled)
     counts.py       numbers a viewer may learn without rows (sizes, counts, queue places)
     presenters.py   the presenter registry (features register on import)
+    two_step.py     workshops that require two-step sign-in of their staff
 """
 
 from app.policy.access import (
@@ -43,6 +44,8 @@ from app.policy.pending import for_staff as pending_for_staff
 from app.policy.pending import joins_now as pending_joins_now
 from app.policy.presenters import PRESENTERS, present, present_all, presenter
 from app.policy.record import recorded, start_recording
+from app.policy.two_step import check_requirement as check_two_step_requirement
+from app.policy.two_step import staff_roles
 from app.policy.viewer import (
     ANONYMOUS,
     LEVEL_STRICTNESS,
@@ -74,6 +77,7 @@ __all__ = [
     "always",
     "check_item_level",
     "check_session_level",
+    "check_two_step_requirement",
     "counted_parties",
     "effective_k",
     "ensure",
@@ -100,6 +104,7 @@ __all__ = [
     "room_audience",
     "roster_sizes",
     "sees_room_alike",
+    "staff_roles",
     "start_recording",
     "visible",
     "workshops_with",

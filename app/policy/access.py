@@ -11,6 +11,7 @@ from typing import Any
 
 from app.errors import NotFound, NotSignedIn
 from app.policy.record import note
+from app.policy.two_step import ensure_not_held_back
 from app.policy.viewer import (
     PARTICIPANT_WORKSHOP_STATES,
     ROLE_ACTIONS,
@@ -30,6 +31,8 @@ def allowed(viewer: Viewer, action: str, workshop: Any) -> bool:
 def ensure(viewer: Viewer, action: str, workshop: Any | None) -> Any:
     """Return the workshop if the viewer may do `action` in it; else NotFound (never 403)."""
     note("ensure", action)
+    if workshop is not None:
+        ensure_not_held_back(viewer, workshop.id)
     if workshop is None or not allowed(viewer, action, workshop):
         raise NotFound()
     return workshop

@@ -83,6 +83,8 @@ class Viewer:
     party_id: str | None = None
     secret: bytes | None = field(default=None, repr=False)
     session_id: str | None = None
+    two_step: bool = False  # a staff account with two-step sign-in on
+    held_back: frozenset[str] = frozenset()  # workshops requiring it of them (policy.two_step)
 
     @property
     def is_staff(self) -> bool:

@@ -39,9 +39,10 @@ MESSAGES = {
 class ReplayMiddleware:
     """For a staff form carrying `idempotency_key`, or a staff API call carrying an
     Idempotency-Key header: claim the key, run the request, keep its answer (a form's
-    redirect; a 2xx status and body, sealed under the caller's credential). A second submission with the key waits for
-    the first and gets the same answer, changing nothing; the key sent with a different
-    request is refused (422). A refused or failed first run releases the key."""
+    redirect; a 2xx status and body, sealed under the caller's credential). A second
+    submission with the key waits for the first and gets the same answer, changing nothing;
+    the key sent with a different request is refused (422). A refused or failed first run
+    releases the key."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app

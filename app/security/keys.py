@@ -14,7 +14,9 @@ import hmac
 import os
 from functools import lru_cache
 
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from app.config import Settings
@@ -84,3 +86,14 @@ def is_mine(
     if secret is None or tag is None:
         return False
     return hmac.compare_digest(author_tag(workshop_key, secret, kind, cid), tag)
+
+
+ACCOUNT_SECRETS_INFO = b"tracktwo/account-secrets/v1"
+
+
+def account_secrets_key(settings: Settings) -> bytes:
+    """The key of staff accounts' own secrets (their TOTP seeds): HKDF-SHA256 of the master key,
+    so a database dump without the master key holds no usable seed, and rotating the master
+    key re-encrypts them (app.workshops.rotation)."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=ACCOUNT_SECRETS_INFO)
+    return hkdf.derive(master_key(settings))

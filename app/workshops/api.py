@@ -39,6 +39,9 @@ class WorkshopFields(Body):
     k_min: int | str | None = Field(default=None)
     default_level: str | None = Field(default=None, max_length=16)
     archive_after_days: int | str | None = Field(default=None)
+    staff_two_step: bool | None = Field(
+        default=None, description="Staff must use two-step sign-in (needs your own)."
+    )
 
 
 class WorkshopCreate(WorkshopFields):

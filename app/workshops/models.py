@@ -27,6 +27,7 @@ class Workshop(SQLModel, table=True):
     readmissions: int = 0
     show_participant_count: bool = False
     archive_after_days: int | None = None
+    staff_two_step: bool = False  # the organizer requires two-step sign-in of every staff member
     created_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
     archived_at: datetime | None = None

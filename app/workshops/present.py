@@ -39,7 +39,20 @@ def workshop_view(workshop: Workshop, viewer: Viewer) -> WorkshopView:
         my_role=role,
         archive_after_days=workshop.archive_after_days,
         allowed_actions=sorted(ROLE_ACTIONS.get(role or "", frozenset())),
+        staff_two_step=workshop.staff_two_step,
     )
+
+
+@dataclass(frozen=True)
+class HeldBackView:
+    """A workshop that requires two-step sign-in the viewer lacks: its name, to say so."""
+
+    id: str
+    title: str
+
+
+def held_back_views(workshops: list[Workshop]) -> list[HeldBackView]:
+    return [HeldBackView(id=w.id, title=w.title) for w in workshops]
 
 
 @dataclass(frozen=True)

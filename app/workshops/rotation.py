@@ -1,6 +1,7 @@
 """Master-key rotation: every workshop's data key re-wrapped under a new master key, in one
 transaction (`tracktwo rotate-master-key`). The data itself is not re-encrypted: it is under
-the workshop keys, which do not change."""
+the workshop keys, which do not change. Staff accounts' TOTP secrets, under a key derived
+from the master key, are re-encrypted in the same transaction."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from sqlmodel import select
 from app.config import Settings
 from app.db import Database
 from app.security import keys
+from app.security.crypto import DecryptionFailed
+from app.two_step import service as two_step
 from app.workshops.models import WorkshopKey
 
 
@@ -34,4 +37,11 @@ def rotate_master_key(database: Database, old: Settings, new: Settings) -> int:
                 ) from None
             row.wrapped = keys.wrap(new, row.workshop_id, key)
             db.add(row)
+        try:
+            two_step.reseal_all(db, old, new)
+        except DecryptionFailed:
+            raise RotationError(
+                "the current master key does not open every two-step sign-in secret: nothing "
+                "was changed"
+            ) from None
     return len(rows)

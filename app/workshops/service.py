@@ -29,11 +29,13 @@ from app.policy import Viewer
 from app.rules.models import GroundRule
 from app.rules.service import insert_starter_set
 from app.security import keys
+from app.two_step import service as two_step
 from app.views import STATUS_LABELS
 from app.workshops.models import Membership, Workshop, WorkshopKey
 from app.workshops.state import ensure_writable
 from app.workshops.validate import (
     Checks,
+    clean_flag,
     clean_languages,
     clean_level,
     clean_optional_int,
@@ -62,6 +64,7 @@ EDITABLE_FIELDS = (
     "k_min",
     "default_level",
     "archive_after_days",
+    "staff_two_step",
 )
 
 
@@ -93,6 +96,15 @@ def list_for(db: Session, *, viewer: Viewer) -> list[Workshop]:
     return list(db.exec(statement))
 
 
+def held_back(db: Session, *, viewer: Viewer) -> list[Workshop]:
+    """The viewer's workshops that require two-step sign-in they do not have yet (only their
+    titles are shown, to say so: app.policy.two_step)."""
+    if not viewer.held_back:
+        return []
+    statement = select(Workshop).where(col(Workshop.id).in_(sorted(viewer.held_back)))
+    return list(db.exec(statement.order_by(col(Workshop.title))))
+
+
 def clean_fields(
     data: Mapping[str, Any], settings: Settings, *, partial: bool, current: Workshop | None = None
 ) -> dict[str, Any]:
@@ -116,6 +128,7 @@ def clean_fields(
         minimum=1,
         maximum=3650,
     )
+    checks.field("staff_two_step", clean_flag, label="Staff must use two-step sign-in")
     start = checks.out.get("start_date", current.start_date if current else None)
     end = checks.out.get("end_date", current.end_date if current else None)
     if start and end and end < start:
@@ -132,6 +145,10 @@ def create(
     data: dict[str, Any] = {"title": title, **fields}
     cleaned = clean_fields(data, settings, partial=True)
     cleaned.setdefault("k_min", max(settings.default_k, MIN_K))
+    policy.check_two_step_requirement(
+        turning_on=bool(cleaned.get("staff_two_step")),
+        has_two_step=two_step.is_active(db, viewer.user_id),
+    )
     workshop = Workshop(**cleaned)
     db.add(workshop)
     db.flush()
@@ -163,6 +180,20 @@ def update(
     policy.ensure(viewer, "workshop.manage", workshop)
     ensure_writable(workshop)
     cleaned = clean_fields(data, settings, partial=partial, current=workshop)
+    required = cleaned.pop("staff_two_step", workshop.staff_two_step)
+    if required != workshop.staff_two_step:
+        policy.check_two_step_requirement(
+            turning_on=required, has_two_step=two_step.is_active(db, viewer.user_id)
+        )
+        workshop.staff_two_step = required
+        audit.record(
+            db,
+            viewer=viewer,
+            workshop_id=workshop.id,
+            action="workshop.two_step",
+            target=workshop,
+            detail="staff must use two-step sign-in" if required else "two-step sign-in optional",
+        )
     changes = sorted(k for k, v in cleaned.items() if getattr(workshop, k) != v)
     for key, value in cleaned.items():
         setattr(workshop, key, value)

@@ -123,3 +123,17 @@ def clean_clock(value: object, *, field: str, label: str) -> time | None:
             field=field,
         )
     return result.replace(second=0, microsecond=0)
+
+
+FLAG_VALUES = {True: True, False: False, "on": True, "1": True, "true": True, "": False, "0": False}
+FLAG_VALUES.update({"false": False, "off": False})
+
+
+def clean_flag(value: object, *, field: str, label: str) -> bool:
+    """A checkbox (present: on; absent: off) or a JSON boolean."""
+    if value is None:
+        return False
+    key = value.strip().lower() if isinstance(value, str) else value
+    if isinstance(key, bool | str) and key in FLAG_VALUES:
+        return FLAG_VALUES[key]
+    raise Invalid(translate("%(label)s must be on or off.", label=gettext(label)), field=field)

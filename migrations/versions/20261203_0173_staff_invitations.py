@@ -1,7 +1,7 @@
 """staff invitations and password-reset links: single use, expiring, only their hash kept
 
 Revision ID: 0173
-Revises: 0171
+Revises: 0172
 Create Date: 2026-12-03 08:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0173"
-down_revision: str | Sequence[str] | None = "0171"
+down_revision: str | Sequence[str] | None = "0172"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -18,6 +18,7 @@ from app.config import Settings
 from app.db import Database
 from app.errors import Invalid
 from tests.factories import PASSWORD, Browser, make_user
+from tests.security.two_step_helpers import enrol
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW_PASSWORD = "a brand new long password"
@@ -120,3 +121,21 @@ def test_bad_input_is_a_clear_error(database: Database, run) -> None:  # type: i
     assert code == 2 and err.startswith("error: ")
     with database.session() as db:
         assert db.exec(select(User).where(User.email == "someone@example.org")).one().is_active
+
+
+def test_reset_two_step_turns_it_off_and_ends_sessions(  # type: ignore[no-untyped-def]
+    settings: Settings, database: Database, client, run
+) -> None:
+    with database.transaction() as db:
+        user = make_user(db, email="lost-phone@example.org")
+    browser = Browser(client)
+    browser.login(user)
+    enrol(browser)
+    code, out, _ = run("users", "reset-two-step", "Lost-Phone@example.org")
+    assert code == 0 and "Two-step sign-in turned off for lost-phone@example.org" in out
+    assert _sessions(database, user.id) == 0
+    fresh = Browser(client.__class__(client.app))
+    fresh.get("/login")
+    assert fresh.login(user).status_code == 303  # the password alone again
+    code, _, err = run("users", "reset-two-step", "nobody@example.org")
+    assert code == 2 and "No staff account" in err

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import re
 
+import pyotp
 import pytest
 from sqlmodel import func, select
 
 from app.accounts.models import User
 from app.agenda.models import AgendaItem
-from app.demo import DEMO_PASSWORD, PARTICIPANTS, seed
+from app.demo import DEMO_PASSWORD, PARTICIPANTS, TITLE, seed
+from app.demo_two_step import PREP_TITLE
 from app.notes.models import Note
 from app.room.models import Proposal, Reaction, Theme
 from app.roster.models import Participant
@@ -31,12 +33,13 @@ def test_seed_on_empty_database_then_only_if_empty_does_nothing(settings, databa
     assert seed(settings, only_if_empty=True, out=out) == 0
     printed = out.getvalue()
 
-    assert _count(database, Workshop) == 1
+    assert _count(database, Workshop) == 2  # the dialogue, and the one requiring two-step
     assert _count(database, Party) == 3
     assert _count(database, Participant) == len(PARTICIPANTS)
-    assert _count(database, Membership) == 4
+    assert _count(database, Membership) == 4 + 2
     with database.session() as db:
-        workshop = db.exec(select(Workshop)).one()
+        workshop = db.exec(select(Workshop).where(Workshop.title == TITLE)).one()
+        prep = db.exec(select(Workshop).where(Workshop.title == PREP_TITLE)).one()
         items = list(db.exec(select(AgendaItem)))
         props = list(db.exec(select(Proposal)))
     assert workshop.status == "live"
@@ -83,6 +86,24 @@ def test_seed_on_empty_database_then_only_if_empty_does_nothing(settings, databa
     console = browser.get(f"/w/{workshop.id}/console").text
     assert "Broad support" in console or "Little support" in console or "Divided" in console
     assert "kept their earlier figures at the last publication: 1." in console
+    # The workshop that requires two-step sign-in asks the facilitator (who has none) to
+    # set it up; the organizer signs in with the printed key's code and opens it.
+    assert prep.staff_two_step
+    assert browser.get(f"/w/{prep.id}/manage").status_code == 403
+    secret = re.search(r"two-step sign-in on: key ([A-Z2-7]+)", printed)
+    assert (
+        secret
+        and f"otpauth://totp/Tracktwo:organizer%40demo.tracktwo?secret={secret.group(1)}" in printed
+    )
+    organizer = Browser(client.__class__(client.app))
+    organizer.get("/login")
+    first = organizer.post(
+        "/login", {"email": "organizer@demo.tracktwo", "password": DEMO_PASSWORD}
+    )
+    assert first.status_code == 200 and "/login/two-step" in first.text
+    code = pyotp.TOTP(secret.group(1)).now()
+    assert organizer.post("/login/two-step", {"code": code}).status_code == 303
+    assert organizer.get(f"/w/{prep.id}/manage").status_code == 200
 
     # Seeding again with only_if_empty changes nothing and prints no new links.
     models = (Workshop, Participant, User, Proposal, Reaction)
@@ -90,6 +111,7 @@ def test_seed_on_empty_database_then_only_if_empty_does_nothing(settings, databa
     again = io.StringIO()
     assert seed(settings, only_if_empty=True, out=again) == 0
     assert "no demo seeded" in again.getvalue()
+    assert secret.group(1) in again.getvalue()  # the key is printed with the logins again
     assert "/join/" not in again.getvalue()
     assert [_count(database, model) for model in models] == before
 
@@ -98,5 +120,5 @@ def test_seed_on_empty_database_then_only_if_empty_does_nothing(settings, databa
 def test_second_seed_adds_a_workshop_and_reuses_the_staff_accounts(settings, database) -> None:
     seed(settings, out=io.StringIO())
     seed(settings, out=io.StringIO())
-    assert _count(database, Workshop) == 2
+    assert _count(database, Workshop) == 3  # two dialogues, one workshop requiring two-step
     assert _count(database, User) == 4

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import pyotp
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -31,9 +32,10 @@ from app.room.models import Proposal, Reaction
 from app.roster import service as roster
 from app.roster.models import RulesAcceptance
 from app.security import keys
+from app.two_step import service as two_step
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
-from tests.factories import Browser, World, make_world, staff_viewer
+from tests.factories import PASSWORD, Browser, World, make_user, make_world, staff_viewer
 from tests.policy.crawl import Fetch, Record
 from tests.policy.seed import add_items
 
@@ -41,7 +43,7 @@ STAFF = ("organizer", "facilitator", "rapporteur", "observer")
 TEAM = frozenset({"organizer", "facilitator", "rapporteur"})
 MODERATORS = frozenset({"organizer", "facilitator"})
 ROOM_A = frozenset({*STAFF, "p1", "p2"})
-ROLES = (*STAFF, "p1", "p2", "participant_B", "organizer_B", "anonymous")
+ROLES = (*STAFF, "p1", "p2", "participant_B", "organizer_B", "anonymous", "signing_in")
 NEVER = frozenset({"recovery", "token", "tag", "secret", "key"})
 IDENTITY = frozenset({"name", "affiliation", "participant_id"})
 
@@ -224,6 +226,25 @@ def _room(world: World, viewer: Viewer) -> Iterator[tuple[Session, Workshop]]:
         yield db, workshops.get(db, world.workshop.id, viewer=viewer, action="room.read")
 
 
+def _signing_in(app: FastAPI, settings: Settings, database: Database) -> Browser:
+    """A staff account (of no workshop) with two-step sign-in, past its password: the second
+    step's page is all it may reach beyond what anyone may."""
+    with database.transaction() as db:
+        user = make_user(db)
+        viewer = Viewer(kind="staff", user_id=user.id, email=user.email)
+        two_step.start(db, settings, viewer=viewer)
+        secret = two_step.pending_secret(db, settings, viewer=viewer)
+        assert secret
+        two_step.confirm(
+            db, settings, viewer=viewer, password=PASSWORD, code=pyotp.TOTP(secret).now()
+        )
+    browser = Browser(TestClient(app, base_url="http://testserver", raise_server_exceptions=False))
+    browser.get("/login")
+    page = browser.post("/login", {"email": user.email, "password": PASSWORD})
+    assert page.status_code == 200 and "/login/two-step" in page.text, page.text
+    return browser
+
+
 def seed(app: FastAPI, settings: Settings, database: Database) -> CanaryWorld:
     names = [_canary(f"NAME{i}") for i in range(4)]
     orgs = [_canary(f"AFFIL{i}") for i in range(4)]
@@ -321,6 +342,7 @@ def seed(app: FastAPI, settings: Settings, database: Database) -> CanaryWorld:
     cw.browsers["anonymous"] = Browser(
         TestClient(app, base_url="http://testserver", raise_server_exceptions=False)
     )
+    cw.browsers["signing_in"] = _signing_in(app, settings, database)
 
     p1 = _participant_viewer(world, 0, codes["p1"])
     p2 = _participant_viewer(world, 1, codes["p2"])

@@ -232,6 +232,22 @@ TABLE: dict[tuple[str, str], Expect] = {
         ORGANIZER, login=("anon", "pA", "pB"), form=none
     ),
     ("GET", "/api/v1/me"): may(SIGNED_IN, login=("anon",)),
+    # two-step sign-in (no pending sign-in here: back to the password step)
+    ("GET", "/login/two-step"): all_get("login"),
+    ("POST", "/login/two-step"): Expect(
+        {role: "login" for role in ROLES}, form=lambda s, role: {"code": "123456"}
+    ),
+    ("POST", "/account/two-step/start"): staff_only(form=none),
+    ("POST", "/account/two-step/cancel"): staff_only(form=none),
+    ("POST", "/account/two-step/confirm"): staff_only(
+        form=lambda s, role: {"password": PASSWORD, "code": "123456"}
+    ),
+    ("POST", "/account/two-step/disable"): staff_only(
+        form=lambda s, role: {"password": PASSWORD, "code": "123456"}
+    ),
+    ("POST", "/account/two-step/recovery-codes"): staff_only(
+        form=lambda s, role: {"password": PASSWORD, "code": "123456"}
+    ),
     # joining
     ("GET", "/login/reset"): public(),
     ("POST", "/login/reset"): public(form=lambda s, role: {"email": "someone@example.org"}),
