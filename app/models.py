@@ -25,6 +25,7 @@ from app.summary.models import (
     SummaryTerm,
 )
 from app.summary.released import ReleasedSummary
+from app.translations.models import ContentTranslation
 from app.workshops.models import Membership, Party, Workshop, WorkshopKey
 
 metadata = SQLModel.metadata
@@ -34,6 +35,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "AuthSession",
+    "ContentTranslation",
     "FormReplay",
     "GroundRule",
     "Meeting",

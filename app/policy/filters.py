@@ -122,6 +122,12 @@ def _rule_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     return _in_workshops(model, workshops_with(viewer, "workshop.read"))
 
 
+@filter_for("ContentTranslation")
+def _translation_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """A version of a staff-written text in another language: whoever reads the original."""
+    return _in_workshops(model, workshops_with(viewer, "workshop.read"))
+
+
 @filter_for("Meeting")
 def _meeting_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     return _in_workshops(model, workshops_with(viewer, "workshop.read"))

@@ -16,6 +16,7 @@ from app.deps import DbDep, SettingsDep, StaffDep, ViewerDep
 from app.errors import DomainError, Invalid
 from app.forms import refused
 from app.policy import STAFF_ROLES, Viewer
+from app.rules import present as rules_present
 from app.rules import service as rules
 from app.templating import render
 from app.views import LEVEL_LABELS, ROLE_LABELS
@@ -106,7 +107,7 @@ async def home(workshop_id: str, request: Request, db: DbDep, viewer: ViewerDep)
     live = next((i for s in sessions for i in s.items if i.is_live), None)
     context = {
         "workshop": view,
-        "rules": policy.present_all(rules.list_rules(db, workshop, viewer=viewer), viewer),
+        "rules": rules_present.for_reader(db, workshop, viewer=viewer),
         "accepted": rules.has_accepted(db, viewer=viewer, workshop=workshop),
         "sessions": sessions,
         "live_item": live,

@@ -1,0 +1,41 @@
+"""parallel content: a staff-written text's version in another workshop language (app.translations)
+
+Revision ID: 0174
+Revises: 0171
+Create Date: 2026-12-03 07:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0174"
+down_revision: str | Sequence[str] | None = "0171"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "content_translation",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("workshop_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("object_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("body", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("kind", "object_id", "lang", name="uq_content_translation"),
+    )
+    op.create_index(
+        "ix_content_translation_workshop_id", "content_translation", ["workshop_id"]
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_content_translation_workshop_id", table_name="content_translation")
+    op.drop_table("content_translation")

@@ -1,0 +1,201 @@
+"""Parallel content: ground rules written in each of the workshop's languages, read in the
+reader's language with a visible fallback to the original; the rules version covers every
+language, so a change in any language asks everyone to accept again."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from app.i18n import SHIPPED
+from app.l10n import gettext_in
+from app.rules import service as rules
+from app.rules.models import GroundRule
+from app.translations.models import ContentTranslation
+from app.workshops.models import Workshop
+from tests.design.conftest import browser_for
+from tests.factories import Browser, make_world
+
+ARABIC_TITLE = "نستمع لنفهم"
+
+
+@pytest.fixture
+def world(settings, database):  # type: ignore[no-untyped-def]
+    return make_world(settings, database, languages="en,ar,fr")
+
+
+def _rules(world) -> list[GroundRule]:
+    with world.database.session() as db:
+        statement = (
+            select(GroundRule)
+            .where(GroundRule.workshop_id == world.workshop.id)
+            .order_by(GroundRule.position)
+        )
+        return list(db.exec(statement))
+
+
+def _versions(world) -> list[ContentTranslation]:
+    with world.database.session() as db:
+        statement = select(ContentTranslation).where(
+            ContentTranslation.workshop_id == world.workshop.id
+        )
+        return list(db.exec(statement))
+
+
+def _version(world) -> int:
+    with world.database.session() as db:
+        return db.get(Workshop, world.workshop.id).rules_version
+
+
+def _participant(app, world, lang: str, index: int = 0) -> Browser:
+    b = Browser(TestClient(app, base_url="http://testserver"))
+    b.client.cookies.set("tt_lang", lang)
+    b.join(world.invitations[index])
+    return b
+
+
+def _items(page: str) -> list[str]:
+    section = page[page.index('<ol class="rules"') : page.index("</ol>")]
+    return re.findall(r"<li([^>]*)>", section)
+
+
+@pytest.mark.parametrize("languages", ["en", "en,ar", "ar,en,fr", "he,xx-YY,ru,fa,ur"])
+def test_starter_rules_are_written_in_every_shipped_language_of_the_workshop(
+    settings, database, languages: str
+) -> None:
+    world = make_world(settings, database, languages=languages)
+    codes = languages.split(",")
+    rows = _rules(world)
+    shipped_others = [c for c in codes[1:] if c in SHIPPED]
+    by_lang: dict[str, set[str]] = {}
+    for version in _versions(world):
+        by_lang.setdefault(version.lang, set()).add(version.object_id)
+    assert set(by_lang) == set(shipped_others)
+    for lang in shipped_others:
+        assert by_lang[lang] == {r.id for r in rows}
+    if "ar" in shipped_others:
+        arabic = {v.title for v in _versions(world) if v.lang == "ar"}
+        assert gettext_in("ar", "We listen to understand") in arabic
+    assert rows[0].title == gettext_in(codes[0], "The Chatham House Rule")
+    assert _version(world) == 1
+
+
+@pytest.mark.parametrize(
+    ("reader", "expect_lang", "marker"),
+    [("ar", "ar", None), ("fr", "fr", None), ("en", "en", None), ("ru", "en", "английский")],
+)
+def test_a_reader_gets_their_language_or_the_original_marked(
+    app, world, reader: str, expect_lang: str, marker: str | None
+) -> None:
+    wid = world.workshop.id
+    p = _participant(app, world, reader)
+    for url in (f"/w/{wid}/rules", f"/w/{wid}"):
+        page = p.get(url).text
+        items = _items(page)
+        assert items and all(f'lang="{expect_lang}"' in li for li in items)
+        direction = "rtl" if expect_lang == "ar" else "ltr"
+        assert all(f'dir="{direction}"' in li for li in items)
+        listen = gettext_in(expect_lang, "We listen to understand")
+        assert listen in page
+        if marker is None:
+            assert "original-language" not in page
+        else:
+            assert page.count('class="muted original-language"') == len(items)
+            assert marker in page  # "(original language: English)", in the reader's language
+
+
+def test_partly_translated_rules_fall_back_one_by_one(app, world) -> None:
+    wid = world.workshop.id
+    facilitator = browser_for(app, world, "facilitator")
+    first = _rules(world)[0]
+    cleared = facilitator.post(
+        f"/w/{wid}/manage/rules/{first.id}",
+        {"title": first.title, "body": first.body, "title__ar": "", "body__ar": ""},
+    )
+    assert cleared.status_code == 303
+    page = _participant(app, world, "ar").get(f"/w/{wid}/rules").text
+    items = _items(page)
+    assert 'lang="en"' in items[0] and 'dir="ltr"' in items[0]
+    assert all('lang="ar"' in li for li in items[1:])
+    assert page.count('class="muted original-language"') == 1
+    assert gettext_in("ar", "(original language: %(name)s)") % {"name": "الإنجليزية"} in page
+
+
+def test_the_editor_has_a_field_per_language_and_any_change_is_a_new_version(app, world) -> None:
+    wid = world.workshop.id
+    facilitator = browser_for(app, world, "facilitator")
+    page = facilitator.get(f"/w/{wid}/manage/rules").text
+    for name in ("title__ar", "body__ar", "title__fr", "body__fr"):
+        assert f'name="{name}"' in page
+    assert 'name="title__en"' not in page
+    p = _participant(app, world, "ar")
+    assert p.post(f"/w/{wid}/rules/accept", {"version": "1"}).status_code == 303
+    assert "I accept" not in p.get(f"/w/{wid}/rules").text
+
+    rule = _rules(world)[2]
+    unchanged = facilitator.post(
+        f"/w/{wid}/manage/rules/{rule.id}", {"title": rule.title, "body": rule.body}
+    )
+    assert unchanged.status_code == 303 and _version(world) == 1
+    edited = facilitator.post(
+        f"/w/{wid}/manage/rules/{rule.id}",
+        {"title": rule.title, "body": rule.body, "title__ar": ARABIC_TITLE},
+    )
+    assert edited.status_code == 303 and _version(world) == 2  # only the Arabic changed
+    page = p.get(f"/w/{wid}/rules").text
+    assert ARABIC_TITLE in page
+    assert 'name="version" value="2"' in page  # asked to accept the new version set
+    assert p.post(f"/w/{wid}/rules/accept", {"version": "1"}).status_code == 409
+    assert p.post(f"/w/{wid}/rules/accept", {"version": "2"}).status_code == 303
+
+    french_only = facilitator.post(
+        f"/w/{wid}/manage/rules/{rule.id}",
+        {"title": rule.title, "body": rule.body, "body__fr": "Nouveau texte."},
+    )
+    assert french_only.status_code == 303 and _version(world) == 3
+    with world.database.session() as db:
+        workshop = db.get(Workshop, wid)
+        viewer = world.viewer("organizer")
+        accepted, active = rules.acceptance_count(db, workshop, viewer=viewer)
+    assert (accepted, active) == (0, 1)
+
+
+def test_a_new_rule_with_its_translation_and_a_refused_one_keeps_what_was_typed(
+    app, world
+) -> None:
+    wid = world.workshop.id
+    facilitator = browser_for(app, world, "facilitator")
+    refused = facilitator.post(
+        f"/w/{wid}/manage/rules",
+        {"title": "Phones off", "body__ar": "نص بلا عنوان", "body__fr": "Téléphones éteints."},
+    )
+    assert refused.status_code == 422
+    assert "Give the translation a title." in refused.text
+    assert "نص بلا عنوان" in refused.text and "Téléphones éteints." in refused.text
+    assert _version(world) == 1
+    added = facilitator.post(
+        f"/w/{wid}/manage/rules",
+        {"title": "Phones off", "title__ar": "إغلاق الهواتف", "body__ar": "لا هواتف."},
+    )
+    assert added.status_code == 303 and _version(world) == 2
+    new = _rules(world)[-1]
+    langs = {v.lang: v.title for v in _versions(world) if v.object_id == new.id}
+    assert langs == {"ar": "إغلاق الهواتف"}
+    deleted = facilitator.post(f"/w/{wid}/manage/rules/{new.id}/delete")
+    assert deleted.status_code == 303
+    assert not [v for v in _versions(world) if v.object_id == new.id]
+
+
+def test_a_language_outside_the_workshop_is_not_stored(app, world) -> None:
+    wid = world.workshop.id
+    facilitator = browser_for(app, world, "facilitator")
+    rule = _rules(world)[1]
+    saved = facilitator.post(
+        f"/w/{wid}/manage/rules/{rule.id}",
+        {"title": rule.title, "body": rule.body, "title__he": "כותרת"},
+    )
+    assert saved.status_code == 303 and _version(world) == 1
+    assert not [v for v in _versions(world) if v.lang == "he"]
