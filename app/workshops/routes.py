@@ -19,9 +19,12 @@ from app.policy import STAFF_ROLES, Viewer
 from app.rules import present as rules_present
 from app.rules import service as rules
 from app.templating import render
+from app.translations import service as translations
+from app.translations.service import language_name
 from app.views import LEVEL_LABELS, ROLE_LABELS
 from app.workshops import archive as archiving
 from app.workshops import parties as parties_service
+from app.workshops import purpose
 from app.workshops import service
 from app.workshops import staff as staff_service
 from app.workshops.models import Workshop
@@ -107,6 +110,7 @@ async def home(workshop_id: str, request: Request, db: DbDep, viewer: ViewerDep)
     live = next((i for s in sessions for i in s.items if i.is_live), None)
     context = {
         "workshop": view,
+        "purpose": purpose.for_reader(db, workshop, viewer=viewer),
         "rules": rules_present.for_reader(db, workshop, viewer=viewer),
         "accepted": rules.has_accepted(db, viewer=viewer, workshop=workshop),
         "sessions": sessions,
@@ -189,9 +193,18 @@ async def settings_form(
     workshop_id: str, request: Request, db: DbDep, viewer: ViewerDep
 ) -> Response:
     workshop = service.get(db, workshop_id, viewer=viewer, action="workshop.manage")
-    context = manage_context(db, workshop, viewer, "/settings", **_choices())
-    context["values"] = _form_values(workshop, {})
+    context = manage_context(db, workshop, viewer, "/settings", **_settings_choices(workshop))
+    context["values"] = {
+        **_form_values(workshop, {}),
+        **purpose.form_values(db, workshop, viewer=viewer),
+    }
     return render(request, "workshops/settings.html", context)
+
+
+def _settings_choices(workshop: Workshop) -> dict[str, Any]:
+    """The form's choices, and the languages the purpose may be translated into."""
+    others = [(c, language_name(c)) for c in translations.other_languages(workshop)]
+    return {**_choices(), "other_languages": others}
 
 
 @router.post("/w/{workshop_id}/manage/settings", response_class=HTMLResponse)
@@ -205,7 +218,7 @@ async def save_settings(
     except Invalid as exc:
         db.rollback()
         workshop = service.get(db, workshop_id, viewer=viewer, action="workshop.manage")
-        context = manage_context(db, workshop, viewer, "/settings", **_choices())
+        context = manage_context(db, workshop, viewer, "/settings", **_settings_choices(workshop))
         context.update(values=data, errors=exc.errors)
         return render(request, "workshops/settings.html", context, status=422)
     return see_other(f"/w/{workshop.id}/manage")

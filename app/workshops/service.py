@@ -30,6 +30,7 @@ from app.rules.models import GroundRule
 from app.rules.service import insert_starter_set
 from app.security import keys
 from app.views import STATUS_LABELS
+from app.workshops import purpose
 from app.workshops.models import Membership, Workshop, WorkshopKey
 from app.workshops.state import ensure_writable
 from app.workshops.validate import (
@@ -163,7 +164,10 @@ def update(
     policy.ensure(viewer, "workshop.manage", workshop)
     ensure_writable(workshop)
     cleaned = clean_fields(data, settings, partial=partial, current=workshop)
+    texts = purpose.clean(data, workshop)  # in the languages the form was drawn for
     changes = sorted(k for k, v in cleaned.items() if getattr(workshop, k) != v)
+    if purpose.save(db, viewer=viewer, workshop=workshop, texts=texts):
+        changes.append("purpose (translations)")
     for key, value in cleaned.items():
         setattr(workshop, key, value)
     db.add(workshop)

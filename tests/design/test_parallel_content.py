@@ -199,3 +199,37 @@ def test_a_language_outside_the_workshop_is_not_stored(app, world) -> None:
     )
     assert saved.status_code == 303 and _version(world) == 1
     assert not [v for v in _versions(world) if v.lang == "he"]
+
+
+def test_the_purpose_in_each_language_with_a_visible_fallback(app, world) -> None:
+    wid = world.workshop.id
+    organizer = browser_for(app, world, "organizer")
+    form = organizer.get(f"/w/{wid}/manage/settings").text
+    assert 'name="purpose__ar"' in form and 'name="purpose__fr"' in form
+    values = {
+        "title": world.workshop.title,
+        "purpose": "Water sharing in the valley.",
+        "purpose__ar": "تقاسم المياه في الوادي.",
+        "track": "track2",
+        "timezone": "UTC",
+        "languages": "en,ar,fr",
+        "k_min": "5",
+        "default_level": "chatham",
+    }
+    saved = organizer.post(f"/w/{wid}/manage/settings", values)
+    assert saved.status_code == 303, saved.text
+    assert "تقاسم المياه في الوادي." in organizer.get(f"/w/{wid}/manage/settings").text
+
+    arabic = _participant(app, world, "ar", 0).get(f"/w/{wid}").text
+    block = arabic[arabic.index('<div class="purpose"') :][:400]
+    assert 'lang="ar" dir="rtl"' in block and "تقاسم المياه في الوادي." in block
+    assert "original-language" not in block
+    french = _participant(app, world, "fr", 1).get(f"/w/{wid}").text
+    block = french[french.index('<div class="purpose"') :][:500]
+    assert 'lang="en" dir="ltr"' in block and "Water sharing in the valley." in block
+    assert "original-language" in block and "anglais" in block  # visible, in French
+
+    values["purpose__ar"] = "x" * 4001
+    refused = organizer.post(f"/w/{wid}/manage/settings", values)
+    assert refused.status_code == 422 and "x" * 4001 in refused.text
+    assert "تقاسم المياه في الوادي." in organizer.get(f"/w/{wid}/manage/settings").text
