@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from app import policy
 from app.agenda import service as agenda
+from app.agenda import versions as agenda_versions
 from app.agenda.present import SessionView
 from app.deps import DbDep, SettingsDep, StaffDep, ViewerDep
 from app.errors import DomainError, Invalid
@@ -96,8 +97,13 @@ def agenda_views(db: Session, workshop: Workshop, viewer: Viewer) -> list[Sessio
     from dataclasses import replace
 
     groups = agenda.agenda(db, workshop, viewer=viewer)
+    ids = [item.id for g in groups for item in g.items]
+    texts = agenda_versions.load(db, workshop, ids, viewer=viewer)
     return [
-        replace(policy.present(g.meeting, viewer), items=policy.present_all(g.items, viewer))
+        replace(
+            policy.present(g.meeting, viewer),
+            items=agenda_versions.for_reader(policy.present_all(g.items, viewer), texts, workshop),
+        )
         for g in groups
     ]
 

@@ -163,9 +163,7 @@ def test_the_editor_has_a_field_per_language_and_any_change_is_a_new_version(app
     assert (accepted, active) == (0, 1)
 
 
-def test_a_new_rule_with_its_translation_and_a_refused_one_keeps_what_was_typed(
-    app, world
-) -> None:
+def test_a_new_rule_with_its_translation_and_a_refused_one_keeps_what_was_typed(app, world) -> None:
     wid = world.workshop.id
     facilitator = browser_for(app, world, "facilitator")
     refused = facilitator.post(
@@ -233,3 +231,55 @@ def test_the_purpose_in_each_language_with_a_visible_fallback(app, world) -> Non
     refused = organizer.post(f"/w/{wid}/manage/settings", values)
     assert refused.status_code == 422 and "x" * 4001 in refused.text
     assert "تقاسم المياه في الوادي." in organizer.get(f"/w/{wid}/manage/settings").text
+
+
+def test_agenda_items_in_each_language_with_a_visible_fallback(app, world) -> None:
+    wid = world.workshop.id
+    facilitator = browser_for(app, world, "facilitator")
+    made = facilitator.post(f"/w/{wid}/manage/sessions", {"title": "Day one"})
+    assert made.status_code == 303, made.text
+    page = facilitator.get(f"/w/{wid}/manage/agenda").text
+    session_id = re.search(r"/manage/sessions/([0-9a-f]+)/items", page).group(1)
+    assert 'name="title__ar"' in page and 'name="description__fr"' in page
+    added = facilitator.post(
+        f"/w/{wid}/manage/sessions/{session_id}/items",
+        {
+            "title": "Needs and fears",
+            "description": "Each side names its needs.",
+            "title__ar": "الاحتياجات والمخاوف",
+            "description__ar": "يسمّي كل طرف احتياجاته.",
+            "kind": "plenary",
+            "phase": "needs_fears",
+            "duration_minutes": "45",
+        },
+    )
+    assert added.status_code == 303, added.text
+    arabic = _participant(app, world, "ar", 0).get(f"/w/{wid}").text
+    agenda = arabic[arabic.index('id="agenda"') :]
+    assert '<strong lang="ar" dir="auto" hx-disable>الاحتياجات والمخاوف</strong>' in agenda
+    assert "يسمّي كل طرف احتياجاته." in agenda and "original-language" not in agenda
+    russian = _participant(app, world, "ru", 1).get(f"/w/{wid}").text
+    agenda = russian[russian.index('id="agenda"') :]
+    assert '<strong lang="en" dir="auto" hx-disable>Needs and fears</strong>' in agenda
+    assert "original-language" in agenda and "английский" in agenda
+
+    item_id = re.search(
+        r"/manage/items/([0-9a-f]+)\"", facilitator.get(f"/w/{wid}/manage/agenda").text
+    ).group(1)
+    form = facilitator.get(f"/w/{wid}/manage/items/{item_id}").text
+    assert "الاحتياجات والمخاوف" in form and 'name="title__fr"' in form
+    refused = facilitator.post(
+        f"/w/{wid}/manage/items/{item_id}",
+        {
+            "title": "Needs and fears",
+            "description__fr": "Chaque partie nomme ses besoins.",
+            "kind": "plenary",
+            "phase": "needs_fears",
+            "duration_minutes": "45",
+            "level": "chatham",
+        },
+    )
+    assert refused.status_code == 422 and "Chaque partie nomme ses besoins." in refused.text
+    deleted = facilitator.post(f"/w/{wid}/manage/items/{item_id}/delete")
+    assert deleted.status_code == 303
+    assert not [v for v in _versions(world) if v.object_id == item_id]
