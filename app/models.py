@@ -25,7 +25,7 @@ from app.summary.models import (
     SummaryTerm,
 )
 from app.summary.released import ReleasedSummary
-from app.translations.models import ContentTranslation
+from app.translations.models import ContentTranslation, TextTranslation
 from app.workshops.models import Membership, Party, Workshop, WorkshopKey
 
 metadata = SQLModel.metadata
@@ -56,6 +56,7 @@ __all__ = [
     "SummarySignoff",
     "SummarySignoffTally",
     "SummaryTerm",
+    "TextTranslation",
     "Theme",
     "User",
     "Workshop",

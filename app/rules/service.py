@@ -16,8 +16,7 @@ from app import policy
 from app.audit import service as audit
 from app.errors import Conflict, DomainError, NotFound
 from app.forms import clean_text
-from app.i18n import N_
-from app.i18n import SHIPPED
+from app.i18n import N_, SHIPPED
 from app.l10n import content_locale, gettext_in
 from app.live.bus import changed
 from app.policy import Viewer
@@ -284,9 +283,7 @@ def add(db: Session, *, viewer: Viewer, workshop: Workshop, data: Mapping[str, A
     rule = GroundRule(workshop_id=workshop.id, position=ordering.next_position(rows), **cleaned)
     db.add(rule)
     db.flush()
-    translations.save(
-        db, workshop=workshop, kind=KIND, object_id=rule.id, texts=texts, current={}
-    )
+    translations.save(db, workshop=workshop, kind=KIND, object_id=rule.id, texts=texts, current={})
     _bump(db, viewer, workshop, "rules.add", rule)
     return rule
 

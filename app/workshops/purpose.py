@@ -45,9 +45,7 @@ def form_values(db: Session, workshop: Workshop, *, viewer: Viewer) -> dict[str,
     versions = translations.load(
         db, viewer=viewer, workshop=workshop, kind=KIND, object_ids=[workshop.id]
     )[workshop.id]
-    return {
-        translations.field_name("purpose", lang): row.body for lang, row in versions.items()
-    }
+    return {translations.field_name("purpose", lang): row.body for lang, row in versions.items()}
 
 
 def for_reader(db: Session, workshop: Workshop, *, viewer: Viewer) -> Localized:

@@ -25,8 +25,7 @@ from app.translations.service import language_name
 from app.views import LEVEL_LABELS, ROLE_LABELS
 from app.workshops import archive as archiving
 from app.workshops import parties as parties_service
-from app.workshops import purpose
-from app.workshops import service
+from app.workshops import purpose, service
 from app.workshops import staff as staff_service
 from app.workshops.models import Workshop
 from app.workshops.page_helpers import form_data, is_htmx, manage_context, see_other
@@ -110,6 +109,8 @@ def agenda_views(db: Session, workshop: Workshop, viewer: Viewer) -> list[Sessio
 
 @router.get("/w/{workshop_id}", response_class=HTMLResponse)
 async def home(workshop_id: str, request: Request, db: DbDep, viewer: ViewerDep) -> Response:
+    if policy.translates_only(viewer, workshop_id):
+        return see_other(f"/w/{workshop_id}/translate")
     workshop = service.get(db, workshop_id, viewer=viewer)
     view = policy.present(workshop, viewer)
     sessions = agenda_views(db, workshop, viewer)
