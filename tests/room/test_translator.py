@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import select
 
+from app import i18n
 from app.notes import service as notes
 from app.room import moderation, proposals
 from app.translations import texts
@@ -158,6 +159,10 @@ def test_a_translation_beside_the_revealed_proposal_in_the_readers_language(room
     arabic.client.cookies.set("tt_lang", "ar")
     # not yet revealed: no participant, not even its author, sees its translation
     assert ARABIC not in arabic.get(f"/w/{room.wid}/room").text
+    author = participant_viewer(world, 0)
+    with tx(world, author) as (db, workshop), i18n.using("ar"):
+        ids = [target.id]
+        assert texts.beside(db, viewer=author, workshop=workshop, kind="proposal", ids=ids) == {}
     reveal(world, item, override_reason=None)
     page = arabic.get(f"/w/{room.wid}/room").text
     assert f'<div class="user-text" lang="ar" dir="auto" hx-disable>{ARABIC}</div>' in page
