@@ -48,7 +48,7 @@ def clean(
         title = text.get("title", kept.title if kept else "")
         if text.get("body", kept.body if kept else "") and not title:
             raise Invalid(
-                errors={translations.field_name("title", lang): "Give the translation a title."}
+                errors={translations.field_name("title", lang): translations.NEEDS_TITLE}
             )
         texts[lang] = text
     return texts

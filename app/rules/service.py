@@ -244,7 +244,7 @@ def _clean(
         title = checks.out.get(title_field, kept.title if kept else "")
         body = checks.out.get(body_field, kept.body if kept else "")
         if body and not title:
-            checks.fail(title_field, "Give the translation a title.")
+            checks.fail(title_field, translations.NEEDS_TITLE)
     cleaned = checks.done()
     return cleaned, translations.split(cleaned, workshop)
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from app import i18n, policy
 from app.forms import clean_text
+from app.i18n import N_
 from app.policy import Viewer
 from app.translations.models import ContentTranslation
 from app.workshops.models import Workshop
@@ -27,6 +28,7 @@ from app.workshops.validate import Checks
 # Scripts written right to left, beyond the shipped ones (a workshop may use any language).
 _RTL = i18n.RTL | {"ps", "sd", "ug", "yi", "dv", "ckb", "syr"}
 SEPARATOR = "__"
+NEEDS_TITLE = N_("Give the translation a title.")
 
 
 def languages(workshop: Workshop) -> list[str]:

@@ -30,8 +30,8 @@ from app.workshops.models import Workshop
 KINDS = ("proposal", "note")
 MAX_LENGTH = 4000
 STATE_LABELS = {
-    "pending": N_("Pending, not yet revealed"),
-    "revealed": N_("Revealed"),
+    "pending": N_("Proposal, not yet revealed"),
+    "revealed": N_("Revealed proposal"),
     "room": N_("Note shared with the room"),
     "summary": N_("Note cleared for the summary"),
 }

@@ -225,7 +225,7 @@ def test_the_purpose_in_each_language_with_a_visible_fallback(app, world) -> Non
     french = _participant(app, world, "fr", 1).get(f"/w/{wid}").text
     block = french[french.index('<div class="purpose"') :][:500]
     assert 'lang="en" dir="ltr"' in block and "Water sharing in the valley." in block
-    assert "original-language" in block and "anglais" in block  # visible, in French
+    assert "(langue d’origine : anglais)" in block  # the visible fallback, in French
 
     values["purpose__ar"] = "x" * 4001
     refused = organizer.post(f"/w/{wid}/manage/settings", values)
