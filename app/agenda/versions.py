@@ -47,9 +47,7 @@ def clean(
             text["body"] = fields["description"]
         title = text.get("title", kept.title if kept else "")
         if text.get("body", kept.body if kept else "") and not title:
-            raise Invalid(
-                errors={translations.field_name("title", lang): translations.NEEDS_TITLE}
-            )
+            raise Invalid(errors={translations.field_name("title", lang): translations.NEEDS_TITLE})
         texts[lang] = text
     return texts
 

@@ -4,8 +4,8 @@ Everything personal or contributed is stored as AES-GCM ciphertext under the wor
 key (app.security.crypto: fresh nonce per write, table + row id + column as associated data):
 note bodies; participants' names and affiliations; proposal texts, hide reasons and opted-in
 attributions; theme names; summary comments, listed terms, decision reasons and the release
-override reason; translations of proposals and notes (ENCRYPTED below). Archive's destruction of the key therefore reaches dead
-tuples, the WAL, replicas and old backups alike.
+override reason; translations of proposals and notes (ENCRYPTED below). Archive's
+destruction of the key therefore reaches dead tuples, the WAL, replicas and old backups alike.
 The ORM does the work, so every reader (the notes pages and API, the summary, exports) gets
 plaintext and every writer stores ciphertext, without each service having to remember:
 

@@ -157,10 +157,17 @@ def save(
         return
     if not cleaned:
         db.delete(row)
-    else:
-        row = row or TextTranslation(
-            workshop_id=workshop.id, kind=target.kind, object_id=target.id, lang=str(lang)
+    elif row is None:
+        db.add(
+            TextTranslation(
+                workshop_id=workshop.id,
+                kind=target.kind,
+                object_id=target.id,
+                lang=str(lang),
+                text=cleaned,
+            )
         )
+    else:
         row.text = cleaned
         db.add(row)
     db.flush()
