@@ -51,6 +51,8 @@ class RoomItemView:
     small_batch: int
     level_was: str | None
     level_was_label: str | None
+    lang: str = ""  # the language of title and description (the reader's, or the original's)
+    original_name: str = ""  # the original language's name, when shown instead of the reader's
 
 
 @dataclass(frozen=True)

@@ -283,3 +283,16 @@ def test_agenda_items_in_each_language_with_a_visible_fallback(app, world) -> No
     deleted = facilitator.post(f"/w/{wid}/manage/items/{item_id}/delete")
     assert deleted.status_code == 303
     assert not [v for v in _versions(world) if v.object_id == item_id]
+
+
+def test_the_rules_api_answers_in_the_readers_language(app, world) -> None:
+    wid = world.workshop.id
+    arabic = _participant(app, world, "ar", 0).client.get(f"/api/v1/workshops/{wid}/rules")
+    assert arabic.status_code == 200
+    rules_ar = arabic.json()["rules"]
+    assert {r["lang"] for r in rules_ar} == {"ar"} and {r["dir"] for r in rules_ar} == {"rtl"}
+    assert gettext_in("ar", "We listen to understand") in {r["title"] for r in rules_ar}
+    russian = _participant(app, world, "ru", 1).client.get(f"/api/v1/workshops/{wid}/rules")
+    rules_ru = russian.json()["rules"]
+    assert {r["lang"] for r in rules_ru} == {"en"}
+    assert {r["original_name"] for r in rules_ru} == {"английский"}

@@ -217,3 +217,32 @@ def test_the_translators_page_saves_and_refuses_clearly(room) -> None:
     # the translator's workshop page is that list
     home = translator.get(f"/w/{room.wid}", follow_redirects=False)
     assert home.status_code == 303 and home.headers["location"] == f"/w/{room.wid}/translate"
+
+
+def test_the_rooms_item_in_the_readers_language_or_marked(room) -> None:
+    world, item = room.world, room.contribution
+    facilitator = room.staff("facilitator")
+    edited = facilitator.post(
+        f"/w/{room.wid}/manage/items/{item.id}",
+        {
+            "title": item.title,
+            "description": "",
+            "title__ar": "خيارات لنزاع المياه",
+            "kind": "contribution",
+            "phase": "brainstorming",
+            "duration_minutes": "30",
+            "level": "chatham",
+        },
+    )
+    assert edited.status_code == 303, edited.text
+    open_round(world, item.id)
+    arabic, _ = room.participant(0)
+    arabic.client.cookies.set("tt_lang", "ar")
+    page = arabic.get(f"/w/{room.wid}/room").text
+    assert 'lang="ar" dir="auto" hx-disable>خيارات لنزاع المياه</h2>' in page
+    assert "original-language" not in page
+    french, _ = room.participant(3)
+    french.client.cookies.set("tt_lang", "fr")
+    page = french.get(f"/w/{room.wid}/room").text
+    assert f'lang="en" dir="auto" hx-disable>{item.title}</h2>' in page
+    assert "(langue d’origine : anglais)" in page
