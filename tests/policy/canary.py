@@ -402,8 +402,8 @@ def seed(app: FastAPI, settings: Settings, database: Database) -> CanaryWorld:
 
 def _translate(database: Database, world: World) -> list[Canary]:
     """The translator translates every text on their list: each translation is a canary
-    read where its original is shown beside it (revealed proposals: the room), or only on
-    the translator's page (notes: their pages show no translation yet)."""
+    read only where its original is shown beside it (revealed proposals and shared notes:
+    the room), never in an export."""
     found: list[Canary] = []
     with database.transaction() as db:
         translator = staff_viewer(db, world.users["translator"])
@@ -422,7 +422,7 @@ def _translate(database: Database, world: World) -> list[Canary]:
                 lang="en",
                 text=text,
             )
-            readers = ROOM_A if item.kind == "proposal" else frozenset({"translator"})
+            readers = ROOM_A  # shown beside the original: a revealed proposal, a shared note
             found.append(
                 Canary(
                     text, item.kind, f"translation of a {item.state} {item.kind}", readers=readers

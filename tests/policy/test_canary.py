@@ -108,7 +108,10 @@ def test_canaries_appear_only_where_the_table_allows(canary_crawl: CanaryCrawl) 
         (role, "translation of a revealed proposal")
         for role in ("p1", "observer", "facilitator", "translator")
     ]
-    expected += [("translator", "revealed proposal (chatham)")]
+    expected += [
+        ("translator", "revealed proposal (chatham)"),
+        ("p2", "translation of a room note"),
+    ]
     expected += [
         ("rapporteur", "private staff note (general)"),
         ("p1", "participant's private note (general)"),

@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import select
 
 from app import i18n
+from app.errors import NotFound
 from app.notes import service as notes
 from app.room import moderation, proposals
 from app.translations import texts
@@ -246,3 +247,27 @@ def test_the_rooms_item_in_the_readers_language_or_marked(room) -> None:
     page = french.get(f"/w/{room.wid}/room").text
     assert f'lang="en" dir="auto" hx-disable>{item.title}</h2>' in page
     assert "(langue d’origine : anglais)" in page
+
+
+def test_a_shared_notes_translation_beside_it_never_a_team_notes(room) -> None:
+    shared = _note(room, "room", "The two sides agree on data sharing.")
+    _translate(room, "note", shared, "ar", "يتفق الطرفان على تبادل البيانات.")
+    team = _note(room, "team", "Team only: watch the timing.")
+    translator = room.world.viewer("translator")
+    with room.world.database.transaction() as db:
+        workshop = workshops.get(db, room.wid, viewer=translator, action="translate")
+        with pytest.raises(NotFound):  # not on the translator's list: cannot be translated
+            texts.save(
+                db,
+                viewer=translator,
+                workshop=workshop,
+                kind="note",
+                object_id=team,
+                lang="ar",
+                text="x",
+            )
+    arabic, _ = room.participant(0)
+    arabic.client.cookies.set("tt_lang", "ar")
+    page = arabic.get(f"/w/{room.wid}/notes").text
+    assert 'lang="ar" dir="auto" hx-disable>يتفق الطرفان على تبادل البيانات.</div>' in page
+    assert "يتفق الطرفان" not in room.participant(3)[0].get(f"/w/{room.wid}/notes").text
