@@ -143,11 +143,6 @@ def insert_starter_set(db: Session, workshop: Workshop) -> None:
     """Called once when a workshop is created: the starter rules, as version 1, written in
     the workshop's first shipped language and translated into every other one it uses."""
     locale = content_locale(workshop.languages)  # the workshop's first shipped language
-    others = [
-        lang
-        for lang in translations.other_languages(workshop)
-        if translations.base(lang) in SHIPPED and translations.base(lang) != locale
-    ]
     for position, (title, body) in enumerate(STARTER_RULES):
         rule = GroundRule(
             workshop_id=workshop.id,
@@ -156,19 +151,59 @@ def insert_starter_set(db: Session, workshop: Workshop) -> None:
             position=position,
         )
         db.add(rule)
-        for lang in others:
-            db.add(
-                ContentTranslation(
-                    workshop_id=workshop.id,
-                    kind=KIND,
-                    object_id=rule.id,
-                    lang=lang,
-                    title=gettext_in(translations.base(lang), title),
-                    body=gettext_in(translations.base(lang), body),
-                )
-            )
+        for lang in _starter_languages(workshop):
+            db.add(_starter_version(workshop, rule, lang, title, body))
     workshop.rules_version += 1
     db.add(workshop)
+
+
+def _starter_languages(workshop: Workshop) -> list[str]:
+    """The workshop's other languages that ship a translation of the starter rules."""
+    locale = content_locale(workshop.languages)
+    return [
+        lang
+        for lang in translations.other_languages(workshop)
+        if translations.base(lang) in SHIPPED and translations.base(lang) != locale
+    ]
+
+
+def _starter_version(
+    workshop: Workshop, rule: GroundRule, lang: str, title: str, body: str
+) -> ContentTranslation:
+    return ContentTranslation(
+        workshop_id=workshop.id,
+        kind=KIND,
+        object_id=rule.id,
+        lang=lang,
+        title=gettext_in(translations.base(lang), title),
+        body=gettext_in(translations.base(lang), body),
+    )
+
+
+def translate_starter_set(db: Session, *, viewer: Viewer, workshop: Workshop) -> bool:
+    """When the workshop gains a language: every starter rule still as shipped gets its
+    version in it (a new version of the rules); a rule the staff wrote or changed is theirs
+    to translate. Returns whether any version was added."""
+    locale = content_locale(workshop.languages)
+    shipped = {
+        (gettext_in(locale, title), gettext_in(locale, body)): (title, body)
+        for title, body in STARTER_RULES
+    }
+    rows = list_rules(db, workshop, viewer=viewer)
+    current = versions(db, workshop, rows, viewer=viewer)
+    added = False
+    for rule in rows:
+        source = shipped.get((rule.title, rule.body))
+        if source is None:
+            continue
+        for lang in _starter_languages(workshop):
+            if lang not in current.get(rule.id, {}):
+                db.add(_starter_version(workshop, rule, lang, source[0], source[1]))
+                added = True
+    if added:
+        db.flush()
+        _bump(db, viewer, workshop, "rules.translate", workshop)
+    return added
 
 
 def list_rules(db: Session, workshop: Workshop, *, viewer: Viewer) -> list[GroundRule]:

@@ -27,7 +27,7 @@ from app.ids import utcnow
 from app.live.bus import changed
 from app.policy import Viewer
 from app.rules.models import GroundRule
-from app.rules.service import insert_starter_set
+from app.rules.service import insert_starter_set, translate_starter_set
 from app.security import keys
 from app.views import STATUS_LABELS
 from app.workshops import purpose
@@ -171,6 +171,8 @@ def update(
     for key, value in cleaned.items():
         setattr(workshop, key, value)
     db.add(workshop)
+    if "languages" in changes:  # the starter rules, in each language the workshop gained
+        translate_starter_set(db, viewer=viewer, workshop=workshop)
     if changes:
         audit.record(
             db,

@@ -296,3 +296,32 @@ def test_the_rules_api_answers_in_the_readers_language(app, world) -> None:
     rules_ru = russian.json()["rules"]
     assert {r["lang"] for r in rules_ru} == {"en"}
     assert {r["original_name"] for r in rules_ru} == {"английский"}
+
+
+def test_a_language_added_later_gets_the_starter_rules_still_as_shipped(
+    app, settings, database
+) -> None:
+    world = make_world(settings, database, languages="en")
+    wid = world.workshop.id
+    assert _versions(world) == []
+    organizer = browser_for(app, world, "organizer")
+    facilitator = browser_for(app, world, "facilitator")
+    changed = _rules(world)[1]
+    facilitator.post(
+        f"/w/{wid}/manage/rules/{changed.id}", {"title": changed.title, "body": "Our own text."}
+    )
+    assert _version(world) == 2
+    values = {
+        "title": world.workshop.title,
+        "track": "track2",
+        "timezone": "UTC",
+        "languages": "en,ar",
+        "k_min": "5",
+        "default_level": "chatham",
+    }
+    assert organizer.post(f"/w/{wid}/manage/settings", values).status_code == 303
+    arabic = {v.object_id for v in _versions(world) if v.lang == "ar"}
+    assert arabic == {r.id for r in _rules(world)} - {changed.id}  # theirs stays to translate
+    assert _version(world) == 3  # a new version set: everyone accepts again
+    assert organizer.post(f"/w/{wid}/manage/settings", values).status_code == 303
+    assert _version(world) == 3  # nothing new the second time
