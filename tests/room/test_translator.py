@@ -271,3 +271,26 @@ def test_a_shared_notes_translation_beside_it_never_a_team_notes(room) -> None:
     page = arabic.get(f"/w/{room.wid}/notes").text
     assert 'lang="ar" dir="auto" hx-disable>يتفق الطرفان على تبادل البيانات.</div>' in page
     assert "يتفق الطرفان" not in room.participant(3)[0].get(f"/w/{room.wid}/notes").text
+
+
+def test_the_translator_api_lists_text_only_and_writes(room) -> None:
+    shared = _note(room, "summary", "Both sides asked for a second round.")
+    translator = room.staff("translator")
+    token = translator.ensure_token()
+    listed = translator.client.get(f"/api/v1/workshops/{room.wid}/translate")
+    assert listed.status_code == 200
+    body = listed.json()
+    assert body["languages"] == ["en", "ar"]
+    assert [(i["kind"], i["id"]) for i in body["items"]] == [("note", shared)]
+    assert set(body["items"][0]) == {"kind", "id", "state", "state_label", "text", "translations"}
+    url = f"/api/v1/workshops/{room.wid}/translate"
+    headers = {"X-CSRF-Token": token}
+    ok = {"kind": "note", "id": shared, "lang": "ar", "text": "طلب الطرفان جولة ثانية."}
+    assert translator.client.put(url, json=ok, headers=headers).status_code == 200
+    again = translator.client.get(url).json()["items"][0]["translations"]
+    assert again == {"ar": "طلب الطرفان جولة ثانية."}
+    assert translator.client.put(url, json={**ok, "lang": "xx"}, headers=headers).status_code == 422
+    assert translator.client.put(url, json={**ok, "extra": 1}, headers=headers).status_code == 422
+    assert (
+        translator.client.put(url, json={**ok, "id": "f" * 32}, headers=headers).status_code == 404
+    )

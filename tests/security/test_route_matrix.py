@@ -420,6 +420,12 @@ TABLE: dict[tuple[str, str], Expect] = {
         setup=lambda s: _note(s, "translator") and None,
         form=lambda s, r: {"kind": "note", "id": _note(s, r), "lang": "en", "text": "Translated"},
     ),
+    ("GET", "/api/v1/workshops/{workshop_id}/translate"): may(TRANSLATOR),
+    ("PUT", "/api/v1/workshops/{workshop_id}/translate"): may(
+        TRANSLATOR,
+        setup=lambda s: _note(s, "translator") and None,
+        json=lambda s, r: {"kind": "note", "id": _note(s, r), "lang": "en", "text": "Translated"},
+    ),
     # audit log
     ("GET", "/w/{workshop_id}/manage/audit"): may(ORGANIZER),
     ("GET", "/api/v1/workshops/{workshop_id}/audit"): may(ORGANIZER),
