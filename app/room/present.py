@@ -76,11 +76,11 @@ class ProposalView:
     mine: bool = False
     merged_count: int = 0
     my_reaction: str | None = None
-    theme_name: str | None = None
     # Beside a revealed proposal: its translation into the reader's language, if any.
     translation: str = ""
     translation_lang: str = ""
     translation_language: str = ""
+    theme_name: str | None = None
 
 
 BAND_LABELS = {
