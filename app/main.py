@@ -37,6 +37,8 @@ from app.rules import api as rules_api
 from app.rules import routes as rules_routes
 from app.summary import api as summary_api
 from app.summary import routes as summary_routes
+from app.translations import api as translations_api
+from app.translations import routes as translations_routes
 from app.two_step import routes as two_step_routes
 from app.workshops import api as workshops_api
 from app.workshops import routes as workshops_routes
@@ -63,6 +65,7 @@ PAGES = (
     notes_routes,
     audit_routes,
     summary_routes,
+    translations_routes,
 )
 APIS = (
     room_api,
@@ -74,6 +77,7 @@ APIS = (
     notes_api,
     audit_api,
     summary_api,
+    translations_api,
 )
 
 

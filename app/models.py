@@ -25,6 +25,7 @@ from app.summary.models import (
     SummaryTerm,
 )
 from app.summary.released import ReleasedSummary
+from app.translations.models import ContentTranslation, TextTranslation
 from app.two_step.models import StaffRecoveryCode, StaffTotp
 from app.workshops.models import Membership, Party, Workshop, WorkshopKey
 
@@ -35,6 +36,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "AuthSession",
+    "ContentTranslation",
     "FormReplay",
     "GroundRule",
     "Meeting",
@@ -57,6 +59,7 @@ __all__ = [
     "SummarySignoff",
     "SummarySignoffTally",
     "SummaryTerm",
+    "TextTranslation",
     "Theme",
     "User",
     "Workshop",

@@ -27,6 +27,7 @@ ROLE_LABELS = {
     "facilitator": "Facilitator",
     "rapporteur": "Rapporteur",
     "observer": "Observer",
+    "translator": "Translator",
     "participant": "Participant",
 }
 

@@ -85,14 +85,16 @@ def make_world(
     status: str = "open",
     names: list[str] | None = None,
     affiliations: list[str] | None = None,
+    languages: str = "en",
 ) -> World:
-    """Organizer, facilitator, rapporteur, observer; parties; invited participants."""
+    """Organizer, facilitator, rapporteur, observer, translator; parties; invited
+    participants."""
     with database.transaction() as db:
         organizer = make_user(db)
         viewer = Viewer(kind="staff", user_id=organizer.id, email=organizer.email)
-        workshop = workshops.create(db, settings, viewer=viewer, title=title)
+        workshop = workshops.create(db, settings, viewer=viewer, title=title, languages=languages)
         users = {"organizer": organizer}
-        for role in ("facilitator", "rapporteur", "observer"):
+        for role in ("facilitator", "rapporteur", "observer", "translator"):
             user = make_user(db)
             db.add(Membership(workshop_id=workshop.id, user_id=user.id, role=role))
             users[role] = user

@@ -43,6 +43,9 @@ class ItemView:
     state: str
     is_live: bool
     started: bool
+    lang: str = ""
+    dir: str = "auto"
+    original_name: str = ""  # the original language's name, when shown instead of the reader's
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app import policy
-from app.agenda import service
+from app.agenda import service, versions
 from app.agenda.present import KIND_LABELS, PHASE_LABELS
 from app.deps import DbDep, ViewerDep
 from app.errors import DomainError
 from app.forms import refused
 from app.policy import LEVEL_STRICTNESS, Viewer
 from app.templating import render
+from app.translations import service as translations
 from app.views import LEVEL_LABELS
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
@@ -25,6 +26,11 @@ from app.workshops.page_helpers import form_data, is_htmx, manage_context, see_o
 router = APIRouter(tags=["agenda"])
 
 CHOICES = {"kinds": KIND_LABELS, "phases": PHASE_LABELS, "levels": LEVEL_LABELS}
+
+
+def _other_languages(workshop: Workshop) -> list[tuple[str, str]]:
+    """The languages an item's title and description may be written in beside the original."""
+    return [(c, translations.language_name(c)) for c in translations.other_languages(workshop)]
 
 
 def _editor(db: Session, workshop_id: str, viewer: Viewer) -> Workshop:
@@ -44,7 +50,15 @@ def _agenda_page(
         replace(policy.present(g.meeting, viewer), items=policy.present_all(g.items, viewer))
         for g in service.agenda(db, workshop, viewer=viewer)
     ]
-    context = manage_context(db, workshop, viewer, "/agenda", sessions=sessions, editing=None)
+    context = manage_context(
+        db,
+        workshop,
+        viewer,
+        "/agenda",
+        sessions=sessions,
+        editing=None,
+        other_languages=_other_languages(workshop),
+    )
     context.update(CHOICES)
     context.update(extra)
     return render(request, "agenda/manage.html", context, status=status)
@@ -225,6 +239,7 @@ def _item_form(
             "phase": item.phase,
             "duration_minutes": item.duration_minutes,
             "level": item.level,
+            **versions.form_values(versions.load(db, workshop, [item.id], viewer=viewer)[item.id]),
         }
     levels = LEVEL_LABELS
     siblings = service.list_items(db, workshop, viewer=viewer, meeting_id=item.meeting_id)
@@ -243,6 +258,7 @@ def _item_form(
         values=values,
         errors=errors or {},
         message=message,
+        other_languages=_other_languages(workshop),
         **{**CHOICES, "levels": levels},
     )
     return render(request, "agenda/item.html", context, status=status)

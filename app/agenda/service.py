@@ -16,6 +16,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app import policy
+from app.agenda import versions
 from app.agenda.models import AgendaItem, Meeting
 from app.audit import service as audit
 from app.errors import Conflict, NotFound
@@ -258,6 +259,7 @@ def delete_session(db: Session, *, viewer: Viewer, workshop: Workshop, meeting_i
         db, viewer=viewer, workshop_id=workshop.id, action="session.delete", target=meeting
     )
     for item in list_items(db, workshop, viewer=viewer, meeting_id=meeting.id):
+        versions.remove(db, workshop=workshop, item=item)
         db.delete(item)
     db.delete(meeting)
     db.flush()
@@ -289,6 +291,7 @@ def add_item(
     meeting = get_session(db, workshop, meeting_id, viewer=viewer)
     values = {"kind": "plenary", "phase": "opening", "duration_minutes": 30, **dict(data)}
     cleaned = _clean_item(values, partial=False)
+    texts = versions.clean(values, workshop)
     if not cleaned.get("level"):
         cleaned["level"] = meeting.level
     rows = list_items(db, workshop, viewer=viewer, meeting_id=meeting.id)
@@ -300,6 +303,7 @@ def add_item(
     )
     db.add(item)
     db.flush()
+    versions.save(db, workshop=workshop, item=item, texts=texts, current={})
     audit.record(db, viewer=viewer, workshop_id=workshop.id, action="item.add", target=item)
     changed(db, workshop.id, "agenda")
     return item
@@ -317,6 +321,8 @@ def update_item(
     _editable(viewer, workshop)
     item = get_item(db, workshop, item_id, viewer=viewer)
     cleaned = _clean_item(data, partial=partial)
+    current = versions.load(db, workshop, [item.id], viewer=viewer)[item.id]
+    texts = versions.clean(data, workshop, current)
     if "level" in cleaned and cleaned["level"] is None:
         cleaned["level"] = get_session(db, workshop, item.meeting_id, viewer=viewer).level
     level = cleaned.pop("level", item.level)
@@ -326,6 +332,7 @@ def update_item(
     for key, value in cleaned.items():
         setattr(item, key, value)
     db.add(item)
+    versions.save(db, workshop=workshop, item=item, texts=texts, current=current)
     if level != item.level:
         _set_item_level(db, viewer, workshop, item, level)
     changed(db, workshop.id, "agenda")
@@ -348,6 +355,7 @@ def delete_item(db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str
         raise Conflict("This item has started; it cannot be deleted.")
     audit.record(db, viewer=viewer, workshop_id=workshop.id, action="item.delete", target=item)
     meeting_id = item.meeting_id
+    versions.remove(db, workshop=workshop, item=item)
     db.delete(item)
     db.flush()
     ordering.renumber(db, list_items(db, workshop, viewer=viewer, meeting_id=meeting_id))

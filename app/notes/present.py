@@ -50,6 +50,11 @@ class NoteView:
     body: str
     html: Markup
     created_on: date
+    # Beside a note shared with the room or cleared for the summary: its translation into
+    # the reader's language, if the translator wrote one (app/translations/texts.py).
+    translation: str = ""
+    translation_lang: str = ""
+    translation_language: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ with the role, never the person. Widening a note is an explicit, audit-logged ac
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -32,6 +34,7 @@ from app.notes.present import (
 from app.policy import Viewer
 from app.rules import service as rules
 from app.security import keys
+from app.translations import texts
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
 
@@ -357,6 +360,20 @@ def grouped(
     notes = list_for(db, settings, workshop, viewer=viewer)
     items = [item_ref(item) for item in items_for(db, workshop, viewer=viewer)]
     views: list[NoteView] = policy.present_all(notes, viewer)
+    found = texts.beside(
+        db, viewer=viewer, workshop=workshop, kind="note", ids=[n.id for n in notes]
+    )
+    views = [
+        replace(
+            v,
+            translation=found[v.id].text,
+            translation_lang=found[v.id].lang,
+            translation_language=found[v.id].language,
+        )
+        if v.id in found
+        else v
+        for v in views
+    ]
     groups: list[NoteGroup] = []
     general = [v for v in views if v.item_id is None]
     if general:

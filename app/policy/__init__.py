@@ -13,6 +13,7 @@ it ran.
     aggregation.py  k, the parties the k rule counts, the minimum batch
     levels.py       when a level may be relaxed (never once its session has started)
     pending.py      what staff may see of pending proposals (in groups, shuffled)
+    translating.py  what a translator sees: text to translate, never an author
     counts.py       numbers a viewer may learn without rows (sizes, counts, queue places)
     presenters.py   the presenter registry (features register on import)
     two_step.py     workshops that require two-step sign-in of their staff
@@ -27,6 +28,7 @@ from app.policy.access import (
     note_visibilities,
     own_participant,
     sees_room_alike,
+    translates_only,
     workshops_with,
 )
 from app.policy.aggregation import K_FLOOR, counted_parties, effective_k, min_batch
@@ -44,6 +46,8 @@ from app.policy.pending import for_staff as pending_for_staff
 from app.policy.pending import joins_now as pending_joins_now
 from app.policy.presenters import PRESENTERS, present, present_all, presenter
 from app.policy.record import recorded, start_recording
+from app.policy.translating import NOTE_VISIBILITIES as TRANSLATABLE_NOTES
+from app.policy.translating import notes_to_translate, proposals_to_translate
 from app.policy.two_step import check_requirement as check_two_step_requirement
 from app.policy.two_step import staff_roles
 from app.policy.viewer import (
@@ -71,6 +75,7 @@ __all__ = [
     "ROLE_ACTIONS",
     "STAFF_ROLES",
     "TEAM_ROLES",
+    "TRANSLATABLE_NOTES",
     "VISIBILITIES",
     "Viewer",
     "allowed",
@@ -92,6 +97,7 @@ __all__ = [
     "min_batch",
     "next_queue_seq",
     "note_visibilities",
+    "notes_to_translate",
     "own_participant",
     "participant_count",
     "party_sizes",
@@ -100,12 +106,14 @@ __all__ = [
     "present",
     "present_all",
     "presenter",
+    "proposals_to_translate",
     "recorded",
     "room_audience",
     "roster_sizes",
     "sees_room_alike",
     "staff_roles",
     "start_recording",
+    "translates_only",
     "visible",
     "workshops_with",
 ]

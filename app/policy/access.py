@@ -96,3 +96,10 @@ def note_visibilities(viewer: Viewer, workshop_id: str) -> Sequence[str]:
 def may_clear_for_summary(item: Any | None) -> bool:
     """Nothing of an off-the-record item ever goes into a summary."""
     return item is None or item.level != "off_record"
+
+
+def translates_only(viewer: Viewer, workshop_id: str) -> bool:
+    """A translator reads nothing of the workshop but its texts to translate: their page of
+    the workshop is that list (app/policy/translating.py)."""
+    note("ensure", "translate.only")
+    return viewer.may("translate", workshop_id) and not viewer.may("workshop.read", workshop_id)

@@ -20,8 +20,10 @@ from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.agenda.models import AgendaItem
+from app.notes.models import Note
 from app.policy.access import workshops_with
 from app.policy.record import note
+from app.policy.translating import NOTE_VISIBILITIES, PROPOSAL_STATUSES
 from app.policy.viewer import PARTICIPANT_WORKSHOP_STATES, Viewer
 from app.room.models import Proposal
 from app.security import keys
@@ -122,6 +124,46 @@ def _rule_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     return _in_workshops(model, workshops_with(viewer, "workshop.read"))
 
 
+@filter_for("ContentTranslation")
+def _translation_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """A version of a staff-written text in another language: whoever reads the original."""
+    return _in_workshops(model, workshops_with(viewer, "workshop.read"))
+
+
+@filter_for("TextTranslation")
+def _text_translation_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """A translation of a proposal or note: the translators of the workshop; anyone else only
+    beside what they may read of the original: a revealed, unhidden proposal, or a note
+    cleared for the room or the summary (never one of a pending proposal, even its author's).
+    The export audience: none."""
+    if viewer.is_export:
+        return false()
+    clauses: list[ColumnElement[bool]] = []
+    translating = workshops_with(viewer, "translate")
+    if translating:
+        clauses.append(model.workshop_id.in_(translating))
+    reading = workshops_with(viewer, "room.read")
+    if reading:
+        shown_proposals = select(col(Proposal.id)).where(
+            col(Proposal.workshop_id).in_(reading),
+            col(Proposal.status) == "revealed",
+            col(Proposal.hidden) == false(),
+        )
+        shown_notes = select(col(Note.id)).where(
+            col(Note.workshop_id).in_(reading), col(Note.visibility).in_(NOTE_VISIBILITIES)
+        )
+        clauses.append(
+            and_(
+                model.workshop_id.in_(reading),
+                or_(
+                    and_(model.kind == "proposal", model.object_id.in_(shown_proposals)),
+                    and_(model.kind == "note", model.object_id.in_(shown_notes)),
+                ),
+            )
+        )
+    return or_(*clauses) if clauses else false()
+
+
 @filter_for("Meeting")
 def _meeting_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     return _in_workshops(model, workshops_with(viewer, "workshop.read"))
@@ -160,10 +202,19 @@ def _proposal_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
         return _exportable_proposals(viewer.workshop_id)
     moderating = workshops_with(viewer, "room.facilitate")
     reading = workshops_with(viewer, "room.read")
+    translating = workshops_with(viewer, "translate")
     revealed = and_(model.status == "revealed", model.hidden == false())
     clauses: list[ColumnElement[bool]] = []
     if moderating:
         clauses.append(and_(model.workshop_id.in_(moderating), model.status != "withdrawn"))
+    if translating:  # candidates: narrowed by policy.proposals_to_translate (translating.py)
+        clauses.append(
+            and_(
+                model.workshop_id.in_(translating),
+                model.status.in_(PROPOSAL_STATUSES),
+                model.hidden == false(),
+            )
+        )
     if reading:
         clauses.append(and_(model.workshop_id.in_(reading), revealed))
     if viewer.is_participant and viewer.workshop_id:
@@ -260,6 +311,14 @@ def _note_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
         if room:
             clauses.append(
                 and_(model.workshop_id.in_(room), model.visibility.in_(("room", "summary")))
+            )
+        translating = workshops_with(viewer, "translate")
+        if translating:
+            clauses.append(
+                and_(
+                    model.workshop_id.in_(translating),
+                    model.visibility.in_(NOTE_VISIBILITIES),
+                )
             )
     elif viewer.is_participant and viewer.workshop_id:
         clauses.append(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-STAFF_ROLES = ("organizer", "facilitator", "rapporteur", "observer")
+STAFF_ROLES = ("organizer", "facilitator", "rapporteur", "observer", "translator")
 TEAM_ROLES = frozenset({"organizer", "facilitator", "rapporteur"})
 LEVELS = ("on_record", "chatham", "off_record")
 LEVEL_STRICTNESS = {"on_record": 0, "chatham": 1, "off_record": 2}
@@ -56,6 +56,10 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
         {*_READ, "parties.read", "parties.sizes", "note.write", "note.team", "summary.edit"}
     ),
     "observer": frozenset({*_READ, "parties.read"}),
+    # Sees text to translate and never an author, writes translations, and nothing else: no
+    # workshop page, room, roster, parties, results, notes beyond those cleared, or audit
+    # (what the texts are: app/policy/translating.py).
+    "translator": frozenset({"translate"}),
     "participant": frozenset(
         {*_READ, "room.contribute", "note.write", "queue.request", "summary.review"}
     ),

@@ -51,6 +51,8 @@ class RoomItemView:
     small_batch: int
     level_was: str | None
     level_was_label: str | None
+    lang: str = ""  # the language of title and description (the reader's, or the original's)
+    original_name: str = ""  # the original language's name, when shown instead of the reader's
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,10 @@ class ProposalView:
     mine: bool = False
     merged_count: int = 0
     my_reaction: str | None = None
+    # Beside a revealed proposal: its translation into the reader's language, if any.
+    translation: str = ""
+    translation_lang: str = ""
+    translation_language: str = ""
     theme_name: str | None = None
 
 

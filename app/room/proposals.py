@@ -24,6 +24,7 @@ from app.room import common
 from app.room.models import Proposal, Reaction, Theme
 from app.room.present import ProposalView, ThemeView
 from app.security import keys
+from app.translations import texts
 from app.workshops.models import Workshop
 
 MAX_TEXT = 2000
@@ -236,9 +237,30 @@ def for_item(
             attribution=row.attribution if on_record else None,
         )
         (pending if row.status == "pending" else revealed).append(view)
+    revealed = _with_translations(db, viewer, workshop, revealed)
     return ItemProposals(
         pending=pending, revealed=revealed, themes=policy.present_all(themes, viewer)
     )
+
+
+def _with_translations(
+    db: Session, viewer: Viewer, workshop: Workshop, views: list[ProposalView]
+) -> list[ProposalView]:
+    """Each revealed proposal with its translation into the reader's language beside it."""
+    found = texts.beside(
+        db, viewer=viewer, workshop=workshop, kind="proposal", ids=[v.id for v in views]
+    )
+    return [
+        replace(
+            view,
+            translation=found[view.id].text,
+            translation_lang=found[view.id].lang,
+            translation_language=found[view.id].language,
+        )
+        if view.id in found
+        else view
+        for view in views
+    ]
 
 
 def _my_reactions(

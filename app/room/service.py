@@ -4,12 +4,13 @@ console show, assembled region by region (agenda, timer, proposals, results, que
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sqlmodel import Session
 
-from app import policy
+from app import i18n, policy
+from app.agenda import versions as agenda_versions
 from app.agenda.models import AgendaItem
 from app.config import Settings
 from app.errors import NotFound
@@ -23,6 +24,7 @@ from app.room.present import (
     item_view,
 )
 from app.rules.service import require_accepted
+from app.translations import service as translations
 from app.views import WorkshopView
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
@@ -94,7 +96,7 @@ def state(
                 entries = queue.for_item(db, viewer=viewer, workshop=workshop, item=item)
     return RoomState(
         workshop=policy.present(workshop, viewer),
-        item=item_view(item) if item is not None else None,
+        item=_in_readers_language(db, viewer, workshop, item) if item is not None else None,
         items=[item_view(row) for row in all_items],
         proposals=listed,
         results=shown,
@@ -103,6 +105,27 @@ def state(
         can_contribute=viewer.may("room.contribute", workshop.id) and workshop.status == "live",
         facilitating=facilitating,
         min_batch=policy.min_batch(workshop),
+    )
+
+
+def _in_readers_language(
+    db: Session, viewer: Viewer, workshop: Workshop, item: AgendaItem
+) -> RoomItemView:
+    """The item with its title and description in the request's language where written in
+    it, else the original's, marked (app/translations)."""
+    view = item_view(item)
+    shown = translations.pick(
+        (view.title, view.description),
+        agenda_versions.load(db, workshop, [item.id], viewer=viewer)[item.id],
+        original_lang=translations.original_language(workshop),
+        reader=i18n.current_locale.get(),
+    )
+    return replace(
+        view,
+        title=shown.title,
+        description=shown.body,
+        lang=shown.lang,
+        original_name=shown.original_name,
     )
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app import policy
 from app.deps import DbDep, ViewerDep
 from app.policy import Viewer
-from app.rules import service
+from app.rules import present, service
 from app.views import as_json
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
@@ -42,10 +42,11 @@ class AcceptBody(Body):
 
 
 def _rules(db: Session, workshop: Workshop, viewer: Viewer) -> dict[str, Any]:
-    rows = service.list_rules(db, workshop, viewer=viewer)
+    """The rules as the caller reads them: each in the request's language where written in
+    it (lang, dir), else the original with the original language's name."""
     result: dict[str, Any] = {
         "version": workshop.rules_version,
-        "rules": [as_json(v) for v in policy.present_all(rows, viewer)],
+        "rules": [as_json(v) for v in present.for_reader(db, workshop, viewer=viewer)],
     }
     if viewer.is_participant:
         result["accepted"] = service.has_accepted(db, viewer=viewer, workshop=workshop)

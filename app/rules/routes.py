@@ -13,9 +13,10 @@ from app.deps import DbDep, ViewerDep
 from app.errors import DomainError
 from app.forms import refused
 from app.policy import Viewer
-from app.rules import service
+from app.rules import present, service
 from app.security.redirects import safe_next
 from app.templating import render
+from app.translations import service as translations
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
 from app.workshops.page_helpers import form_data, is_htmx, manage_context, see_other
@@ -35,7 +36,7 @@ def _read_page(
 ) -> Response:
     context = {
         "workshop": policy.present(workshop, viewer),
-        "rules": policy.present_all(service.list_rules(db, workshop, viewer=viewer), viewer),
+        "rules": present.for_reader(db, workshop, viewer=viewer),
         "accepted": service.has_accepted(db, viewer=viewer, workshop=workshop),
         "accepted_before": service.accepted_earlier(db, viewer=viewer, workshop=workshop),
         "is_participant": viewer.is_participant,
@@ -101,8 +102,23 @@ def _manage_page(
     status: int = 200,
     **extra: Any,
 ) -> Response:
-    rules = policy.present_all(service.list_rules(db, workshop, viewer=viewer), viewer)
-    context = manage_context(db, workshop, viewer, "/rules", rules=rules, editing=None)
+    rows = service.list_rules(db, workshop, viewer=viewer)
+    context = manage_context(
+        db,
+        workshop,
+        viewer,
+        "/rules",
+        rules=policy.present_all(rows, viewer),
+        form_values=translations.form_values(
+            rows, service.versions(db, workshop, rows, viewer=viewer), ("title", "body")
+        ),
+        other_languages=[
+            (code, translations.language_name(code))
+            for code in translations.other_languages(workshop)
+        ],
+        original_language=translations.language_name(translations.original_language(workshop)),
+        editing=None,
+    )
     context.update(extra)
     return render(request, "rules/manage.html", context, status=status)
 

@@ -16,12 +16,14 @@ from app import policy
 from app.audit import service as audit
 from app.errors import Conflict, DomainError, NotFound
 from app.forms import clean_text
-from app.i18n import N_
+from app.i18n import N_, SHIPPED
 from app.l10n import content_locale, gettext_in
 from app.live.bus import changed
 from app.policy import Viewer
 from app.roster.models import Participant, RulesAcceptance
 from app.rules.models import GroundRule
+from app.translations import service as translations
+from app.translations.models import ContentTranslation
 from app.workshops import ordering
 from app.workshops.models import Workshop
 from app.workshops.state import ensure_writable
@@ -33,8 +35,9 @@ CHATHAM_HOUSE_RULE = N_(
     "the speaker(s), nor that of any other participant, may be revealed."
 )
 
-# Marked for translation: a new workshop gets them in its first shipped language (each
-# paragraph is a msgid of its own; see insert_starter_set and app/l10n.gettext_in).
+# Marked for translation: a new workshop gets them in its first shipped language, and a version
+# in each of its other languages that ships a translation (each paragraph is a msgid of its
+# own; see insert_starter_set and app/l10n.gettext_in).
 STARTER_RULES: tuple[tuple[str, str], ...] = (
     (
         N_("The Chatham House Rule"),
@@ -97,6 +100,10 @@ STARTER_RULES: tuple[tuple[str, str], ...] = (
 )
 
 
+KIND = "rule"
+FIELDS = {"title": ("Title", 200, False), "body": ("Text", 4000, True)}
+
+
 class RulesNotAccepted(DomainError):
     """A participant must accept the current ground rules before entering the room."""
 
@@ -133,13 +140,70 @@ def require_accepted(db: Session, *, viewer: Viewer, workshop: Workshop) -> None
 
 
 def insert_starter_set(db: Session, workshop: Workshop) -> None:
-    """Called once when a workshop is created: the starter rules, as version 1."""
+    """Called once when a workshop is created: the starter rules, as version 1, written in
+    the workshop's first shipped language and translated into every other one it uses."""
     locale = content_locale(workshop.languages)  # the workshop's first shipped language
     for position, (title, body) in enumerate(STARTER_RULES):
-        title, body = gettext_in(locale, title), gettext_in(locale, body)
-        db.add(GroundRule(workshop_id=workshop.id, title=title, body=body, position=position))
+        rule = GroundRule(
+            workshop_id=workshop.id,
+            title=gettext_in(locale, title),
+            body=gettext_in(locale, body),
+            position=position,
+        )
+        db.add(rule)
+        for lang in _starter_languages(workshop):
+            db.add(_starter_version(workshop, rule, lang, title, body))
     workshop.rules_version += 1
     db.add(workshop)
+
+
+def _starter_languages(workshop: Workshop) -> list[str]:
+    """The workshop's other languages that ship a translation of the starter rules."""
+    locale = content_locale(workshop.languages)
+    return [
+        lang
+        for lang in translations.other_languages(workshop)
+        if translations.base(lang) in SHIPPED and translations.base(lang) != locale
+    ]
+
+
+def _starter_version(
+    workshop: Workshop, rule: GroundRule, lang: str, title: str, body: str
+) -> ContentTranslation:
+    return ContentTranslation(
+        workshop_id=workshop.id,
+        kind=KIND,
+        object_id=rule.id,
+        lang=lang,
+        title=gettext_in(translations.base(lang), title),
+        body=gettext_in(translations.base(lang), body),
+    )
+
+
+def translate_starter_set(db: Session, *, viewer: Viewer, workshop: Workshop) -> bool:
+    """When the workshop gains a language: every starter rule still as shipped gets its
+    version in it (a new version of the rules); a rule the staff wrote or changed is theirs
+    to translate. Returns whether any version was added."""
+    locale = content_locale(workshop.languages)
+    shipped = {
+        (gettext_in(locale, title), gettext_in(locale, body)): (title, body)
+        for title, body in STARTER_RULES
+    }
+    rows = list_rules(db, workshop, viewer=viewer)
+    current = versions(db, workshop, rows, viewer=viewer)
+    added = False
+    for rule in rows:
+        source = shipped.get((rule.title, rule.body))
+        if source is None:
+            continue
+        for lang in _starter_languages(workshop):
+            if lang not in current.get(rule.id, {}):
+                db.add(_starter_version(workshop, rule, lang, source[0], source[1]))
+                added = True
+    if added:
+        db.flush()
+        _bump(db, viewer, workshop, "rules.translate", workshop)
+    return added
 
 
 def list_rules(db: Session, workshop: Workshop, *, viewer: Viewer) -> list[GroundRule]:
@@ -187,11 +251,37 @@ def acceptance_count(db: Session, workshop: Workshop, *, viewer: Viewer) -> tupl
     return int(db.exec(accepted).one()), int(db.exec(active).one())
 
 
-def _clean(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
+def versions(
+    db: Session, workshop: Workshop, rules: list[GroundRule], *, viewer: Viewer
+) -> dict[str, dict[str, ContentTranslation]]:
+    """Each rule's versions in the workshop's other languages: {rule id: {lang: row}}."""
+    return translations.load(
+        db, viewer=viewer, workshop=workshop, kind=KIND, object_ids=[r.id for r in rules]
+    )
+
+
+def _clean(
+    data: Mapping[str, Any],
+    workshop: Workshop,
+    *,
+    partial: bool,
+    current: Mapping[str, ContentTranslation] | None = None,
+) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
+    """The original's fields, and the versions in the other languages ({lang: fields})."""
     checks = Checks(data, partial=partial)
     checks.field("title", clean_text, label="Title", max_length=200)
     checks.field("body", clean_text, label="Text", max_length=4000, required=False, multiline=True)
-    return checks.done()
+    translations.check_fields(checks, workshop, FIELDS)
+    for lang in translations.other_languages(workshop):
+        kept = (current or {}).get(lang)
+        title_field = translations.field_name("title", lang)
+        body_field = translations.field_name("body", lang)
+        title = checks.out.get(title_field, kept.title if kept else "")
+        body = checks.out.get(body_field, kept.body if kept else "")
+        if body and not title:
+            checks.fail(title_field, translations.NEEDS_TITLE)
+    cleaned = checks.done()
+    return cleaned, translations.split(cleaned, workshop)
 
 
 def _editable(viewer: Viewer, workshop: Workshop) -> None:
@@ -223,11 +313,12 @@ def _get(db: Session, workshop: Workshop, rule_id: str, viewer: Viewer) -> Groun
 
 def add(db: Session, *, viewer: Viewer, workshop: Workshop, data: Mapping[str, Any]) -> GroundRule:
     _editable(viewer, workshop)
-    cleaned = _clean(data, partial=False)
+    cleaned, texts = _clean(data, workshop, partial=False)
     rows = list_rules(db, workshop, viewer=viewer)
     rule = GroundRule(workshop_id=workshop.id, position=ordering.next_position(rows), **cleaned)
     db.add(rule)
     db.flush()
+    translations.save(db, workshop=workshop, kind=KIND, object_id=rule.id, texts=texts, current={})
     _bump(db, viewer, workshop, "rules.add", rule)
     return rule
 
@@ -243,13 +334,17 @@ def update(
 ) -> GroundRule:
     _editable(viewer, workshop)
     rule = _get(db, workshop, rule_id, viewer)
-    cleaned = _clean(data, partial=partial)
-    if all(getattr(rule, k) == v for k, v in cleaned.items()):
-        return rule
+    current = versions(db, workshop, [rule], viewer=viewer)[rule.id]
+    cleaned, texts = _clean(data, workshop, partial=partial, current=current)
+    original_changed = any(getattr(rule, k) != v for k, v in cleaned.items())
     for key, value in cleaned.items():
         setattr(rule, key, value)
     db.add(rule)
-    _bump(db, viewer, workshop, "rules.edit", rule)
+    translated = translations.save(
+        db, workshop=workshop, kind=KIND, object_id=rule.id, texts=texts, current=current
+    )
+    if original_changed or translated:  # a change in any language is a new version
+        _bump(db, viewer, workshop, "rules.edit", rule)
     return rule
 
 
@@ -257,6 +352,7 @@ def delete(db: Session, *, viewer: Viewer, workshop: Workshop, rule_id: str) -> 
     _editable(viewer, workshop)
     rule = _get(db, workshop, rule_id, viewer)
     _bump(db, viewer, workshop, "rules.delete", rule)
+    translations.remove(db, workshop=workshop, kind=KIND, object_id=rule.id)
     db.delete(rule)
     db.flush()
     ordering.renumber(db, list_rules(db, workshop, viewer=viewer))

@@ -10,7 +10,8 @@ What archiving does, in the same transaction as the status change:
   deletes the summary sign-offs (each is nothing but a tag; the per-party tallies stay);
 - clears the opted-in attribution and the idempotency keys of proposals, and deletes every
   kept staff answer (app.replay);
-- deletes the notes themselves;
+- deletes the notes themselves, and every translation of a proposal or a note
+  (app.translations: the parallel versions of rules, purpose and agenda stay, as those do);
 - deletes roster personal data: participants' names, affiliations, languages, invitation and
   recovery hashes are set to NULL (the row stays with its party, so counts per party remain),
   their ground-rules acceptances, sessions and speaking-queue rows are deleted, and the detail
@@ -82,6 +83,7 @@ from app.summary.models import (
     SummarySignoffTally,
     SummaryTerm,
 )
+from app.translations.models import TextTranslation
 from app.workshops import service as workshops
 from app.workshops.compaction import compact, compact_after_commit
 from app.workshops.models import Workshop, WorkshopKey
@@ -183,6 +185,8 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
     )
     tags += rows
     rows += _count(db.exec(delete(SummaryTerm).where(col(SummaryTerm.workshop_id) == wid)))
+    # the translator's translations of proposals and notes (ciphertext under the gone key)
+    rows += _count(db.exec(delete(TextTranslation).where(col(TextTranslation.workshop_id) == wid)))
     rows += _count(
         db.exec(
             delete(RulesAcceptance).where(col(RulesAcceptance.participant_id).in_(participant_ids))

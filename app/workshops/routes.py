@@ -11,17 +11,21 @@ from sqlmodel import Session
 
 from app import policy
 from app.agenda import service as agenda
+from app.agenda import versions as agenda_versions
 from app.agenda.present import SessionView
 from app.deps import DbDep, SettingsDep, StaffDep, ViewerDep
 from app.errors import DomainError, Invalid
 from app.forms import refused
 from app.policy import Viewer
+from app.rules import present as rules_present
 from app.rules import service as rules
 from app.templating import render
+from app.translations import service as translations
+from app.translations.service import language_name
 from app.views import LEVEL_LABELS
 from app.workshops import archive as archiving
 from app.workshops import parties as parties_service
-from app.workshops import service
+from app.workshops import purpose, service
 from app.workshops.models import Workshop
 from app.workshops.page_helpers import form_data, is_htmx, manage_context, see_other
 from app.workshops.present import with_sizes
@@ -91,21 +95,29 @@ def agenda_views(db: Session, workshop: Workshop, viewer: Viewer) -> list[Sessio
     from dataclasses import replace
 
     groups = agenda.agenda(db, workshop, viewer=viewer)
+    ids = [item.id for g in groups for item in g.items]
+    texts = agenda_versions.load(db, workshop, ids, viewer=viewer)
     return [
-        replace(policy.present(g.meeting, viewer), items=policy.present_all(g.items, viewer))
+        replace(
+            policy.present(g.meeting, viewer),
+            items=agenda_versions.for_reader(policy.present_all(g.items, viewer), texts, workshop),
+        )
         for g in groups
     ]
 
 
 @router.get("/w/{workshop_id}", response_class=HTMLResponse)
 async def home(workshop_id: str, request: Request, db: DbDep, viewer: ViewerDep) -> Response:
+    if policy.translates_only(viewer, workshop_id):
+        return see_other(f"/w/{workshop_id}/translate")
     workshop = service.get(db, workshop_id, viewer=viewer)
     view = policy.present(workshop, viewer)
     sessions = agenda_views(db, workshop, viewer)
     live = next((i for s in sessions for i in s.items if i.is_live), None)
     context = {
         "workshop": view,
-        "rules": policy.present_all(rules.list_rules(db, workshop, viewer=viewer), viewer),
+        "purpose": purpose.for_reader(db, workshop, viewer=viewer),
+        "rules": rules_present.for_reader(db, workshop, viewer=viewer),
         "accepted": rules.has_accepted(db, viewer=viewer, workshop=workshop),
         "sessions": sessions,
         "live_item": live,
@@ -186,7 +198,8 @@ async def settings_form(
     workshop_id: str, request: Request, db: DbDep, viewer: ViewerDep
 ) -> Response:
     workshop = service.get(db, workshop_id, viewer=viewer, action="workshop.manage")
-    return _settings_page(request, db, workshop, viewer, values=_form_values(workshop, {}))
+    values = {**_form_values(workshop, {}), **purpose.form_values(db, workshop, viewer=viewer)}
+    return _settings_page(request, db, workshop, viewer, values=values)
 
 
 def _settings_page(
@@ -199,8 +212,15 @@ def _settings_page(
     **shown: Any,
 ) -> Response:
     """The settings form, with what was typed and the errors when a save was refused."""
-    context = manage_context(db, workshop, viewer, "/settings", **_choices(), **shown)
+    context = manage_context(db, workshop, viewer, "/settings", **_settings_choices(workshop))
+    context.update(shown)
     return render(request, "workshops/settings.html", context, status=status)
+
+
+def _settings_choices(workshop: Workshop) -> dict[str, Any]:
+    """The form's choices, and the languages the purpose may be translated into."""
+    others = [(c, language_name(c)) for c in translations.other_languages(workshop)]
+    return {**_choices(), "other_languages": others}
 
 
 @router.post("/w/{workshop_id}/manage/settings", response_class=HTMLResponse)

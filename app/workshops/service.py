@@ -27,10 +27,11 @@ from app.ids import utcnow
 from app.live.bus import changed
 from app.policy import Viewer
 from app.rules.models import GroundRule
-from app.rules.service import insert_starter_set
+from app.rules.service import insert_starter_set, translate_starter_set
 from app.security import keys
 from app.two_step import service as two_step
 from app.views import STATUS_LABELS
+from app.workshops import purpose
 from app.workshops.models import Membership, Workshop, WorkshopKey
 from app.workshops.state import ensure_writable
 from app.workshops.validate import (
@@ -194,10 +195,15 @@ def update(
             target=workshop,
             detail="staff must use two-step sign-in" if required else "two-step sign-in optional",
         )
+    texts = purpose.clean(data, workshop)  # in the languages the form was drawn for
     changes = sorted(k for k, v in cleaned.items() if getattr(workshop, k) != v)
+    if purpose.save(db, viewer=viewer, workshop=workshop, texts=texts):
+        changes.append("purpose (translations)")
     for key, value in cleaned.items():
         setattr(workshop, key, value)
     db.add(workshop)
+    if "languages" in changes:  # the starter rules, in each language the workshop gained
+        translate_starter_set(db, viewer=viewer, workshop=workshop)
     if changes:
         audit.record(
             db,

@@ -19,6 +19,7 @@ from app.roster.models import Participant, RulesAcceptance
 from app.security import keys, sessions
 from app.security.tokens import token_hash
 from app.summary import service as summary
+from app.translations import texts
 from app.workshops import service as workshops
 from app.workshops.models import Workshop, WorkshopKey
 from tests.factories import World, make_world
@@ -43,6 +44,7 @@ class Seeded:
     secrets: list[bytes] = field(default_factory=list)
     participant_ids: list[str] = field(default_factory=list)
     note_texts: list[str] = field(default_factory=list)
+    translation_texts: list[str] = field(default_factory=list)
     proposal_ids: list[str] = field(default_factory=list)
     data_key: bytes = b""
     wrapped_key: bytes = b""
@@ -142,6 +144,19 @@ def seed(settings: Settings, database: Database, *, tag: str = "") -> Seeded:
             workshop=workshops.get(db, wid, viewer=fac),
             item_id=round_id,
             override_reason="Seed: a small room",
+        )
+    translation = f"Traduction : une commission mixte sur le fleuve{tag}"
+    out.translation_texts.append(translation)
+    with tx() as db:
+        translator = world.viewer("translator")
+        texts.save(
+            db,
+            viewer=translator,
+            workshop=workshops.get(db, wid, viewer=translator, action="translate"),
+            kind="proposal",
+            object_id=out.proposal_ids[0],
+            lang="en",
+            text=translation,
         )
     for viewer in viewers:
         for proposal_id in out.proposal_ids:

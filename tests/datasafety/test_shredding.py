@@ -52,6 +52,7 @@ def _needles(s: Seeded) -> dict[str, list[bytes]]:
         "data key": [s.data_key, s.data_key.hex().encode()],
         "author tag": [t.encode() for t in tags],
         "note plaintext": [t.encode() for t in s.note_texts],
+        "translation plaintext": [t.encode() for t in s.translation_texts],
     }
 
 
@@ -87,7 +88,7 @@ def test_byte_scan_after_archive_finds_nothing(
         assert any(hit.startswith(kind) for hit in before), kind
     assert any(hit.startswith("author tag") for hit in before)
     # ... but never a name, an affiliation or a note in the clear, nor the unwrapped key
-    clear = ("roster name", "affiliation", "note plaintext", "data key")
+    clear = ("roster name", "affiliation", "note plaintext", "translation plaintext", "data key")
     assert not [h for h in before if h.startswith(clear)]
 
     _archive(s)
@@ -179,6 +180,12 @@ def test_after_archive_nothing_can_be_decrypted_or_linked(
         reactions = list(db.exec(select(Reaction).where(Reaction.workshop_id == s.workshop_id)))
         people = list(db.exec(select(Participant).where(Participant.workshop_id == s.workshop_id)))
     assert _raw_notes(database, s.workshop_id) == {}
+    with database.session() as db:
+        left = db.connection().execute(
+            text("SELECT count(*) FROM text_translation WHERE workshop_id = :w"),
+            {"w": s.workshop_id},
+        )
+        assert left.scalar() == 0  # the translator's translations are gone with the key
     # the old ciphertexts open with no key the database (plus the master key) still holds
     for note_id, stored in ciphertexts.items():
         for key in remaining_keys:

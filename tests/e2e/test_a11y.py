@@ -23,7 +23,15 @@ from tests.factories import PASSWORD, World
 pytestmark = pytest.mark.browser
 
 FAILING_IMPACTS = {"serious", "critical"}
-ROLES = ("anonymous", "participant", "organizer", "facilitator", "rapporteur", "observer")
+ROLES = (
+    "anonymous",
+    "participant",
+    "organizer",
+    "facilitator",
+    "rapporteur",
+    "observer",
+    "translator",
+)
 LANGS = ("en", "ar", "fa")
 MAX_PAGES = 45
 PHONE = 360  # every page is crawled at phone width: nothing may scroll sideways
@@ -186,7 +194,7 @@ def scene(server: Any, chromium: Any) -> Iterator[Scene]:
             results.first.click()
         # one more pending proposal, so the console shows both lists
         propose(people[0], ws, "Seasonal release schedule agreed a year ahead.")
-        for role in ("organizer", "facilitator", "rapporteur", "observer"):
+        for role in ("organizer", "facilitator", "rapporteur", "observer", "translator"):
             page = organizer if role == "organizer" else facilitator
             if role not in ("organizer", "facilitator"):
                 page = page_for(role)
@@ -219,6 +227,8 @@ def start_paths(scene: Scene, role: str) -> list[str]:
         return ["/", "/login", "/recover", scene.spare[0], "/join/not-a-real-invitation", "/nope"]
     if role == "participant":
         return [f"/w/{ws}", f"/w/{ws}/rules", f"/w/{ws}/room", f"/w/{ws}/notes", "/nope"]
+    if role == "translator":
+        return ["/", "/account", f"/w/{ws}/translate", f"/w/{ws}/room"]
     return ["/", "/account", f"/w/{ws}", f"/w/{ws}/room", f"/w/{ws}/console", f"/w/{ws}/manage"]
 
 
@@ -287,7 +297,7 @@ def test_axe_finds_no_serious_violation_on_any_page(chromium, server, scene, rol
             queue += [p for p in crawl_targets(page, server.url, scene.ws) if p not in seen]
     finally:
         context.close()
-    minimum = {"anonymous": 5, "participant": 4}.get(role, 6)
+    minimum = {"anonymous": 5, "participant": 4, "translator": 4}.get(role, 6)
     assert len(seen) >= minimum, sorted(seen)
     assert not serious, "\n".join([*serious, "-- also:", *moderate])
     assert not sideways, f"pages wider than a {PHONE}px phone:\n" + "\n".join(sideways)

@@ -32,6 +32,7 @@ from app.room.models import Proposal, Reaction
 from app.roster import service as roster
 from app.roster.models import RulesAcceptance
 from app.security import keys
+from app.translations import texts as translating
 from app.two_step import service as two_step
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
@@ -39,7 +40,8 @@ from tests.factories import PASSWORD, Browser, World, make_user, make_world, sta
 from tests.policy.crawl import Fetch, Record
 from tests.policy.seed import add_items
 
-STAFF = ("organizer", "facilitator", "rapporteur", "observer")
+STAFF = ("organizer", "facilitator", "rapporteur", "observer", "translator")
+PARTY_READERS = frozenset(STAFF) - {"translator"}  # the translator sees texts, never parties
 TEAM = frozenset({"organizer", "facilitator", "rapporteur"})
 MODERATORS = frozenset({"organizer", "facilitator"})
 ROOM_A = frozenset({*STAFF, "p1", "p2"})
@@ -81,7 +83,7 @@ def allowed(canary: Canary, role: str, path: str) -> bool:
             return False
         return role == canary.owner or (role == canary.roster_reader and is_roster(path))
     if canary.kind == "party":
-        return role in STAFF and not is_export(path)
+        return role in PARTY_READERS and not is_export(path)
     if canary.kind in {"proposal", "note"}:
         if is_export(path):
             return canary.exportable and role in canary.readers
@@ -413,9 +415,42 @@ def seed(app: FastAPI, settings: Settings, database: Database) -> CanaryWorld:
                 if row.author_tag:
                     cw.add(Canary(row.author_tag, "tag", f"{model.__name__} author tag"))
 
+    for canary in _translate(database, world):
+        cw.add(canary)
     _open_summary_review(settings, database, world)
     cw.params = _params(database, world, spare_token)
     return cw
+
+
+def _translate(database: Database, world: World) -> list[Canary]:
+    """The translator translates every text on their list: each translation is a canary
+    read only where its original is shown beside it (revealed proposals and shared notes:
+    the room), never in an export."""
+    found: list[Canary] = []
+    with database.transaction() as db:
+        translator = staff_viewer(db, world.users["translator"])
+        workshop = db.get(Workshop, world.workshop.id)
+        assert workshop is not None
+        todo = translating.worklist(db, viewer=translator, workshop=workshop)
+        assert todo and {t.state for t in todo} == {"revealed", "room", "summary"}, todo
+        for item in todo:
+            text = _canary(f"TRANSLATION{item.kind.upper()}{item.state.upper()}")
+            translating.save(
+                db,
+                viewer=translator,
+                workshop=workshop,
+                kind=item.kind,
+                object_id=item.id,
+                lang="en",
+                text=text,
+            )
+            readers = ROOM_A  # shown beside the original: a revealed proposal, a shared note
+            found.append(
+                Canary(
+                    text, item.kind, f"translation of a {item.state} {item.kind}", readers=readers
+                )
+            )
+    return found
 
 
 def _open_summary_review(settings: Settings, database: Database, world: World) -> None:

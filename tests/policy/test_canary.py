@@ -100,7 +100,18 @@ def test_canaries_appear_only_where_the_table_allows(canary_crawl: CanaryCrawl) 
     for c in cw.canaries:
         labels[c.value].append(c.label)
     seen = {(got.role, label) for got in fetches for v in present(got.text) for label in labels[v]}
-    expected = [(role, "room staff note (general)") for role in ("observer", "p2", "organizer")]
+    expected = [
+        (role, "room staff note (general)")
+        for role in ("observer", "p2", "organizer", "translator")
+    ]
+    expected += [
+        (role, "translation of a revealed proposal")
+        for role in ("p1", "observer", "facilitator", "translator")
+    ]
+    expected += [
+        ("translator", "revealed proposal (chatham)"),
+        ("p2", "translation of a room note"),
+    ]
     expected += [
         ("rapporteur", "private staff note (general)"),
         ("p1", "participant's private note (general)"),

@@ -52,12 +52,14 @@ from tests.factories import PASSWORD, Browser, World, make_world
 
 # -- who asks ------------------------------------------------------------------------------
 
-STAFF_A = ("organizer", "facilitator", "rapporteur", "observer")
+READERS_A = ("organizer", "facilitator", "rapporteur", "observer")  # staff who read workshop A
+STAFF_A = (*READERS_A, "translator")
 ROLES = ("anon", "pA", "pB", *STAFF_A, "orgB")
 EVERYONE = ROLES
 SIGNED_IN = tuple(r for r in ROLES if r != "anon")
 STAFF = (*STAFF_A, "orgB")
-IN_A = (*STAFF_A, "pA")  # everyone of workshop A
+IN_A = (*READERS_A, "pA")  # everyone of workshop A who reads it (the translator reads texts only)
+TRANSLATOR = ("translator",)
 TEAM = ("organizer", "facilitator", "rapporteur")  # staff of A who write
 ORGANIZER = ("organizer",)
 FACILITATION = ("organizer", "facilitator")  # room.facilitate, agenda.edit, rules.edit
@@ -299,7 +301,7 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("POST", "/workshops/new"): staff_only(),
     ("GET", "/api/v1/workshops"): may(SIGNED_IN, login=("anon",)),
     ("POST", "/api/v1/workshops"): may(STAFF, login=("anon",)),
-    ("GET", "/w/{workshop_id}"): may(IN_A),
+    ("GET", "/w/{workshop_id}"): may((*IN_A, *TRANSLATOR)),  # a translator: sent to translate
     ("GET", "/api/v1/workshops/{workshop_id}"): may(IN_A),
     ("PATCH", "/api/v1/workshops/{workshop_id}"): may(ORGANIZER),
     ("GET", "/w/{workshop_id}/manage"): may(TEAM),
@@ -316,7 +318,7 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("POST", "/w/{workshop_id}/manage/parties/{party_id}"): may(ORGANIZER),
     ("POST", "/w/{workshop_id}/manage/parties/{party_id}/delete"): may(ORGANIZER),
     ("POST", "/w/{workshop_id}/manage/parties/{party_id}/move"): may(ORGANIZER),
-    ("GET", "/api/v1/workshops/{workshop_id}/parties"): may(STAFF_A),
+    ("GET", "/api/v1/workshops/{workshop_id}/parties"): may(READERS_A),
     ("POST", "/api/v1/workshops/{workshop_id}/parties"): may(ORGANIZER),
     ("PATCH", "/api/v1/workshops/{workshop_id}/parties/{party_id}"): may(ORGANIZER),
     ("DELETE", "/api/v1/workshops/{workshop_id}/parties/{party_id}"): may(ORGANIZER),
@@ -445,6 +447,19 @@ TABLE: dict[tuple[str, str], Expect] = {
     ),
     ("PUT", "/api/v1/workshops/{workshop_id}/room/proposals/{proposal_id}/theme"): may(
         FACILITATION, json=lambda s, r: {"theme_id": s.cache["theme_id"]}
+    ),
+    # the translator's page (a room note of A)
+    ("GET", "/w/{workshop_id}/translate"): may(TRANSLATOR),
+    ("POST", "/w/{workshop_id}/translate"): may(
+        TRANSLATOR,
+        setup=lambda s: _note(s, "translator") and None,
+        form=lambda s, r: {"kind": "note", "id": _note(s, r), "lang": "en", "text": "Translated"},
+    ),
+    ("GET", "/api/v1/workshops/{workshop_id}/translate"): may(TRANSLATOR),
+    ("PUT", "/api/v1/workshops/{workshop_id}/translate"): may(
+        TRANSLATOR,
+        setup=lambda s: _note(s, "translator") and None,
+        json=lambda s, r: {"kind": "note", "id": _note(s, r), "lang": "en", "text": "Translated"},
     ),
     # audit log
     ("GET", "/w/{workshop_id}/manage/audit"): may(ORGANIZER),
