@@ -7,73 +7,83 @@ caller's own proposals, as 1 or 0 (not true/false: one length for author and non
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field, StrictBool, StrictInt
 
 from app import policy
+from app.apiroutes import ApiRoute, Body, Id, IdempotencyKey
+from app.apitext import Name120, Reason500, Words2000
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.room import moderation, proposals, queue, reactions, runtime, service
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
 
-router = APIRouter(prefix="/workshops/{workshop_id}/room", tags=["room"])
+router = APIRouter(prefix="/workshops/{workshop_id}/room", tags=["room"], route_class=ApiRoute)
 
 
-class ProposalIn(BaseModel):
-    text: str = Field(max_length=4000)
-    idempotency_key: str = Field(min_length=16, max_length=64)
-    attribute: bool = False
+class ProposalIn(Body):
+    text: Words2000
+    idempotency_key: IdempotencyKey
+    attribute: StrictBool = False
 
 
-class ProposalEdit(BaseModel):
-    text: str = Field(max_length=4000)
-    attribute: bool = False
+class ProposalEdit(Body):
+    text: Words2000
+    attribute: StrictBool = False
 
 
-class ReactionIn(BaseModel):
+class ReactionIn(Body):
     value: Literal["agree", "disagree", "pass"]
 
 
-class IntakeIn(BaseModel):
-    open: bool
+class IntakeIn(Body):
+    open: StrictBool
 
 
-class RevealIn(BaseModel):
-    override_reason: str | None = Field(default=None, max_length=500)
+class RevealIn(Body):
+    override_reason: Reason500 | None = None
 
 
-class ResultsIn(BaseModel):
-    shown: bool
+class ResultsIn(Body):
+    shown: StrictBool
 
 
-class TimerIn(BaseModel):
-    action: Literal["start", "pause", "resume", "extend", "clear"]
-    minutes: int | None = Field(default=None, ge=1, le=240)
+class TimerSet(Body):
+    action: Literal["start", "extend"]
+    minutes: StrictInt = Field(ge=1, le=240)
 
 
-class HideIn(BaseModel):
-    reason: str = Field(max_length=500)
+class TimerStep(Body):
+    action: Literal["pause", "resume", "clear"]
+    minutes: None = None
 
 
-class EditIn(BaseModel):
-    text: str = Field(max_length=4000)
+TimerIn = Annotated[TimerSet | TimerStep, Field(discriminator="action")]
 
 
-class MergeIn(BaseModel):
-    into: str = Field(max_length=64)
+class HideIn(Body):
+    reason: Reason500
 
 
-class ThemeIn(BaseModel):
-    name: str = Field(max_length=200)
+class EditIn(Body):
+    text: Words2000
 
 
-class AssignIn(BaseModel):
-    theme_id: str | None = Field(default=None, max_length=64)
+class MergeIn(Body):
+    into: Id
 
 
-class SpeakerIn(BaseModel):
+class ThemeIn(Body):
+    name: Name120
+
+
+class AssignIn(Body):
+    theme_id: Id | None = None
+
+
+class SpeakerIn(Body):
     status: Literal["speaking", "done"]
 
 

@@ -10,7 +10,7 @@ from app import policy
 from app.accounts.models import User
 from app.accounts.service import normalise_email
 from app.audit import service as audit
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Inconsistent, Invalid, NotFound
 from app.forms import clean_choice, clean_text
 from app.live.bus import changed
 from app.policy import STAFF_ROLES, Viewer
@@ -75,12 +75,12 @@ def add(db: Session, *, viewer: Viewer, workshop: Workshop, email: object, role:
         raise Invalid(errors=errors)
     user = db.exec(select(User).where(col(User.email) == address)).first()
     if user is None or not user.is_active:
-        raise Invalid(
+        raise Inconsistent(
             "No staff account uses this e-mail address. Ask them to have one created first.",
             field="email",
         )
     if any(m.user.id == user.id for m in list_staff(db, workshop, viewer=viewer)):
-        raise Invalid("This person is already on the staff of this workshop.", field="email")
+        raise Inconsistent("This person is already on the staff of this workshop.", field="email")
     membership = Membership(workshop_id=workshop.id, user_id=user.id, role=chosen)
     db.add(membership)
     db.flush()
