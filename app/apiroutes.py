@@ -12,8 +12,10 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -24,6 +26,24 @@ _ZONES = available_timezones()
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def _whole(value: object) -> object:
+    """JSON's 5.0 is the integer 5 (so says JSON Schema); "5" and true are not numbers."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WHOLE = BeforeValidator(_whole)  # after the bounds, so that the schema keeps them
+Whole = Annotated[int, Field(strict=True), WHOLE]
+
+
+async def no_json_null(request: Request) -> None:
+    """An optional body is an object or nothing: a JSON null is neither (422)."""
+    if (await request.body()).strip() == b"null":
+        error = {"loc": ("body",), "msg": "Input should be an object", "type": "model_type"}
+        raise RequestValidationError([error])
 
 
 Id = Annotated[str, Field(max_length=64, description="An id (of this workshop)")]
@@ -72,7 +92,10 @@ ARCHIVED = _error("The workshop is archived (its keys are destroyed), for a non-
 INVALID = _error("Invalid input, with a message per field; or an Idempotency-Key reused")
 REFUSED = _error("Refused by a rule of the workshop (a value the service does not accept)")
 CSRF = _error("A cookie session's state change without its CSRF token, or from another site")
-CONFLICT = _error("Not possible in the current state (closed, started, already done...)")
+CONFLICT = _error(
+    "Not possible in the current state (closed, started, already done, the ground rules to "
+    "accept anew...), or a value that does not fit the others or what is stored"
+)
 TOO_LARGE = _error("The request body is too large")
 
 
@@ -82,8 +105,8 @@ def error_responses(path: str, methods: set[str]) -> dict[int | str, dict[str, A
     writes = not methods <= SAFE
     if "{" in path or writes:
         responses |= {404: MISSING, 422: INVALID}
-    if "{workshop_id}" in path:
-        responses[410] = ARCHIVED
+    if "{workshop_id}" in path:  # a participant reads nothing before accepting the new rules
+        responses |= {409: CONFLICT, 410: ARCHIVED}
     if writes:
         responses |= {400: REFUSED, 403: CSRF, 409: CONFLICT, 413: TOO_LARGE}
     return responses

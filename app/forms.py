@@ -17,7 +17,7 @@ from app.i18n import N_, gettext, translate
 
 R = TypeVar("R")
 
-ALLOWED_CONTROLS = frozenset({"\n", "\t"})  # in multi-line text (app.apitext.FORMATS says so)
+ALLOWED_CONTROLS = frozenset({"\n", "\t"})  # in multi-line text (app.apitext says so)
 REFUSED_CATEGORIES = frozenset({"Cs", "Co", "Cn"})
 
 

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import apidocs, apitext, errors, logs, presenters
+from app import apidocs, errors, logs, presenters
 from app.accounts import api as accounts_api
 from app.accounts import routes as accounts_routes
 from app.agenda import api as agenda_api
@@ -88,7 +88,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = FastAPI(
         title="Tracktwo",
         version="0.1.0",
-        description=apitext.DESCRIPTION,
         lifespan=lifespan,
         docs_url=None,  # app.apidocs serves Swagger UI from this server
         redoc_url=None,

@@ -6,13 +6,13 @@ from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 from sqlmodel import Session
 
 from app import policy
 from app.agenda import service
-from app.apiroutes import ApiRoute, Body, Clock, Day
+from app.apiroutes import WHOLE, ApiRoute, Body, Clock, Day
 from app.apitext import Line200, Text4000, Title200
 from app.deps import DbDep, ViewerDep
 from app.policy import Viewer
@@ -27,7 +27,7 @@ Level = Literal["on_record", "chatham", "off_record"]
 LEVEL_RULE = "Stricter at any time; looser only while nothing of the session has started (409)"
 Kind = Literal["plenary", "contribution", "break", "round"]
 Phase = Literal["opening", "needs_fears", "brainstorming", "evaluating", "ways_forward", "closing"]
-Minutes = Annotated[StrictInt, Field(ge=1, le=24 * 60)]
+Minutes = Annotated[int, Field(strict=True, ge=1, le=24 * 60), WHOLE]
 
 
 class SessionPatch(Body):

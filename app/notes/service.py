@@ -211,20 +211,25 @@ def create(
         if existing is not None:
             return existing
     errors: dict[str, str] = {}
+    refusals: list[Invalid] = []
     text = item = None
     chosen = "private"
     try:
         text = _clean_body(body)
     except Invalid as exc:
-        errors.update(exc.errors)
+        refusals.append(exc)
     try:
         item = _item(db, workshop, item_id, viewer)
     except Invalid as exc:
-        errors.update(exc.errors)
+        refusals.append(exc)
     try:
         chosen = _visibility(viewer, workshop, visibility, item)
     except Invalid as exc:
-        errors.update(exc.errors)
+        refusals.append(exc)
+    for refusal in refusals:
+        errors.update(refusal.errors)
+    if refusals and all(isinstance(r, Inconsistent) for r in refusals):
+        raise Inconsistent(errors=errors)  # each value fine, not with this workshop or viewer
     if errors or text is None:
         raise Invalid(errors=errors)
     note = Note(

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
-from pydantic import Field, StrictBool, StrictInt
+from fastapi import APIRouter, Depends
+from pydantic import Field, StrictBool
 
 from app import policy
-from app.apiroutes import ApiRoute, Body, Id, IdempotencyKey
+from app.apiroutes import WHOLE, ApiRoute, Body, Id, IdempotencyKey, no_json_null
 from app.apitext import Name120, Reason500, Words2000
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.room import moderation, proposals, queue, reactions, runtime, service
@@ -46,13 +46,16 @@ class RevealIn(Body):
     override_reason: Reason500 | None = None
 
 
+NO_REASON = RevealIn()
+
+
 class ResultsIn(Body):
     shown: StrictBool
 
 
 class TimerSet(Body):
     action: Literal["start", "extend"]
-    minutes: StrictInt = Field(ge=1, le=240)
+    minutes: Annotated[int, Field(strict=True, ge=1, le=240), WHOLE]
 
 
 class TimerStep(Body):
@@ -248,9 +251,9 @@ async def intake(
     return _state(db, settings, viewer, workshop, item_id)
 
 
-@router.post("/items/{item_id}/reveal")
+@router.post("/items/{item_id}/reveal", dependencies=[Depends(no_json_null)])
 async def reveal(
-    workshop_id: str, item_id: str, db: DbDep, viewer: ViewerDep, body: RevealIn | None = None
+    workshop_id: str, item_id: str, db: DbDep, viewer: ViewerDep, body: RevealIn = NO_REASON
 ) -> dict[str, int]:
     """Reveal the pending batch; below the minimum only with `override_reason` (else 409)."""
     workshop = _console(db, viewer, workshop_id)
@@ -259,7 +262,7 @@ async def reveal(
         viewer=viewer,
         workshop=workshop,
         item_id=item_id,
-        override_reason=body.override_reason if body else None,
+        override_reason=body.override_reason,
     )
     return {"revealed": count}
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Response
-from pydantic import Field, StrictInt
+from fastapi import APIRouter, Depends, Response
+from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 from sqlmodel import Session
 
 from app import policy
-from app.apiroutes import ApiRoute, Body
+from app.apiroutes import ApiRoute, Body, Whole, no_json_null
 from app.apitext import Text4000, Title200
 from app.deps import DbDep, ViewerDep
 from app.policy import Viewer
@@ -39,9 +39,12 @@ class MoveBody(Body):
 
 
 class AcceptBody(Body):
-    version: StrictInt | None = Field(
+    version: Whole | None = Field(
         default=None, description="The version read; another than the current one is a 409"
     )
+
+
+CURRENT = AcceptBody()
 
 
 def _rules(db: Session, workshop: Workshop, viewer: Viewer) -> dict[str, Any]:
@@ -61,14 +64,12 @@ async def list_rules(workshop_id: str, db: DbDep, viewer: ViewerDep) -> dict[str
     return _rules(db, workshop, viewer)
 
 
-@router.post("/workshops/{workshop_id}/rules/accept")
+@router.post("/workshops/{workshop_id}/rules/accept", dependencies=[Depends(no_json_null)])
 async def accept(
-    workshop_id: str, db: DbDep, viewer: ViewerDep, body: AcceptBody | None = None
+    workshop_id: str, db: DbDep, viewer: ViewerDep, body: AcceptBody = CURRENT
 ) -> dict[str, Any]:
     workshop = workshops.get(db, workshop_id, viewer=viewer, action="room.read")
-    version = service.accept(
-        db, viewer=viewer, workshop=workshop, version=body.version if body else None
-    )
+    version = service.accept(db, viewer=viewer, workshop=workshop, version=body.version)
     return {"accepted": True, "version": version}
 
 

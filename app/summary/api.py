@@ -10,9 +10,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 
-from app.apiroutes import ApiRoute, Body
+from app.apiroutes import WHOLE, ApiRoute, Body
 from app.apitext import Line500, Reason500, Term200, Words2000
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import NotFound
@@ -142,7 +142,7 @@ class ChoiceOut(BaseModel):
 
 class ReviewIn(Body):
     rule: Literal["every_party", "minimum"]
-    min_signoffs: StrictInt = Field(ge=1, le=1000)
+    min_signoffs: Annotated[int, Field(strict=True, ge=1, le=1000), WHOLE]
 
 
 class ReleaseIn(Body):

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from app import policy
-from app.apiroutes import ApiRoute, Body, Day, Languages, TimeZone
+from app.apiroutes import WHOLE, ApiRoute, Body, Day, Languages, TimeZone
 from app.apitext import Email254, Name120, Text1000, Text4000, Title200, Title400
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.views import as_json
@@ -29,8 +29,8 @@ router = APIRouter(tags=["workshops"], route_class=ApiRoute)
 Level = Literal["on_record", "chatham", "off_record"]
 Track = Literal["track1_5", "track2", "track3"]
 Role = Literal["organizer", "facilitator", "rapporteur", "observer"]
-KMin = Annotated[StrictInt, Field(ge=MIN_K, le=MAX_K)]
-Days = Annotated[StrictInt, Field(ge=1, le=3650)]
+KMin = Annotated[int, Field(strict=True, ge=MIN_K, le=MAX_K), WHOLE]
+Days = Annotated[int, Field(strict=True, ge=1, le=3650), WHOLE]
 
 
 class WorkshopCreate(Body):
