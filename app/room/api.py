@@ -14,7 +14,7 @@ from pydantic import Field, StrictBool
 
 from app import policy
 from app.apiroutes import WHOLE, ApiRoute, Body, Id, IdempotencyKey, no_json_null
-from app.apitext import Name120, Reason500, Words2000
+from app.apitext import Line500, Name120, Reason500, Words2000
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.room import moderation, proposals, queue, reactions, runtime, service
 from app.workshops import service as workshops
@@ -43,7 +43,9 @@ class IntakeIn(Body):
 
 
 class RevealIn(Body):
-    override_reason: Reason500 | None = None
+    override_reason: Line500 | None = Field(
+        default=None, description="Required below the minimum (else 409)"
+    )
 
 
 NO_REASON = RevealIn()
