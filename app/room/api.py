@@ -65,7 +65,7 @@ class TimerStep(Body):
     minutes: None = None
 
 
-TimerIn = Annotated[TimerSet | TimerStep, Field(discriminator="action")]
+TimerIn = TimerSet | TimerStep  # no discriminator: anyOf (schemathesis misreads its oneOf)
 
 
 class HideIn(Body):

@@ -116,7 +116,7 @@ class Keep(Body):
     reason: Reason500 = Field(description="Required to keep (override) a hit")
 
 
-DecisionIn = Annotated[Redact | Keep, Field(discriminator="action")]
+DecisionIn = Redact | Keep  # no discriminator: anyOf (schemathesis misreads its oneOf)
 
 
 class TermIn(Body):

@@ -41,7 +41,7 @@ from app.workshops.models import Workshop
 from tests.datasafety.seed import Seeded, seed
 from tests.factories import Browser
 
-FUZZ_SECONDS = int(os.environ.get("TRACKTWO_FUZZ_SECONDS", "75"))
+FUZZ_SECONDS = int(os.environ.get("TRACKTWO_FUZZ_SECONDS", "60"))  # a principal
 EXAMPLES = int(os.environ.get("TRACKTWO_FUZZ_EXAMPLES", "12"))
 AUTHOR_KEYS = frozenset(
     {"author", "author_tag", "author_id", "author_user_id", "author_name", "participant_id"}
@@ -167,13 +167,17 @@ PARTICIPANTS_ONLY = (
     r"/room(/queue|/proposals(/[^/]+(/reaction)?)?)?$"
     r"|/summary/review/(mine|signoff|comment)$|/rules/accept$"
 )
+# The seed's proposal and item are given to every operation that names one (`parameters`): in a
+# workshop the stateful phase just created they are rightly 404 (an object is found only in its
+# own workshop), which ensure_resource_availability reads as the new workshop being gone.
+PINNED = r"\{(proposal_id|item_id)\}"
+NO_AVAILABILITY = {"checks": {"ensure_resource_availability": {"enabled": False}}}
 EXEMPT = {
     "organizer token": [
-        {
-            "include-path-regex": PARTICIPANTS_ONLY,
-            "checks": {"ensure_resource_availability": {"enabled": False}},
-        }
-    ]
+        {"include-path-regex": PARTICIPANTS_ONLY, **NO_AVAILABILITY},
+        {"include-path-regex": PINNED, **NO_AVAILABILITY},
+    ],
+    "participant session": [{"include-path-regex": PINNED, **NO_AVAILABILITY}],
 }
 
 
@@ -191,7 +195,7 @@ def _run(
             "phases": {
                 "examples": {"enabled": True},
                 "coverage": {"enabled": True},
-                "fuzzing": {"enabled": True},
+                "fuzzing": {"enabled": True, "generation": {"max-examples": 4}},
                 "stateful": {"enabled": True},
             },
         }
@@ -249,6 +253,6 @@ def test_api_fuzz(settings: Settings, database: Database, principal: str) -> Non
     for line in failures:
         print(line)
     assert figures.errors == []
-    assert figures.calls["stateful"] > 20
+    assert figures.calls["stateful"] > 50  # the stateful phase really ran
     assert failures == [], "\n".join(failures[:10])
     assert figures.statuses[500] == 0
