@@ -7,89 +7,34 @@ caller's own proposals, as 1 or 0 (not true/false: one length for author and non
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Depends
-from pydantic import Field, StrictBool
 
 from app import policy
-from app.apiroutes import WHOLE, ApiRoute, Body, Id, IdempotencyKey, no_json_null
-from app.apitext import Line500, Name120, Reason500, Words2000
+from app.apiroutes import ApiRoute, no_json_null
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.room import moderation, proposals, queue, reactions, runtime, service
+from app.room.bodies import (
+    NO_REASON,
+    AssignIn,
+    EditIn,
+    HideIn,
+    IntakeIn,
+    MergeIn,
+    ProposalEdit,
+    ProposalIn,
+    ReactionIn,
+    ResultsIn,
+    RevealIn,
+    SpeakerIn,
+    ThemeIn,
+    TimerIn,
+)
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
 
 router = APIRouter(prefix="/workshops/{workshop_id}/room", tags=["room"], route_class=ApiRoute)
-
-
-class ProposalIn(Body):
-    text: Words2000
-    idempotency_key: IdempotencyKey
-    attribute: StrictBool = False
-
-
-class ProposalEdit(Body):
-    text: Words2000
-    attribute: StrictBool = False
-
-
-class ReactionIn(Body):
-    value: Literal["agree", "disagree", "pass"]
-
-
-class IntakeIn(Body):
-    open: StrictBool
-
-
-class RevealIn(Body):
-    override_reason: Line500 | None = Field(
-        default=None, description="Required below the minimum (else 409)"
-    )
-
-
-NO_REASON = RevealIn()
-
-
-class ResultsIn(Body):
-    shown: StrictBool
-
-
-class TimerSet(Body):
-    action: Literal["start", "extend"]
-    minutes: Annotated[int, Field(strict=True, ge=1, le=240), WHOLE]
-
-
-class TimerStep(Body):
-    action: Literal["pause", "resume", "clear"]
-    minutes: None = None
-
-
-TimerIn = TimerSet | TimerStep  # no discriminator: anyOf (schemathesis misreads its oneOf)
-
-
-class HideIn(Body):
-    reason: Reason500
-
-
-class EditIn(Body):
-    text: Words2000
-
-
-class MergeIn(Body):
-    into: Id
-
-
-class ThemeIn(Body):
-    name: Name120
-
-
-class AssignIn(Body):
-    theme_id: Id | None = None
-
-
-class SpeakerIn(Body):
-    status: Literal["speaking", "done"]
 
 
 def _room(db: DbDep, viewer: ViewerDep, workshop_id: str) -> Workshop:
