@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,12 +11,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.i18n import N_, gettext
 from app.security.redirects import here, safe_next, with_next
 from app.templating import render, render_error
 
 log = logging.getLogger("tracktwo.errors")
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class DomainError(Exception):
@@ -74,6 +77,14 @@ class Invalid(DomainError):
         self.errors = given or ({field: self.message} if field else {})
 
 
+class Inconsistent(Invalid):
+    """A value valid on its own but not with the rest: the other fields, or what is stored
+    (a name already taken, an end before the start, a reference to nothing of this workshop).
+    409, with the message by field like any Invalid: no schema can say it beforehand."""
+
+    status_code = 409
+
+
 class Conflict(DomainError):
     status_code = 409
     title = N_("Not possible right now")
@@ -129,6 +140,42 @@ def _render_page(request: Request, status: int, title: str, message: str) -> Res
 
 
 def error_response(
+    request: Request,
+    status: int,
+    title: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    response = _error_response(request, status, title, message, **extra)
+    response.headers.update(headers or {})
+    return response
+
+
+def allowed_methods(request: Request) -> str:
+    """The methods that the request's path answers (RFC 9110: a 405 says which). For the API,
+    those its OpenAPI document gives the path's most literal template (POST .../rules/accept,
+    not also the PATCH of .../rules/{rule_id}: no rule has that id)."""
+    path = request.scope["path"]
+    if wants_json(request):
+        paths: dict[str, dict[str, Any]] = request.app.openapi().get("paths", {})
+        matching = [t for t in paths if re.fullmatch(_template_regex(t), path)]
+        if matching:
+            operations = paths[min(matching, key=lambda t: t.count("{"))]
+            return ", ".join(m.upper() for m in operations if m.upper() in METHODS)
+    allowed = []
+    for method in METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
+
+
+def _template_regex(template: str) -> str:
+    return re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(template))
+
+
+def _error_response(
     request: Request, status: int, title: str, message: str, **extra: Any
 ) -> Response:
     title, message = gettext(title), gettext(message)
@@ -192,7 +239,10 @@ def install(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else title
         if exc.status_code == 404:
             message = N_("There is nothing here, or you are not allowed to see it.")
-        return error_response(request, exc.status_code, title, message)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
+        return error_response(request, exc.status_code, title, message, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

@@ -17,7 +17,8 @@ from app.i18n import N_, gettext, translate
 
 R = TypeVar("R")
 
-_ALLOWED_CONTROLS = {"\n", "\t"}
+ALLOWED_CONTROLS = frozenset({"\n", "\t"})  # in multi-line text (app.apitext says so)
+REFUSED_CATEGORIES = frozenset({"Cs", "Co", "Cn"})
 
 
 def clean_text(
@@ -35,7 +36,7 @@ def clean_text(
     if not isinstance(value, str):
         raise Invalid(translate("%(label)s must be text.", label=gettext(label)), field=field)
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    allowed = _ALLOWED_CONTROLS if multiline else set()
+    allowed = ALLOWED_CONTROLS if multiline else frozenset()
     for ch in text:
         category = unicodedata.category(ch)
         if category == "Cc" and ch not in allowed:
@@ -43,7 +44,7 @@ def clean_text(
                 translate("%(label)s contains a control character.", label=gettext(label)),
                 field=field,
             )
-        if category in {"Cs", "Co", "Cn"}:
+        if category in REFUSED_CATEGORIES:
             raise Invalid(
                 translate("%(label)s contains an invalid character.", label=gettext(label)),
                 field=field,

@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from app.apiroutes import ApiRoute
 from app.deps import ViewerDep
 from app.policy import ensure_signed_in
 
-router = APIRouter(tags=["account"])
+router = APIRouter(tags=["account"], route_class=ApiRoute)
 
 
 @router.get("/me")

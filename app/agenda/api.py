@@ -3,55 +3,73 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 from sqlmodel import Session
 
 from app import policy
 from app.agenda import service
+from app.apiroutes import WHOLE, ApiRoute, Body, Clock, Day
+from app.apitext import Line200, Text4000, Title200
 from app.deps import DbDep, ViewerDep
 from app.policy import Viewer
 from app.views import as_json
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
 
-router = APIRouter(tags=["agenda"])
+router = APIRouter(tags=["agenda"], route_class=ApiRoute)
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Level = Literal["on_record", "chatham", "off_record"]
+LEVEL_RULE = "Stricter at any time; looser only while nothing of the session has started (409)"
+Kind = Literal["plenary", "contribution", "break", "round"]
+Phase = Literal["opening", "needs_fears", "brainstorming", "evaluating", "ways_forward", "closing"]
+Minutes = Annotated[int, Field(strict=True, ge=1, le=24 * 60), WHOLE]
 
 
 class SessionPatch(Body):
-    title: str | None = Field(default=None, max_length=200)
-    day: str | None = Field(default=None, max_length=32)
-    start_time: str | None = Field(default=None, max_length=16)
-    end_time: str | None = Field(default=None, max_length=16)
-    place: str | None = Field(default=None, max_length=200)
-    level: str | None = Field(default=None, max_length=16)
+    """Fields left out stay as they are; null clears the day, the times, the place."""
+
+    title: Title200 | SkipJsonSchema[None] = None
+    day: Day | None = None
+    start_time: Clock | None = None
+    end_time: Clock | None = Field(default=None, description="After start_time (else 409)")
+    place: Line200 | None = None
+    level: Level | SkipJsonSchema[None] = Field(default=None, description=LEVEL_RULE)
 
 
 class SessionBody(SessionPatch):
-    title: str = Field(max_length=200)
+    """Fields left out (or null) take their defaults (the level: the workshop's)."""
+
+    title: Title200
+    level: Level | None = Field(default=None, description=LEVEL_RULE)
 
 
 class ItemPatch(Body):
-    title: str | None = Field(default=None, max_length=200)
-    description: str | None = Field(default=None, max_length=4000)
-    kind: str | None = Field(default=None, max_length=16)
-    phase: str | None = Field(default=None, max_length=24)
-    duration_minutes: int | str | None = None
-    level: str | None = Field(default=None, max_length=16)
+    """Fields left out stay as they are; a null level is the session's."""
+
+    title: Title200 | SkipJsonSchema[None] = None
+    description: Text4000 | None = None
+    kind: Kind | SkipJsonSchema[None] = None
+    phase: Phase | SkipJsonSchema[None] = None
+    duration_minutes: Minutes | SkipJsonSchema[None] = None
+    level: Level | None = Field(default=None, description=LEVEL_RULE)
 
 
 class ItemBody(ItemPatch):
-    title: str = Field(max_length=200)
+    """Fields left out (or null) take their defaults."""
+
+    title: Title200
+    kind: Kind | None = None
+    phase: Phase | None = None
+    duration_minutes: Minutes | None = None
 
 
 class MoveBody(Body):
-    direction: str = Field(max_length=8)
+    direction: Literal["up", "down"]
 
 
 def _agenda(db: Session, workshop: Workshop, viewer: Viewer) -> dict[str, Any]:

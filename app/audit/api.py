@@ -7,12 +7,13 @@ from typing import Any
 from fastapi import APIRouter
 
 from app import policy
+from app.apiroutes import ApiRoute
 from app.audit import service
 from app.deps import DbDep, ViewerDep
 from app.views import as_json
 from app.workshops import service as workshops
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], route_class=ApiRoute)
 
 
 @router.get("/workshops/{workshop_id}/audit")

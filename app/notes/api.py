@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from pydantic import StrictBool
 
 from app import policy
+from app.apiroutes import ApiRoute, Body, Id, IdempotencyKey
+from app.apitext import Words20000
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.notes import service
 from app.notes.present import as_dict
 
-router = APIRouter(tags=["notes"])
+router = APIRouter(tags=["notes"], route_class=ApiRoute)
 
 
-class NoteIn(BaseModel):
-    body: str = Field(max_length=service.MAX_BODY)
-    item_id: str | None = Field(default=None, max_length=64)
-    visibility: str = Field(default="private", max_length=16)
-    idempotency_key: str | None = Field(default=None, max_length=64)
+Visibility = Literal["private", "team", "room", "summary"]
 
 
-class NotePatch(BaseModel):
-    body: str | None = Field(default=None, max_length=service.MAX_BODY)
-    visibility: str | None = Field(default=None, max_length=16)
-    confirm: bool = False
+class NoteIn(Body):
+    body: Words20000
+    item_id: Id | None = None
+    visibility: Visibility = "private"
+    idempotency_key: IdempotencyKey | None = None
+
+
+class NotePatch(Body):
+    body: Words20000 | None = None
+    visibility: Visibility | None = None
+    confirm: StrictBool = False
 
 
 @router.get("/workshops/{workshop_id}/notes")

@@ -16,7 +16,7 @@ from app import policy
 from app.agenda.models import AgendaItem, Meeting
 from app.audit import service as audit
 from app.config import Settings
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Inconsistent, Invalid, NotFound
 from app.forms import clean_choice, clean_idempotency_key, clean_text
 from app.ids import new_id
 from app.live.bus import changed
@@ -162,7 +162,7 @@ def _item(
     )
     item = db.exec(statement).first()
     if item is None:
-        raise Invalid("Choose an agenda item of this workshop.", field="item_id")
+        raise Inconsistent("Choose an agenda item of this workshop.", field="item_id")
     return item
 
 
@@ -176,11 +176,11 @@ def _visibility(viewer: Viewer, workshop: Workshop, value: str, item: AgendaItem
         value, field="visibility", label="Visibility", choices=tuple(VISIBILITY_LABELS)
     )
     if viewer.is_participant and visibility != "private":
-        raise Invalid("Participants' notes are always private.", field="visibility")
+        raise Inconsistent("Participants' notes are always private.", field="visibility")
     if visibility not in choices_for(viewer, workshop):
-        raise Invalid("You cannot share a note this way.", field="visibility")
+        raise Inconsistent("You cannot share a note this way.", field="visibility")
     if visibility == "summary" and not policy.may_clear_for_summary(item):
-        raise Invalid(OFF_RECORD_SUMMARY, field="visibility")
+        raise Inconsistent(OFF_RECORD_SUMMARY, field="visibility")
     return visibility
 
 
@@ -214,20 +214,25 @@ def create(
         if existing is not None:
             return existing
     errors: dict[str, str] = {}
+    refusals: list[Invalid] = []
     text = item = None
     chosen = "private"
     try:
         text = _clean_body(body)
     except Invalid as exc:
-        errors.update(exc.errors)
+        refusals.append(exc)
     try:
         item = _item(db, workshop, item_id, viewer)
     except Invalid as exc:
-        errors.update(exc.errors)
+        refusals.append(exc)
     try:
         chosen = _visibility(viewer, workshop, visibility, item)
     except Invalid as exc:
-        errors.update(exc.errors)
+        refusals.append(exc)
+    for refusal in refusals:
+        errors.update(refusal.errors)
+    if refusals and all(isinstance(r, Inconsistent) for r in refusals):
+        raise Inconsistent(errors=errors)  # each value fine, not with this workshop or viewer
     if errors or text is None:
         raise Invalid(errors=errors)
     note = Note(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from app.errors import Invalid
+from app.errors import Inconsistent
 from app.policy.viewer import LEVEL_STRICTNESS
 
 
@@ -29,12 +29,12 @@ def check_item_level(item: Any, level: str, session_items: Iterable[Any]) -> Non
     if not relaxes(item.level, level):
         return
     if item.state != "planned":
-        raise Invalid(
+        raise Inconsistent(
             "This item has started: its confidentiality level can be made stricter, never relaxed.",
             field="level",
         )
     if not may_relax(session_items):
-        raise Invalid(
+        raise Inconsistent(
             "An item of this session has started: levels in it can be made stricter, "
             "never relaxed.",
             field="level",
@@ -44,7 +44,7 @@ def check_item_level(item: Any, level: str, session_items: Iterable[Any]) -> Non
 def check_session_level(session: Any, level: str, session_items: Iterable[Any]) -> None:
     """Refuse relaxing a session once any of its items has started."""
     if relaxes(session.level, level) and not may_relax(session_items):
-        raise Invalid(
+        raise Inconsistent(
             "An item of this session has started: levels in it can be made stricter, "
             "never relaxed.",
             field="level",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.errors import Invalid, TwoStepRequired
+from app.errors import Inconsistent, TwoStepRequired
 from app.i18n import N_
 from app.policy.record import note
 from app.policy.viewer import Viewer
@@ -46,4 +46,4 @@ def ensure_not_held_back(viewer: Viewer, workshop_id: str) -> None:
 def check_requirement(*, turning_on: bool, has_two_step: bool) -> None:
     """The organizer may require two-step sign-in only with their own."""
     if turning_on and not has_two_step:
-        raise Invalid(NEED_YOUR_OWN, field="staff_two_step")
+        raise Inconsistent(NEED_YOUR_OWN, field="staff_two_step")

@@ -7,74 +7,34 @@ caller's own proposals, as 1 or 0 (not true/false: one length for author and non
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Literal
+from typing import Any
 
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends
 
 from app import policy
+from app.apiroutes import ApiRoute, no_json_null
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.room import moderation, proposals, queue, reactions, runtime, service
+from app.room.bodies import (
+    NO_REASON,
+    AssignIn,
+    EditIn,
+    HideIn,
+    IntakeIn,
+    MergeIn,
+    ProposalEdit,
+    ProposalIn,
+    ReactionIn,
+    ResultsIn,
+    RevealIn,
+    SpeakerIn,
+    ThemeIn,
+    TimerIn,
+)
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
 
-router = APIRouter(prefix="/workshops/{workshop_id}/room", tags=["room"])
-
-
-class ProposalIn(BaseModel):
-    text: str = Field(max_length=4000)
-    idempotency_key: str = Field(min_length=16, max_length=64)
-    attribute: bool = False
-
-
-class ProposalEdit(BaseModel):
-    text: str = Field(max_length=4000)
-    attribute: bool = False
-
-
-class ReactionIn(BaseModel):
-    value: Literal["agree", "disagree", "pass"]
-
-
-class IntakeIn(BaseModel):
-    open: bool
-
-
-class RevealIn(BaseModel):
-    override_reason: str | None = Field(default=None, max_length=500)
-
-
-class ResultsIn(BaseModel):
-    shown: bool
-
-
-class TimerIn(BaseModel):
-    action: Literal["start", "pause", "resume", "extend", "clear"]
-    minutes: int | None = Field(default=None, ge=1, le=240)
-
-
-class HideIn(BaseModel):
-    reason: str = Field(max_length=500)
-
-
-class EditIn(BaseModel):
-    text: str = Field(max_length=4000)
-
-
-class MergeIn(BaseModel):
-    into: str = Field(max_length=64)
-
-
-class ThemeIn(BaseModel):
-    name: str = Field(max_length=200)
-
-
-class AssignIn(BaseModel):
-    theme_id: str | None = Field(default=None, max_length=64)
-
-
-class SpeakerIn(BaseModel):
-    status: Literal["speaking", "done"]
+router = APIRouter(prefix="/workshops/{workshop_id}/room", tags=["room"], route_class=ApiRoute)
 
 
 def _room(db: DbDep, viewer: ViewerDep, workshop_id: str) -> Workshop:
@@ -238,9 +198,9 @@ async def intake(
     return _state(db, settings, viewer, workshop, item_id)
 
 
-@router.post("/items/{item_id}/reveal")
+@router.post("/items/{item_id}/reveal", dependencies=[Depends(no_json_null)])
 async def reveal(
-    workshop_id: str, item_id: str, db: DbDep, viewer: ViewerDep, body: RevealIn | None = None
+    workshop_id: str, item_id: str, db: DbDep, viewer: ViewerDep, body: RevealIn = NO_REASON
 ) -> dict[str, int]:
     """Reveal the pending batch; below the minimum only with `override_reason` (else 409)."""
     workshop = _console(db, viewer, workshop_id)
@@ -249,7 +209,7 @@ async def reveal(
         viewer=viewer,
         workshop=workshop,
         item_id=item_id,
-        override_reason=body.override_reason if body else None,
+        override_reason=body.override_reason,
     )
     return {"revealed": count}
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from app import policy
 from app.audit import service as audit
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Inconsistent, NotFound
 from app.forms import clean_text
 from app.live.bus import changed
 from app.policy import Viewer
@@ -71,12 +71,12 @@ def merge(
     shows the support of both (and of anything already merged into the duplicate)."""
     source = _moderated(db, viewer, workshop, proposal_id)
     if not isinstance(into_id, str) or not into_id:
-        raise Invalid("Choose the proposal to merge into.", field="into")
+        raise Inconsistent("Choose the proposal to merge into.", field="into")
     target = _moderated(db, viewer, workshop, into_id)
     if source.id == target.id or target.merged_into_id is not None:
-        raise Invalid("Choose another proposal to merge into.", field="into")
+        raise Inconsistent("Choose another proposal to merge into.", field="into")
     if source.item_id != target.item_id:
-        raise Invalid("Only proposals of the same item can be merged.", field="into")
+        raise Inconsistent("Only proposals of the same item can be merged.", field="into")
     if source.status != "revealed" or target.status != "revealed":
         raise Conflict("Reveal both proposals before merging them.")
     db.execute(
@@ -149,10 +149,10 @@ def assign_theme(
         row.theme_id = None
     else:
         if not isinstance(theme_id, str):
-            raise Invalid("Choose a theme.", field="theme_id")
+            raise Inconsistent("Choose a theme.", field="theme_id")
         theme = _theme(db, viewer, workshop, theme_id)
         if theme.item_id != row.item_id:
-            raise Invalid("Choose a theme of the same item.", field="theme_id")
+            raise Inconsistent("Choose a theme of the same item.", field="theme_id")
         row.theme_id = theme.id
     db.add(row)
     changed(db, workshop.id, "proposals")

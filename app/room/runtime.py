@@ -14,7 +14,7 @@ from app import policy
 from app.agenda.models import AgendaItem
 from app.audit import service as audit
 from app.db_order import reinsert_in_random_order
-from app.errors import Conflict, Invalid
+from app.errors import Conflict, Inconsistent
 from app.forms import clean_choice, clean_int, clean_text
 from app.i18n import translate
 from app.ids import new_id, today, utcnow
@@ -243,12 +243,12 @@ def timer(
             item.timer_remaining = (item.timer_remaining or 0) + count * 60
     elif action == "pause":
         if ends is None:
-            raise Invalid("The timer is not running.", field="action")
+            raise Inconsistent("The timer is not running.", field="action")
         item.timer_remaining = max(0, int((ends - now).total_seconds()))
         item.timer_ends_at = None
     elif action == "resume":
         if item.timer_remaining is None:
-            raise Invalid("The timer is not paused.", field="action")
+            raise Inconsistent("The timer is not paused.", field="action")
         item.timer_ends_at = now + timedelta(seconds=item.timer_remaining)
         item.timer_remaining = None
     else:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from app import policy
+from app.apiroutes import ApiRoute, Body, Id
+from app.apitext import Line200, Name120
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.roster import service
 from app.roster.organizer_routes import invitation_view
@@ -16,15 +18,13 @@ from app.views import as_json
 from app.workshops import service as workshops
 from app.workshops.state import ensure_writable
 
-router = APIRouter(tags=["roster"])
+router = APIRouter(tags=["roster"], route_class=ApiRoute)
 
 
-class ParticipantBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    display_name: str = Field(max_length=120)
-    party_id: str = Field(max_length=64)
-    affiliation: str | None = Field(default="", max_length=200)
+class ParticipantBody(Body):
+    display_name: Name120
+    party_id: Id = Field(description="A party of this workshop (else 409)")
+    affiliation: Line200 | None = ""
 
 
 @router.get("/workshops/{workshop_id}/roster")

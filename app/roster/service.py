@@ -15,7 +15,7 @@ from app import policy
 from app.accounts import ratelimit
 from app.audit import service as audit
 from app.config import Settings
-from app.errors import Conflict, Invalid, NotFound, TooMany
+from app.errors import Conflict, Inconsistent, Invalid, NotFound, TooMany
 from app.forms import clean_text
 from app.i18n import N_
 from app.policy import Viewer
@@ -49,7 +49,7 @@ class Claimed:
 def _party(db: Session, workshop: Workshop, party_id: str | None) -> Party:
     party = db.get(Party, party_id) if party_id else None
     if party is None or party.workshop_id != workshop.id:
-        raise Invalid("Choose the participant's party.", field="party_id")
+        raise Inconsistent("Choose the participant's party.", field="party_id")
     return party
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Response
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 from sqlmodel import Session
 
 from app import policy
+from app.apiroutes import ApiRoute, Body, Whole, no_json_null
+from app.apitext import Text4000, Title200
 from app.deps import DbDep, ViewerDep
 from app.policy import Viewer
 from app.rules import present, service
@@ -16,29 +19,32 @@ from app.views import as_json
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
 
-router = APIRouter(tags=["rules"])
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+router = APIRouter(tags=["rules"], route_class=ApiRoute)
 
 
 class RuleBody(Body):
-    title: str = Field(max_length=200)
-    body: str | None = Field(default="", max_length=4000)
+    title: Title200
+    body: Text4000 | None = ""
 
 
 class RulePatch(Body):
-    title: str | None = Field(default=None, max_length=200)
-    body: str | None = Field(default=None, max_length=4000)
+    """Fields left out stay as they are; a null body is an empty one."""
+
+    title: Title200 | SkipJsonSchema[None] = None
+    body: Text4000 | None = None
 
 
 class MoveBody(Body):
-    direction: str = Field(max_length=8)
+    direction: Literal["up", "down"]
 
 
 class AcceptBody(Body):
-    version: int | None = None
+    version: Whole | None = Field(
+        default=None, description="The version read; another than the current one is a 409"
+    )
+
+
+CURRENT = AcceptBody()
 
 
 def _rules(db: Session, workshop: Workshop, viewer: Viewer) -> dict[str, Any]:
@@ -59,14 +65,12 @@ async def list_rules(workshop_id: str, db: DbDep, viewer: ViewerDep) -> dict[str
     return _rules(db, workshop, viewer)
 
 
-@router.post("/workshops/{workshop_id}/rules/accept")
+@router.post("/workshops/{workshop_id}/rules/accept", dependencies=[Depends(no_json_null)])
 async def accept(
-    workshop_id: str, db: DbDep, viewer: ViewerDep, body: AcceptBody | None = None
+    workshop_id: str, db: DbDep, viewer: ViewerDep, body: AcceptBody = CURRENT
 ) -> dict[str, Any]:
     workshop = workshops.get(db, workshop_id, viewer=viewer, action="room.read")
-    version = service.accept(
-        db, viewer=viewer, workshop=workshop, version=body.version if body else None
-    )
+    version = service.accept(db, viewer=viewer, workshop=workshop, version=body.version)
     return {"accepted": True, "version": version}
 
 

@@ -6,12 +6,14 @@ Exports are POST (each one writes an audit entry); the JSON export's schema is p
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from app.apiroutes import WHOLE, ApiRoute, Body
+from app.apitext import Line500, Reason500, Term200, Words2000
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import NotFound
 from app.summary import service
@@ -19,7 +21,7 @@ from app.summary.formats import json as json_format
 from app.summary.formats.registry import export_language, registry, second_language
 from app.summary.formats.registry import render as render_format
 
-router = APIRouter(tags=["summary"])
+router = APIRouter(tags=["summary"], route_class=ApiRoute)
 
 
 class HitOut(BaseModel):
@@ -99,23 +101,26 @@ async def export(
 
 # -- the summary's actions, under the same policy and services as the forms ----------------
 
-REFUSED: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such workshop, hit, term or proposal, or not for this viewer"},
-    422: {"description": "Invalid input, with a message per field"},
-}
 IN_REVIEW: dict[int | str, dict[str, Any]] = {
-    **REFUSED,
     409: {"description": "No draft is open for review, or the draft changed since it was shown"},
 }
 
 
-class DecisionIn(BaseModel):
-    action: str = Field(description="redact or keep")
-    reason: str = Field(default="", description="Required to keep (override) a hit")
+class Redact(Body):
+    action: Literal["redact"]
+    reason: Line500 = ""
 
 
-class TermIn(BaseModel):
-    term: str
+class Keep(Body):
+    action: Literal["keep"]
+    reason: Reason500 = Field(description="Required to keep (override) a hit")
+
+
+DecisionIn = Redact | Keep  # no discriminator: anyOf (schemathesis misreads its oneOf)
+
+
+class TermIn(Body):
+    term: Term200 = Field(description="Not a term already on the list (else 409)")
 
 
 class TermOut(BaseModel):
@@ -123,8 +128,8 @@ class TermOut(BaseModel):
     term: str
 
 
-class ChoiceIn(BaseModel):
-    choice: str = Field(description="include, exclude or default")
+class ChoiceIn(Body):
+    choice: Literal["include", "exclude", "default"]
 
 
 class ChoiceOut(BaseModel):
@@ -135,13 +140,15 @@ class ChoiceOut(BaseModel):
     overridden: bool
 
 
-class ReviewIn(BaseModel):
-    rule: str = Field(description="every_party or minimum")
-    min_signoffs: int = Field(ge=1, le=1000)
+class ReviewIn(Body):
+    rule: Literal["every_party", "minimum"]
+    min_signoffs: Annotated[int, Field(strict=True, ge=1, le=1000), WHOLE]
 
 
-class ReleaseIn(BaseModel):
-    override: str = Field(default="", description="A reason to release although the rule fails")
+class ReleaseIn(Body):
+    override: Line500 = Field(
+        default="", description="A reason to release although the rule fails (else 409)"
+    )
 
 
 class ReviewOut(BaseModel):
@@ -158,12 +165,14 @@ class ReviewOut(BaseModel):
     comments: list[str]
 
 
-class ResponseIn(BaseModel):
-    seen: str = Field(default="", description="The fingerprint of the version that was shown")
+class ResponseIn(Body):
+    seen: str = Field(
+        default="", max_length=128, description="The fingerprint of the version that was shown"
+    )
 
 
 class CommentIn(ResponseIn):
-    body: str
+    body: Words2000
 
 
 class ParticipantOut(BaseModel):
@@ -185,9 +194,7 @@ def _review_out(review: service.ReviewView | None) -> ReviewOut:
     return ReviewOut(**{**fields, "comments": list(review.comments)})
 
 
-@router.post(
-    "/workshops/{workshop_id}/summary/hits/{fingerprint}", response_model=Done, responses=REFUSED
-)
+@router.post("/workshops/{workshop_id}/summary/hits/{fingerprint}", response_model=Done)
 async def decide(
     workshop_id: str,
     fingerprint: str,
@@ -213,7 +220,7 @@ async def decide(
 @router.post(
     "/workshops/{workshop_id}/summary/hits/{kept_hit}/approve",
     response_model=Done,
-    responses={**REFUSED, 409: {"description": "The same staff member who kept the hit"}},
+    responses={409: {"description": "The same staff member who kept the hit"}},
 )
 async def approve(
     workshop_id: str, kept_hit: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
@@ -224,9 +231,7 @@ async def approve(
     return Done()
 
 
-@router.delete(
-    "/workshops/{workshop_id}/summary/hits/{fingerprint}", status_code=204, responses=REFUSED
-)
+@router.delete("/workshops/{workshop_id}/summary/hits/{fingerprint}", status_code=204)
 async def reopen(workshop_id: str, fingerprint: str, db: DbDep, viewer: ViewerDep) -> Response:
     """Undo the decision on a hit: it is open again."""
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
@@ -244,7 +249,6 @@ async def terms(workshop_id: str, db: DbDep, viewer: ViewerDep) -> list[TermOut]
     "/workshops/{workshop_id}/summary/terms",
     status_code=201,
     response_model=Done,
-    responses=REFUSED,
 )
 async def add_term(workshop_id: str, data: TermIn, db: DbDep, viewer: ViewerDep) -> Done:
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
@@ -252,9 +256,7 @@ async def add_term(workshop_id: str, data: TermIn, db: DbDep, viewer: ViewerDep)
     return Done()
 
 
-@router.delete(
-    "/workshops/{workshop_id}/summary/terms/{term_id}", status_code=204, responses=REFUSED
-)
+@router.delete("/workshops/{workshop_id}/summary/terms/{term_id}", status_code=204)
 async def remove_term(workshop_id: str, term_id: str, db: DbDep, viewer: ViewerDep) -> Response:
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
     service.remove_term(db, workshop, viewer=viewer, term_id=term_id)
@@ -270,7 +272,6 @@ async def choices(workshop_id: str, db: DbDep, viewer: ViewerDep) -> list[Choice
 @router.post(
     "/workshops/{workshop_id}/summary/choices/{proposal_id}",
     response_model=Done,
-    responses=REFUSED,
 )
 async def choose(
     workshop_id: str, proposal_id: str, data: ChoiceIn, db: DbDep, viewer: ViewerDep
@@ -281,7 +282,7 @@ async def choose(
     return Done()
 
 
-@router.get("/workshops/{workshop_id}/summary/review", response_model=ReviewOut, responses=REFUSED)
+@router.get("/workshops/{workshop_id}/summary/review", response_model=ReviewOut)
 async def review_state(
     workshop_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
 ) -> ReviewOut:
@@ -290,9 +291,7 @@ async def review_state(
     return _review_out(service.review_state(db, settings, workshop, viewer=viewer))
 
 
-@router.post(
-    "/workshops/{workshop_id}/summary/review/open", response_model=ReviewOut, responses=REFUSED
-)
+@router.post("/workshops/{workshop_id}/summary/review/open", response_model=ReviewOut)
 async def open_review(
     workshop_id: str, data: ReviewIn, db: DbDep, settings: SettingsDep, viewer: ViewerDep
 ) -> ReviewOut:
@@ -303,9 +302,7 @@ async def open_review(
     return _review_out(service.review_state(db, settings, workshop, viewer=viewer))
 
 
-@router.post(
-    "/workshops/{workshop_id}/summary/review/close", response_model=ReviewOut, responses=REFUSED
-)
+@router.post("/workshops/{workshop_id}/summary/review/close", response_model=ReviewOut)
 async def close_review(
     workshop_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
 ) -> ReviewOut:
@@ -314,9 +311,7 @@ async def close_review(
     return _review_out(service.review_state(db, settings, workshop, viewer=viewer))
 
 
-@router.post(
-    "/workshops/{workshop_id}/summary/release", response_model=ReviewOut, responses=REFUSED
-)
+@router.post("/workshops/{workshop_id}/summary/release", response_model=ReviewOut)
 async def release(
     workshop_id: str, data: ReleaseIn, db: DbDep, settings: SettingsDep, viewer: ViewerDep
 ) -> ReviewOut:
@@ -326,9 +321,7 @@ async def release(
     return _review_out(service.review_state(db, settings, workshop, viewer=viewer))
 
 
-@router.get(
-    "/workshops/{workshop_id}/summary/review/mine", response_model=ParticipantOut, responses=REFUSED
-)
+@router.get("/workshops/{workshop_id}/summary/review/mine", response_model=ParticipantOut)
 async def my_review(
     workshop_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
 ) -> ParticipantOut:

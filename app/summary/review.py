@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from app import policy
 from app.audit import service as audit
 from app.config import Settings
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Inconsistent, NotFound
 from app.forms import clean_choice, clean_idempotency_key, clean_int, clean_text
 from app.i18n import N_
 from app.live.bus import changed
@@ -193,9 +193,11 @@ def open_review(
         min_signoffs, field="min_signoffs", label="Number of sign-offs", minimum=1, maximum=1000
     )
     if workshop.status not in REVIEWABLE:
-        raise Invalid("Participants can review only while the workshop is open, live or closed.")
+        raise Inconsistent(
+            "Participants can review only while the workshop is open, live or closed."
+        )
     if any(h.action is None for h in scan.scan(db, settings, workshop, viewer).hits):
-        raise Invalid(
+        raise Inconsistent(
             "Resolve every hit of the attribution check before opening the review.",
             field="rule",
         )
@@ -229,7 +231,7 @@ def release(
     policy.ensure(viewer, "summary.export", workshop)
     review = current(db, workshop)
     if review is None:
-        raise Invalid("Open the draft for participant review first.", field="override")
+        raise Inconsistent("Open the draft for participant review first.", field="override")
     reason = clean_text(
         override, field="override", label="Override reason", max_length=500, required=False
     )
@@ -237,7 +239,7 @@ def release(
     fp = current_fingerprint(db, settings, workshop, viewer)
     met = _rule_met(review, _tallies(db, review, fp), parties)
     if not met and not reason:
-        raise Invalid(
+        raise Inconsistent(
             "The release rule is not met on the current draft yet (sign-offs given on an "
             "earlier version do not count). Wait for sign-offs, or give a reason to release "
             "anyway (it is recorded in the audit log).",

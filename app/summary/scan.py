@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from app import policy
 from app.audit import service as audit
 from app.config import Settings
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Inconsistent, Invalid, NotFound
 from app.forms import clean_choice, clean_text
 from app.live.bus import changed
 from app.policy import Viewer
@@ -276,7 +276,7 @@ def add_term(db: Session, workshop: Workshop, *, viewer: Viewer, term: str) -> N
     if not folded:
         raise Invalid("A term needs at least one letter or digit.", field="term")
     if any(attribution.fold(t.term) == folded for t in terms(db, workshop, viewer=viewer)):
-        raise Invalid("This term is already on the list.", field="term")
+        raise Inconsistent("This term is already on the list.", field="term")
     db.add(SummaryTerm(workshop_id=workshop.id, term=text))
     audit.record(db, viewer=viewer, workshop_id=workshop.id, action="summary.term.add")
 

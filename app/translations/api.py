@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from app.apiroutes import ApiRoute, Body, Id
+from app.apitext import Text4000
 from app.deps import DbDep, ViewerDep
 from app.translations import service as languages
 from app.translations import texts
 from app.workshops import service as workshops
 
-router = APIRouter(tags=["translations"])
+router = APIRouter(tags=["translations"], route_class=ApiRoute)
 
 
-class TranslationBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: str = Field(max_length=16)
-    id: str = Field(max_length=64)
-    lang: str = Field(max_length=16)
-    text: str = Field(default="", max_length=texts.MAX_LENGTH)
+class TranslationBody(Body):
+    kind: Literal["proposal", "note"]
+    id: Id = Field(description="A text of the worklist (else 404)")
+    lang: str = Field(max_length=16, description="One of the workshop's languages (else 409)")
+    text: Text4000 = Field(default="", description="The translation; empty deletes it")
 
 
 @router.get("/workshops/{workshop_id}/translate")

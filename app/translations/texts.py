@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from app import i18n, policy
-from app.errors import Invalid, NotFound
+from app.errors import Inconsistent, NotFound
 from app.forms import clean_text
 from app.i18n import N_
 from app.live.bus import changed
@@ -127,7 +127,7 @@ def save(
     """Write (or, when empty, delete) one translation of a text the translator may read."""
     policy.ensure(viewer, "translate", workshop)
     if lang not in languages.languages(workshop):
-        raise Invalid("Choose one of the workshop's languages.", field="lang")
+        raise Inconsistent("Choose one of the workshop's languages.", field="lang")
     cleaned = clean_text(
         text,
         field="text",

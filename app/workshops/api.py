@@ -6,12 +6,15 @@ services (and checks) as the HTML forms. Responses are built from view models.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, StrictBool
+from pydantic.json_schema import SkipJsonSchema
 
 from app import policy
+from app.apiroutes import WHOLE, ApiRoute, Body, Day, Languages, TimeZone
+from app.apitext import Address254, Name120, Text1000, Text4000, Title200, Title400
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.views import as_json
 from app.workshops import archive as archiving
@@ -19,68 +22,86 @@ from app.workshops import parties as parties_service
 from app.workshops import service
 from app.workshops import staff as staff_service
 from app.workshops.present import staff_view, with_sizes
+from app.workshops.service import MAX_K, MIN_K
 
-router = APIRouter(tags=["workshops"])
+router = APIRouter(tags=["workshops"], route_class=ApiRoute)
 
-Text200 = Field(default=None, max_length=200)
+Level = Literal["on_record", "chatham", "off_record"]
+Track = Literal["track1_5", "track2", "track3"]
+Role = Literal["organizer", "facilitator", "rapporteur", "observer", "translator"]
+KMin = Annotated[int, Field(strict=True, ge=MIN_K, le=MAX_K), WHOLE]
+Days = Annotated[int, Field(strict=True, ge=1, le=3650), WHOLE]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WorkshopCreate(Body):
+    """Fields left out (or null) take their defaults."""
 
-
-class WorkshopFields(Body):
-    purpose: str | None = Field(default=None, max_length=4000)
-    track: str | None = Field(default=None, max_length=16)
-    start_date: str | None = Field(default=None, max_length=32)
-    end_date: str | None = Field(default=None, max_length=32)
-    timezone: str | None = Field(default=None, max_length=64)
-    languages: str | None = Field(default=None, max_length=200)
-    k_min: int | str | None = Field(default=None)
-    default_level: str | None = Field(default=None, max_length=16)
-    archive_after_days: int | str | None = Field(default=None)
-    staff_two_step: bool | None = Field(
-        default=None, description="Staff must use two-step sign-in (needs your own)."
+    title: Title200
+    purpose: Text4000 | None = None
+    track: Track | None = None
+    start_date: Day | None = None
+    end_date: Day | None = Field(default=None, description="Not before start_date (else 409)")
+    timezone: TimeZone | None = None
+    languages: Languages | None = None
+    k_min: KMin | None = None
+    default_level: Level | None = None
+    archive_after_days: Days | None = None
+    staff_two_step: StrictBool | None = Field(
+        default=None,
+        description="Staff must use two-step sign-in (needs your own, else 409); null: as it is",
     )
 
 
-class WorkshopCreate(WorkshopFields):
-    title: str = Field(max_length=200)
+class WorkshopPatch(Body):
+    """Fields left out stay as they are; null clears the purpose, the dates, the archive delay."""
 
-
-class WorkshopPatch(WorkshopFields):
-    title: str | None = Field(default=None, max_length=200)
+    title: Title200 | SkipJsonSchema[None] = None
+    purpose: Text4000 | None = None
+    track: Track | SkipJsonSchema[None] = None
+    start_date: Day | None = None
+    end_date: Day | None = Field(default=None, description="Not before start_date (else 409)")
+    timezone: TimeZone | SkipJsonSchema[None] = None
+    languages: Languages | SkipJsonSchema[None] = None
+    k_min: KMin | SkipJsonSchema[None] = None
+    default_level: Level | SkipJsonSchema[None] = None
+    archive_after_days: Days | None = None
+    staff_two_step: StrictBool | None = Field(
+        default=None,
+        description="Staff must use two-step sign-in (needs your own, else 409); null: as it is",
+    )
 
 
 class StatusBody(Body):
-    to: str = Field(max_length=16)
+    to: Literal["draft", "open", "live", "closed", "archived"] = Field(
+        description="A state the workshop can go to from its own (else 409)"
+    )
 
 
 class ArchiveBody(Body):
-    confirm_title: str = Field(max_length=400)
+    confirm_title: Title400 = Field(description="The workshop's title, exactly (else 409)")
 
 
 class PartyBody(Body):
-    name: str = Field(max_length=120)
-    description: str | None = Field(default="", max_length=1000)
+    name: Name120 = Field(description="Not a name another party has (else 409)")
+    description: Text1000 | None = ""
 
 
 class PartyPatch(Body):
-    name: str | None = Field(default=None, max_length=120)
-    description: str | None = Field(default=None, max_length=1000)
+    name: Name120 | None = Field(default=None, description="null leaves it as it is")
+    description: Text1000 | None = None
 
 
 class MoveBody(Body):
-    direction: str = Field(max_length=8)
+    direction: Literal["up", "down"]
 
 
 class StaffBody(Body):
-    email: str = Field(max_length=254)
-    role: str = Field(max_length=16)
+    email: Address254 = Field(description="The e-mail of an existing staff account (else 409)")
+    role: Role
 
 
 class RoleBody(Body):
-    role: str = Field(max_length=16)
+    role: Role
 
 
 def _set(body: BaseModel) -> dict[str, Any]:

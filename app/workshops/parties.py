@@ -9,7 +9,7 @@ from sqlmodel import Session, col, func, select
 
 from app import policy
 from app.audit import service as audit
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Inconsistent, NotFound
 from app.forms import clean_text
 from app.live.bus import changed
 from app.policy import Viewer
@@ -73,7 +73,7 @@ def add(db: Session, *, viewer: Viewer, workshop: Workshop, data: Mapping[str, A
     _writable(viewer, workshop)
     cleaned = _clean(data, partial=False)
     if _taken(db, workshop, cleaned["name"], viewer):
-        raise Invalid("There is already a party with this name.", field="name")
+        raise Inconsistent("There is already a party with this name.", field="name")
     rows = list_parties(db, workshop, viewer=viewer)
     party = Party(workshop_id=workshop.id, position=ordering.next_position(rows), **cleaned)
     db.add(party)
@@ -96,7 +96,7 @@ def update(
     party = _get(db, workshop, party_id, viewer)
     cleaned = _clean(data, partial=partial)
     if "name" in cleaned and _taken(db, workshop, cleaned["name"], viewer, skip=party.id):
-        raise Invalid("There is already a party with this name.", field="name")
+        raise Inconsistent("There is already a party with this name.", field="name")
     for key, value in cleaned.items():
         setattr(party, key, value)
     db.add(party)

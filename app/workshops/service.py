@@ -20,7 +20,7 @@ from app import policy
 from app.agenda.models import AgendaItem
 from app.audit import service as audit
 from app.config import Settings
-from app.errors import Archived, Conflict, Invalid, NotFound
+from app.errors import Archived, Conflict, Inconsistent, NotFound
 from app.forms import clean_choice, clean_date, clean_int, clean_text
 from app.i18n import gettext, translate
 from app.ids import utcnow
@@ -269,7 +269,7 @@ def archive(db: Session, *, viewer: Viewer, workshop: Workshop, confirm_title: o
         confirm_title, field="confirm_title", label="Confirmation", max_length=400, required=True
     )
     if typed != workshop.title:
-        raise Invalid(
+        raise Inconsistent(
             "Type the workshop's title exactly as shown to confirm.", field="confirm_title"
         )
     workshop.status = "archived"

@@ -13,7 +13,7 @@ from app.accounts.models import StaffInvitation, User
 from app.accounts.service import normalise_email
 from app.audit import service as audit
 from app.config import Settings
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Inconsistent, Invalid, NotFound
 from app.forms import clean_choice, clean_text
 from app.i18n import gettext
 from app.live.bus import changed
@@ -63,10 +63,10 @@ def _cleaned(email: object, role: object) -> tuple[str, str]:
     address = ""
     chosen = ""
     try:
-        address = normalise_email(
-            clean_text(email, field="email", label="E-mail address", max_length=254)
-        )
-        if "@" not in address or any(ch.isspace() for ch in address):
+        typed = clean_text(email, field="email", label="E-mail address", max_length=254)
+        address = normalise_email(typed)
+        raw = email if isinstance(email, str) else ""  # clean_text strips: look at what came
+        if "@" not in address or any(ch.isspace() for ch in raw):
             errors["email"] = gettext("Enter a valid e-mail address.")
     except Invalid as exc:
         errors["email"] = exc.message
@@ -86,7 +86,7 @@ def add(db: Session, *, viewer: Viewer, workshop: Workshop, email: object, role:
     address, chosen = _cleaned(email, role)
     user = db.exec(select(User).where(col(User.email) == address)).first()
     if user is None:
-        raise Invalid("No staff account uses this e-mail address.", field="email")
+        raise Inconsistent("No staff account uses this e-mail address.", field="email")
     return _add_member(db, viewer, workshop, user, chosen)
 
 
@@ -114,12 +114,12 @@ def invite(
 
 def _add_member(db: Session, viewer: Viewer, workshop: Workshop, user: User, role: str) -> Member:
     if not user.is_active:
-        raise Invalid(
+        raise Inconsistent(
             "The account with this e-mail address is deactivated: it cannot be added.",
             field="email",
         )
     if any(m.user.id == user.id for m in list_staff(db, workshop, viewer=viewer)):
-        raise Invalid("This person is already on the staff of this workshop.", field="email")
+        raise Inconsistent("This person is already on the staff of this workshop.", field="email")
     membership = Membership(workshop_id=workshop.id, user_id=user.id, role=role)
     db.add(membership)
     db.flush()

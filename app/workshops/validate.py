@@ -12,7 +12,7 @@ from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from app.errors import Invalid
+from app.errors import Inconsistent, Invalid
 from app.forms import clean_choice, clean_int, clean_text, clean_time
 from app.i18n import gettext, translate
 from app.policy import LEVELS
@@ -22,13 +22,15 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 class Checks:
-    """Collect cleaned values and refusals; `done()` raises one Invalid naming every field."""
+    """Collect cleaned values and refusals; `done()` raises one Invalid naming every field
+    (Inconsistent when only `fail`, a check across fields or against what is stored, refused)."""
 
     def __init__(self, data: Mapping[str, Any], *, partial: bool = False) -> None:
         self.data = data
         self.partial = partial
         self.out: dict[str, Any] = {}
         self.errors: dict[str, str] = {}
+        self.inconsistent = False
 
     def field(self, name: str, cleaner: Callable[..., Any], **kwargs: Any) -> None:
         if self.partial and name not in self.data:
@@ -39,9 +41,12 @@ class Checks:
             self.errors[exc.field or name] = exc.message
 
     def fail(self, name: str, message: str) -> None:
+        self.inconsistent = self.inconsistent or not self.errors
         self.errors.setdefault(name, message)
 
     def done(self) -> dict[str, Any]:
+        if self.errors and self.inconsistent:
+            raise Inconsistent(errors=dict(self.errors))
         if self.errors:
             raise Invalid(errors=dict(self.errors))
         return self.out

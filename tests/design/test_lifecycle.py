@@ -102,7 +102,7 @@ def test_archive_needs_closed_and_the_title(org, world) -> None:
     assert page.status_code == 409  # still open
     _prepare(world, "closed")
     page = org.post(f"/w/{wid}/manage/archive", {"confirm_title": "wrong title"})
-    assert page.status_code == 422
+    assert page.status_code == 409  # valid alone, not with what is stored (Inconsistent)
     assert 'aria-invalid="true"' in page.text and "wrong title" in page.text
     page = org.post(f"/w/{wid}/manage/archive", {"confirm_title": world.workshop.title})
     assert page.status_code == 303
@@ -207,7 +207,7 @@ def test_archiving_through_the_page_and_api_shreds(org, world) -> None:
     _prepare(world, "closed")
     wid = world.workshop.id
     refused = api(org, "POST", f"/api/v1/workshops/{wid}/archive", {"confirm_title": "no"})
-    assert refused.status_code == 422
+    assert refused.status_code == 409  # valid alone, not with what is stored (Inconsistent)
     done = api(
         org, "POST", f"/api/v1/workshops/{wid}/archive", {"confirm_title": world.workshop.title}
     )

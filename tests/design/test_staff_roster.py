@@ -31,7 +31,7 @@ def test_add_change_and_remove_staff(org, world) -> None:
     with world.database.transaction() as db:
         newcomer = make_user(db, email="newcomer@example.org")
     added = org.post(
-        f"/w/{wid}/manage/staff", {"email": " Newcomer@Example.org ", "role": "rapporteur"}
+        f"/w/{wid}/manage/staff", {"email": "Newcomer@Example.org", "role": "rapporteur"}
     )
     assert added.status_code == 303
     page = org.get(f"/w/{wid}/manage/staff")
@@ -39,7 +39,9 @@ def test_add_change_and_remove_staff(org, world) -> None:
     again = org.post(
         f"/w/{wid}/manage/staff", {"email": "newcomer@example.org", "role": "observer"}
     )
-    assert again.status_code == 422 and "already" in again.text
+    assert (
+        again.status_code == 409 and "already" in again.text
+    )  # valid alone, not with what is stored (Inconsistent)
     with world.database.session() as db:
         m = db.exec(select(Membership).where(Membership.user_id == newcomer.id)).one()
     assert (
@@ -189,7 +191,9 @@ def test_parties_add_edit_reorder_delete(org, world) -> None:
         == 303
     )
     dup = org.post(f"/w/{wid}/manage/parties", {"name": "coastal"})
-    assert dup.status_code == 422 and "already" in dup.text
+    assert (
+        dup.status_code == 409 and "already" in dup.text
+    )  # valid alone, not with what is stored (Inconsistent)
     parties = api(org, "GET", f"/api/v1/workshops/{wid}/parties").json()["parties"]
     coastal = parties[-1]
     moved = org.post(
