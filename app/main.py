@@ -19,6 +19,8 @@ from app.audit import routes as audit_routes
 from app.config import ROOT, Settings, get_settings
 from app.db import Database
 from app.deps import csrf_protect
+from app.evaluation import api as evaluation_api
+from app.evaluation import routes as evaluation_routes
 from app.health import routes as health_routes
 from app.live import routes as live_routes
 from app.live.bus import make_bus
@@ -61,6 +63,7 @@ PAGES = (
     notes_routes,
     audit_routes,
     summary_routes,
+    evaluation_routes,
 )
 APIS = (
     room_api,
@@ -72,6 +75,7 @@ APIS = (
     notes_api,
     audit_api,
     summary_api,
+    evaluation_api,
 )
 
 

@@ -28,7 +28,14 @@ from app.policy.access import (
     sees_room_alike,
     workshops_with,
 )
-from app.policy.aggregation import K_FLOOR, counted_parties, effective_k, min_batch
+from app.policy.aggregation import (
+    K_FLOOR,
+    counted_parties,
+    deniable,
+    effective_k,
+    may_update,
+    min_batch,
+)
 from app.policy.counts import next_queue_seq, participant_count, party_sizes, roster_sizes
 from app.policy.filters import (
     FILTERS,
@@ -75,6 +82,7 @@ __all__ = [
     "check_item_level",
     "check_session_level",
     "counted_parties",
+    "deniable",
     "effective_k",
     "ensure",
     "ensure_signed_in",
@@ -85,6 +93,7 @@ __all__ = [
     "may_clear_for_summary",
     "may_relax",
     "may_see_results",
+    "may_update",
     "min_batch",
     "next_queue_seq",
     "note_visibilities",

@@ -290,3 +290,38 @@ def keep_own_notes(rows: Iterable[Any], viewer: Viewer, workshop_key: bytes | No
                 continue
         kept.append(row)
     return kept
+
+
+# -- attitude surveys (app/evaluation) ------------------------------------------------------
+
+
+@filter_for("Survey")
+@filter_for("SurveyItem")
+def _survey_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """The survey and its statements: whoever answers it or sees its results."""
+    ids = {
+        *workshops_with(viewer, "evaluation.answer"),
+        *workshops_with(viewer, "evaluation.results"),
+    }
+    return _in_workshops(model, ids)
+
+
+@filter_for("SurveyResponse")
+@filter_for("SurveyTally")
+@filter_for("SurveyChangeTally")
+def _survey_answer_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """Answer rows and tallies, to find one's own answers by pairing tag (participants) or to
+    compute the results to publish (the organizer); never shown as rows, never exported."""
+    if viewer.is_export:
+        return false()
+    ids = {
+        *workshops_with(viewer, "evaluation.answer"),
+        *workshops_with(viewer, "evaluation.build"),
+    }
+    return _in_workshops(model, ids)
+
+
+@filter_for("SurveyResults")
+def _survey_results_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """Published survey results: staff with `evaluation.results`, and the participants."""
+    return _in_workshops(model, workshops_with(viewer, "evaluation.results"))

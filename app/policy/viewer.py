@@ -37,6 +37,8 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
             "summary.edit",
             "summary.export",
             "audit.read",
+            "evaluation.build",
+            "evaluation.results",
         }
     ),
     "facilitator": frozenset(
@@ -50,14 +52,31 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
             "queue.read",
             "note.write",
             "note.team",
+            "evaluation.results",
         }
     ),
     "rapporteur": frozenset(
-        {*_READ, "parties.read", "parties.sizes", "note.write", "note.team", "summary.edit"}
+        {
+            *_READ,
+            "parties.read",
+            "parties.sizes",
+            "note.write",
+            "note.team",
+            "summary.edit",
+            "evaluation.results",
+        }
     ),
     "observer": frozenset({*_READ, "parties.read"}),
     "participant": frozenset(
-        {*_READ, "room.contribute", "note.write", "queue.request", "summary.review"}
+        {
+            *_READ,
+            "room.contribute",
+            "note.write",
+            "queue.request",
+            "summary.review",
+            "evaluation.answer",
+            "evaluation.results",
+        }
     ),
     # The audience of the non-attributed summary: what may leave the room (app/policy/filters.py).
     EXPORT: _READ,

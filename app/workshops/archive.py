@@ -10,7 +10,9 @@ What archiving does, in the same transaction as the status change:
   deletes the summary sign-offs (each is nothing but a tag; the per-party tallies stay);
 - clears the opted-in attribution and the idempotency keys of proposals, and deletes every
   kept staff answer (app.replay);
-- deletes the notes themselves;
+- deletes the notes themselves, and every survey answer (app.evaluation): the pairing tags go
+  with them, so no change can ever be paired again; the survey's moments are ended, and
+  its per-party tallies and published results (counts) stay;
 - deletes roster personal data: participants' names, affiliations, languages, invitation and
   recovery hashes are set to NULL (the row stays with its party, so counts per party remain),
   their ground-rules acceptances, sessions and speaking-queue rows are deleted, and the detail
@@ -65,6 +67,7 @@ from app.audit.models import AuditEntry
 from app.config import Settings
 from app.db import Database
 from app.db_order import in_random_order
+from app.evaluation.models import Survey, SurveyChangeTally, SurveyResponse, SurveyTally
 from app.ids import utcnow
 from app.live.bus import changed
 from app.notes.models import Note
@@ -107,7 +110,8 @@ class Shredded:
         return (
             f"keys destroyed: {self.keys}; author tags cleared: {self.tags}; "
             f"notes deleted: {self.notes}; participants' personal data deleted: "
-            f"{self.participants}; sessions, acceptances, queue rows, sign-offs and terms "
+            f"{self.participants}; survey answers, sessions, acceptances, queue rows, "
+            f"sign-offs and terms "
             f"deleted: {self.rows}"
         )
 
@@ -178,10 +182,20 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
         .values(release_override=SHREDDED)
     )
     notes = _count(db.exec(delete(Note).where(col(Note.workshop_id) == wid)))
-    rows = _count(
+    rows = _count(db.exec(delete(SurveyResponse).where(col(SurveyResponse.workshop_id) == wid)))
+    for tally in (SurveyTally, SurveyChangeTally):
+        cells = tally.__table__.c  # type: ignore[attr-defined]
+        _rewrite(db, tally, cells.workshop_id == wid, count=cells.count)
+    db.exec(
+        update(Survey)
+        .where(col(Survey.workshop_id) == wid)
+        .values(pre_state="ended", post_state="ended", follow_up_state="ended")
+    )
+    signoffs = _count(
         db.exec(delete(SummarySignoff).where(col(SummarySignoff.review_id).in_(review_ids)))
     )
-    tags += rows
+    tags += signoffs
+    rows += signoffs
     rows += _count(db.exec(delete(SummaryTerm).where(col(SummaryTerm.workshop_id) == wid)))
     rows += _count(
         db.exec(

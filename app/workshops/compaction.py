@@ -38,6 +38,10 @@ PG_REWRITTEN = (
     "audit_entry",
     "workshop_key",
     "form_replay",
+    "survey",
+    "survey_response",
+    "survey_tally",
+    "survey_change_tally",
 )
 # How long VACUUM FULL waits for older snapshots (an open transaction, an autovacuum's ANALYZE)
 # to end: a row version such a snapshot may still read is "recently dead", and VACUUM FULL

@@ -1,0 +1,108 @@
+"""attitude surveys: statements, answers paired by a tag (no participant, party or time),
+per-party tallies and published results
+
+Revision ID: 0175
+Revises: 0173
+Create Date: 2026-12-03 09:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0175"
+down_revision: str | Sequence[str] | None = "0173"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+S = sqlmodel.sql.sqltypes.AutoString
+
+
+def upgrade() -> None:
+    op.create_table(
+        "survey",
+        sa.Column("id", S(length=32), nullable=False),
+        sa.Column("workshop_id", S(length=32), nullable=False),
+        sa.Column("pre_state", S(length=16), nullable=False),
+        sa.Column("post_state", S(length=16), nullable=False),
+        sa.Column("follow_up_state", S(length=16), nullable=False),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("workshop_id"),
+    )
+    op.create_table(
+        "survey_item",
+        sa.Column("id", S(length=32), nullable=False),
+        sa.Column("survey_id", S(length=32), nullable=False),
+        sa.Column("workshop_id", S(length=32), nullable=False),
+        sa.Column("prompt", S(length=300), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["survey_id"], ["survey.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_survey_item_survey_id", "survey_item", ["survey_id"])
+    op.create_index("ix_survey_item_workshop_id", "survey_item", ["workshop_id"])
+    op.create_table(
+        "survey_response",
+        sa.Column("id", S(length=32), nullable=False),
+        sa.Column("workshop_id", S(length=32), nullable=False),
+        sa.Column("survey_id", S(length=32), nullable=False),
+        sa.Column("moment", S(length=16), nullable=False),
+        sa.Column("pairing_tag", S(length=64), nullable=False),
+        sa.Column("answers", S(length=4000), nullable=False),
+        sa.ForeignKeyConstraint(["survey_id"], ["survey.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("survey_id", "moment", "pairing_tag"),
+        sqlite_with_rowid=False,
+    )
+    op.create_index("ix_survey_response_survey_id", "survey_response", ["survey_id"])
+    op.create_index("ix_survey_response_workshop_id", "survey_response", ["workshop_id"])
+    for name, column in (("survey_tally", "moment"), ("survey_change_tally", "span")):
+        value = "value" if column == "moment" else "delta"
+        op.create_table(
+            name,
+            sa.Column("item_id", S(length=32), nullable=False),
+            sa.Column("party_id", S(length=32), nullable=False),
+            sa.Column(column, S(length=16), nullable=False),
+            sa.Column(value, sa.Integer(), nullable=False),
+            sa.Column("workshop_id", S(length=32), nullable=False),
+            sa.Column("count", sa.Integer(), nullable=False),
+            sa.ForeignKeyConstraint(["item_id"], ["survey_item.id"], ondelete="CASCADE"),
+            sa.ForeignKeyConstraint(["party_id"], ["party.id"], ondelete="CASCADE"),
+            sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
+            sa.PrimaryKeyConstraint("item_id", "party_id", column, value),
+            sqlite_with_rowid=False,
+        )
+        op.create_index(f"ix_{name}_workshop_id", name, ["workshop_id"])
+    op.create_table(
+        "survey_results",
+        sa.Column("survey_id", S(length=32), nullable=False),
+        sa.Column("workshop_id", S(length=32), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("payload", S(), nullable=False),
+        sa.Column("counts", S(), nullable=False),
+        sa.Column("published_on", sa.Date(), nullable=True),
+        sa.ForeignKeyConstraint(["survey_id"], ["survey.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("survey_id"),
+    )
+    op.create_index("ix_survey_results_workshop_id", "survey_results", ["workshop_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_survey_results_workshop_id", table_name="survey_results")
+    op.drop_table("survey_results")
+    for name in ("survey_change_tally", "survey_tally"):
+        op.drop_index(f"ix_{name}_workshop_id", table_name=name)
+        op.drop_table(name)
+    op.drop_index("ix_survey_response_workshop_id", table_name="survey_response")
+    op.drop_index("ix_survey_response_survey_id", table_name="survey_response")
+    op.drop_table("survey_response")
+    op.drop_index("ix_survey_item_workshop_id", table_name="survey_item")
+    op.drop_index("ix_survey_item_survey_id", table_name="survey_item")
+    op.drop_table("survey_item")
+    op.drop_table("survey")
