@@ -29,8 +29,11 @@ def _participant(client: TestClient, world: World, n: int) -> tuple[Browser, str
     with world.database.transaction() as db:
         workshop = db.get(Workshop, world.workshop.id)
         assert workshop is not None
-        db.add(RulesAcceptance(participant_id=world.invitations[n].participant.id,
-                               version=workshop.rules_version))
+        db.add(
+            RulesAcceptance(
+                participant_id=world.invitations[n].participant.id, version=workshop.rules_version
+            )
+        )
     return browser, code
 
 
@@ -40,8 +43,9 @@ def _answer(browser: Browser, wid: str, moment: str, value: int) -> int:
     names = re.findall(rf'action="/w/{wid}/evaluation/answers/{moment}"', page.text)
     assert names, page.text
     ids = sorted(set(re.findall(r'type="radio" name="([0-9a-f]{32})"', page.text)))
-    return browser.post(f"/w/{wid}/evaluation/answers/{moment}",
-                        dict.fromkeys(ids, str(value))).status_code
+    return browser.post(
+        f"/w/{wid}/evaluation/answers/{moment}", dict.fromkeys(ids, str(value))
+    ).status_code
 
 
 def test_build_answer_follow_up_after_close_and_nothing_after_archive(
@@ -53,18 +57,25 @@ def test_build_answer_follow_up_after_close_and_nothing_after_archive(
     organizer.login(world.users["organizer"])
     page = organizer.get(f"/w/{wid}/evaluation")
     assert "A negotiated solution is possible." in page.text  # the library of examples
-    assert organizer.post(f"/w/{wid}/evaluation/items",
-                          {"prompt": "A negotiated solution is possible."}).status_code == 303
+    assert (
+        organizer.post(
+            f"/w/{wid}/evaluation/items", {"prompt": "A negotiated solution is possible."}
+        ).status_code
+        == 303
+    )
     assert organizer.post(f"/w/{wid}/evaluation/items", {"prompt": ""}).status_code == 422
     for moment in ("pre", "follow_up"):
-        assert organizer.post(f"/w/{wid}/evaluation/moments/{moment}",
-                              {"state": "open"}).status_code == 303
+        assert (
+            organizer.post(f"/w/{wid}/evaluation/moments/{moment}", {"state": "open"}).status_code
+            == 303
+        )
     person, code = _participant(client, world, 0)
     other, _ = _participant(client, world, 1)
     assert _answer(person, wid, "pre", 2) == 303
     assert "Thank you" in person.get(f"/w/{wid}/evaluation").text
-    assert organizer.post(f"/w/{wid}/evaluation/items",
-                          {"prompt": "Late"}).status_code == 409  # answers exist: frozen
+    assert (
+        organizer.post(f"/w/{wid}/evaluation/items", {"prompt": "Late"}).status_code == 409
+    )  # answers exist: frozen
 
     staff = world.viewer("organizer")
     with tx(world, staff) as (db, workshop):
@@ -75,10 +86,13 @@ def test_build_answer_follow_up_after_close_and_nothing_after_archive(
     with database.session() as db:
         assert len({r.pairing_tag for r in db.exec(select(SurveyResponse))}) == 1  # paired
 
-    assert organizer.post(f"/w/{wid}/evaluation/moments/follow_up",
-                          {"state": "ended"}).status_code == 303
-    assert other.post(f"/w/{wid}/evaluation/answers/follow_up",
-                      {"x": "3"}).status_code == 409  # ended
+    assert (
+        organizer.post(f"/w/{wid}/evaluation/moments/follow_up", {"state": "ended"}).status_code
+        == 303
+    )
+    assert (
+        other.post(f"/w/{wid}/evaluation/answers/follow_up", {"x": "3"}).status_code == 409
+    )  # ended
 
     world.archive(close=False)
     assert later.get(f"/w/{wid}/evaluation").status_code in (401, 303, 404, 410)

@@ -33,8 +33,9 @@ def test_own_answers_pair_and_the_mean_change_is_counted(settings, database) -> 
     world, people, first, _ = _six(settings, database)
     with world.database.session() as db:
         rows = list(db.exec(select(SurveyResponse)))
-        key = workshops.data_key(db, settings, workshops.get(db, world.workshop.id,
-                                                              viewer=world.viewer("organizer")))
+        key = workshops.data_key(
+            db, settings, workshops.get(db, world.workshop.id, viewer=world.viewer("organizer"))
+        )
     assert len(rows) == 12
     for person in people:  # each person's two answers carry one tag, nobody else's
         tag = keys.pairing_tag(key, person.secret, rows[0].survey_id)
@@ -47,8 +48,10 @@ def test_own_answers_pair_and_the_mean_change_is_counted(settings, database) -> 
     assert figures["moments"]["pre"]["total"]["distribution"] == [1, 2, 2, 1, 0]
     # both parties have three, not alike: the breakdown is shown, per party in order
     parties = figures["changes"]["post"]["parties"]
-    assert [p["mean"] for p in parties] == [round(sum(deltas[:3]) / 3, 1),
-                                             round(sum(deltas[3:]) / 3, 1)]
+    assert [p["mean"] for p in parties] == [
+        round(sum(deltas[:3]) / 3, 1),
+        round(sum(deltas[3:]) / 3, 1),
+    ]
     assert figures["changes"]["follow_up"]["total"] is None  # nobody answered it
 
 

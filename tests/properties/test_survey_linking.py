@@ -90,8 +90,10 @@ def test_dump_plus_master_key_pairs_no_answer_with_a_person(
     assert set(mine) == set(by_tag)
     # ... and the attacker, were the secrets stored anywhere, would find every pairing tag.
     leaked = attacker.Dump(
-        rows=[*dump.rows, *(attacker.Row("leak", a.secret.hex(), {"s": a.secret})
-                            for a in seeded.authors)],
+        rows=[
+            *dump.rows,
+            *(attacker.Row("leak", a.secret.hex(), {"s": a.secret}) for a in seeded.authors),
+        ],
         workshop_keys=dump.workshop_keys,
     )
     found = {link.other for link in attacker.pairing_links(leaked, prefixes)}

@@ -201,6 +201,35 @@ def second_pair(**kw: Any) -> Expect:
     return replace(expect, outcomes={**expect.outcomes, "organizer": "status 409"})
 
 
+def _survey_item(seed: Seed, _role: str = "") -> str:
+    """A survey statement of A (app/evaluation), its "pre" moment open."""
+    if "survey_item_id" not in seed.cache:
+        from app.evaluation import service as evaluation
+
+        organizer = seed.organizer()
+        with seed.database.transaction() as db:
+            workshop = _workshop(db, seed)
+            item = evaluation.add_item(
+                db, viewer=organizer, workshop=workshop, prompt="A solution is possible."
+            )
+            evaluation.set_moment(
+                db, viewer=organizer, workshop=workshop, moment="pre", state="open"
+            )
+            seed.cache["survey_item_id"] = item.id
+    return seed.cache["survey_item_id"]
+
+
+def open_survey(seed: Seed) -> None:
+    _survey_item(seed)
+
+
+def survey_answers(seed: Seed, _role: str) -> dict[str, Any]:
+    return {_survey_item(seed): "3"}
+
+
+SURVEY_READERS = ("organizer", "facilitator", "rapporteur", "pA")
+
+
 # -- THE TABLE -----------------------------------------------------------------------------
 
 TABLE: dict[tuple[str, str], Expect] = {
@@ -253,6 +282,43 @@ TABLE: dict[tuple[str, str], Expect] = {
     # live updates
     ("GET", "/w/{workshop_id}/events"): may(IN_A, stream=True),
     # notes (a room-visible note written by the facilitator)
+    # attitude surveys (app/evaluation)
+    ("GET", "/w/{workshop_id}/evaluation"): may(SURVEY_READERS),
+    ("POST", "/w/{workshop_id}/evaluation/items"): may(
+        ORGANIZER, form=lambda s, r: {"prompt": "I would work with the other side."}
+    ),
+    ("POST", "/w/{workshop_id}/evaluation/items/{survey_item_id}"): may(
+        ORGANIZER, form=lambda s, r: {"prompt": "A negotiated solution is possible."}
+    ),
+    ("POST", "/w/{workshop_id}/evaluation/items/{survey_item_id}/delete"): may(
+        ORGANIZER, form=none
+    ),
+    ("POST", "/w/{workshop_id}/evaluation/moments/{moment}"): may(
+        ORGANIZER, form=lambda s, r: {"state": "ended"}, setup=open_survey
+    ),
+    ("POST", "/w/{workshop_id}/evaluation/answers/{moment}"): may(
+        ("pA",), form=survey_answers, setup=open_survey
+    ),
+    ("POST", "/w/{workshop_id}/evaluation/publish"): may(ORGANIZER, form=none, setup=open_survey),
+    ("GET", "/api/v1/workshops/{workshop_id}/evaluation"): may(SURVEY_READERS),
+    ("POST", "/api/v1/workshops/{workshop_id}/evaluation/items"): may(
+        ORGANIZER, json=lambda s, r: {"prompt": "I would work with the other side."}
+    ),
+    ("PATCH", "/api/v1/workshops/{workshop_id}/evaluation/items/{survey_item_id}"): may(
+        ORGANIZER, json=lambda s, r: {"prompt": "A negotiated solution is possible."}
+    ),
+    ("DELETE", "/api/v1/workshops/{workshop_id}/evaluation/items/{survey_item_id}"): may(
+        ORGANIZER, json=none
+    ),
+    ("PUT", "/api/v1/workshops/{workshop_id}/evaluation/moments/{moment}"): may(
+        ORGANIZER, json=lambda s, r: {"state": "ended"}, setup=open_survey
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/evaluation/answers/{moment}"): may(
+        ("pA",), json=lambda s, r: {"answers": {_survey_item(s): 3}}, setup=open_survey
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/evaluation/publish"): may(
+        ORGANIZER, json=none, setup=open_survey
+    ),
     ("GET", "/w/{workshop_id}/notes"): may(IN_A),
     ("POST", "/w/{workshop_id}/notes"): may(
         (*TEAM, "pA"), form=lambda s, role: {"body": "A thought", "visibility": "private"}
@@ -763,6 +829,8 @@ PARAMS: dict[str, Callable[[Seed, str], str]] = {
     "fingerprint": _hit,
     "region": lambda _seed, _role: "proposals",
     "fmt": lambda _seed, _role: "md",
+    "survey_item_id": _survey_item,
+    "moment": lambda _seed, _role: "pre",
 }
 
 
