@@ -11,8 +11,8 @@ from sqlmodel import select
 
 from app.evaluation.models import SurveyResponse, SurveyTally
 from app.roster.models import RulesAcceptance
-from app.workshops.models import Workshop
 from app.workshops import service as workshops
+from app.workshops.models import Workshop
 from tests.factories import Browser, World, make_world
 from tests.room.helpers import tx
 
