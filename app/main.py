@@ -21,6 +21,7 @@ from app.db import Database
 from app.deps import csrf_protect
 from app.evaluation import api as evaluation_api
 from app.evaluation import routes as evaluation_routes
+from app.evaluation import transfer_api, transfer_routes
 from app.health import routes as health_routes
 from app.live import routes as live_routes
 from app.live.bus import make_bus
@@ -64,6 +65,7 @@ PAGES = (
     audit_routes,
     summary_routes,
     evaluation_routes,
+    transfer_routes,
 )
 APIS = (
     room_api,
@@ -76,6 +78,7 @@ APIS = (
     audit_api,
     summary_api,
     evaluation_api,
+    transfer_api,
 )
 
 

@@ -12,6 +12,7 @@ from app.evaluation.models import (
     SurveyResponse,
     SurveyResults,
     SurveyTally,
+    TransferEntry,
 )
 from app.notes.models import Note
 from app.replay.models import FormReplay
@@ -69,6 +70,7 @@ __all__ = [
     "SurveyResults",
     "SurveyTally",
     "Theme",
+    "TransferEntry",
     "User",
     "Workshop",
     "WorkshopKey",

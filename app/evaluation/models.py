@@ -127,3 +127,25 @@ class SurveyResults(SQLModel, table=True):
     payload: str = "{}"
     counts: str = "{}"
     published_on: date | None = None
+
+
+class TransferEntry(SQLModel, table=True):
+    """What happened to the workshop's output after the room: a released-summary item (by
+    its number, with its title as released) briefed to a destination on a day by a staff
+    member, and the outcome seen later. It names no participant and holds nothing under the
+    workshop key: it survives archive, like the released summary."""
+
+    __tablename__ = "transfer_entry"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    workshop_id: str = Field(
+        foreign_key="workshop.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    item_number: int | None = None  # None: the summary as a whole
+    item_title: str = Field(default="", max_length=300)
+    destination: str = Field(max_length=300)
+    briefed_on: date
+    by_user_id: str | None = Field(
+        default=None, foreign_key="user_account.id", max_length=32, ondelete="SET NULL"
+    )
+    outcome: str = Field(default="", max_length=1000)

@@ -325,3 +325,9 @@ def _survey_answer_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
 def _survey_results_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     """Published survey results: staff with `evaluation.results`, and the participants."""
     return _in_workshops(model, workshops_with(viewer, "evaluation.results"))
+
+
+@filter_for("TransferEntry")
+def _transfer_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """The transfer log: the team (it names staff and officials, never a participant)."""
+    return _in_workshops(model, workshops_with(viewer, "transfer.read"))

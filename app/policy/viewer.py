@@ -39,6 +39,8 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
             "audit.read",
             "evaluation.build",
             "evaluation.results",
+            "transfer.read",
+            "transfer.record",
         }
     ),
     "facilitator": frozenset(
@@ -53,6 +55,7 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
             "note.write",
             "note.team",
             "evaluation.results",
+            "transfer.read",
         }
     ),
     "rapporteur": frozenset(
@@ -64,6 +67,8 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
             "note.team",
             "summary.edit",
             "evaluation.results",
+            "transfer.read",
+            "transfer.record",
         }
     ),
     "observer": frozenset({*_READ, "parties.read"}),

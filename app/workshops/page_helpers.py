@@ -31,6 +31,7 @@ WORKSHOP_PAGES = (
     ("/notes", N_("Notes"), "note.team"),
     ("/summary", N_("Summary"), "summary.edit"),
     ("/evaluation", N_("Survey"), "evaluation.results"),
+    ("/transfer", N_("Transfer log"), "transfer.read"),
 )
 
 

@@ -1,5 +1,5 @@
 """attitude surveys: statements, answers paired by a tag (no participant, party or time),
-per-party tallies and published results
+per-party tallies and published results; the transfer log (survives archive)
 
 Revision ID: 0175
 Revises: 0173
@@ -91,9 +91,26 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("survey_id"),
     )
     op.create_index("ix_survey_results_workshop_id", "survey_results", ["workshop_id"])
+    op.create_table(
+        "transfer_entry",
+        sa.Column("id", S(length=32), nullable=False),
+        sa.Column("workshop_id", S(length=32), nullable=False),
+        sa.Column("item_number", sa.Integer(), nullable=True),
+        sa.Column("item_title", S(length=300), nullable=False),
+        sa.Column("destination", S(length=300), nullable=False),
+        sa.Column("briefed_on", sa.Date(), nullable=False),
+        sa.Column("by_user_id", S(length=32), nullable=True),
+        sa.Column("outcome", S(length=1000), nullable=False),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["by_user_id"], ["user_account.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_transfer_entry_workshop_id", "transfer_entry", ["workshop_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_transfer_entry_workshop_id", table_name="transfer_entry")
+    op.drop_table("transfer_entry")
     op.drop_index("ix_survey_results_workshop_id", table_name="survey_results")
     op.drop_table("survey_results")
     for name in ("survey_change_tally", "survey_tally"):

@@ -24,6 +24,7 @@ from app.agenda.models import AgendaItem
 from app.config import Settings
 from app.db import Database
 from app.evaluation import service as evaluation
+from app.evaluation import transfer
 from app.evaluation.models import SurveyResponse
 from app.notes import service as notes
 from app.notes.models import Note
@@ -82,7 +83,7 @@ def allowed(canary: Canary, role: str, path: str) -> bool:
         return role == canary.owner or (role == canary.roster_reader and is_roster(path))
     if canary.kind == "party":
         return role in STAFF and not is_export(path)
-    if canary.kind in {"proposal", "note", "survey"}:
+    if canary.kind in {"proposal", "note", "survey", "transfer"}:
         if is_export(path):
             return canary.exportable and role in canary.readers
         return role in canary.readers
@@ -434,6 +435,19 @@ def _survey(
         evaluation.publish(db, viewer=staff_viewer(db, world.users["organizer"]), workshop=workshop)
         for row in db.exec(select(SurveyResponse)):
             cw.add(Canary(row.pairing_tag, "tag", "survey pairing tag"))
+    where = _canary("TRANSFERDESTINATION")
+    cw.add(Canary(where, "transfer", "transfer log destination", readers=TEAM))
+    with database.transaction() as db:
+        workshop = db.get(Workshop, world.workshop.id)
+        transfer.record(
+            db,
+            viewer=staff_viewer(db, world.users["rapporteur"]),
+            workshop=workshop,
+            item="whole",
+            destination=where,
+            briefed_on="2026-12-01",
+            by=world.users["organizer"].id,
+        )
 
 
 def _open_summary_review(settings: Settings, database: Database, world: World) -> None:

@@ -228,6 +228,35 @@ def survey_answers(seed: Seed, _role: str) -> dict[str, Any]:
 
 
 SURVEY_READERS = ("organizer", "facilitator", "rapporteur", "pA")
+TRANSFER = ("organizer", "rapporteur")  # transfer.record
+
+
+def _transfer(seed: Seed, _role: str) -> str:
+    """A briefing in A's transfer log."""
+    if "transfer_id" not in seed.cache:
+        from app.evaluation import transfer
+
+        with seed.database.transaction() as db:
+            entry = transfer.record(
+                db,
+                viewer=seed.organizer(),
+                workshop=_workshop(db, seed),
+                item="whole",
+                destination="Ministry of Water",
+                briefed_on="2026-12-01",
+                by=seed.a.users["organizer"].id,
+            )
+            seed.cache["transfer_id"] = entry.id
+    return seed.cache["transfer_id"]
+
+
+def briefing(seed: Seed, _role: str) -> dict[str, Any]:
+    return {
+        "item": "whole",
+        "destination": "Foreign Office",
+        "briefed_on": "2026-12-02",
+        "by": seed.a.users["rapporteur"].id,
+    }
 
 
 # -- THE TABLE -----------------------------------------------------------------------------
@@ -319,6 +348,20 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("POST", "/api/v1/workshops/{workshop_id}/evaluation/publish"): may(
         ORGANIZER, json=none, setup=open_survey
     ),
+    # the transfer log (app/evaluation/transfer*.py)
+    ("GET", "/w/{workshop_id}/transfer"): may(TEAM),
+    ("POST", "/w/{workshop_id}/transfer"): may(TRANSFER, form=briefing),
+    ("POST", "/w/{workshop_id}/transfer/{transfer_id}"): may(
+        TRANSFER, form=lambda s, r: {"outcome": "No response"}
+    ),
+    ("POST", "/w/{workshop_id}/transfer/{transfer_id}/delete"): may(TRANSFER, form=none),
+    ("GET", "/w/{workshop_id}/transfer/report.{fmt}"): may(TEAM),
+    ("GET", "/api/v1/workshops/{workshop_id}/transfer"): may(TEAM),
+    ("POST", "/api/v1/workshops/{workshop_id}/transfer"): may(TRANSFER, json=briefing),
+    ("PATCH", "/api/v1/workshops/{workshop_id}/transfer/{transfer_id}"): may(
+        TRANSFER, json=lambda s, r: {"outcome": "No response"}
+    ),
+    ("DELETE", "/api/v1/workshops/{workshop_id}/transfer/{transfer_id}"): may(TRANSFER, json=none),
     ("GET", "/w/{workshop_id}/notes"): may(IN_A),
     ("POST", "/w/{workshop_id}/notes"): may(
         (*TEAM, "pA"), form=lambda s, role: {"body": "A thought", "visibility": "private"}
@@ -831,6 +874,7 @@ PARAMS: dict[str, Callable[[Seed, str], str]] = {
     "fmt": lambda _seed, _role: "md",
     "survey_item_id": _survey_item,
     "moment": lambda _seed, _role: "pre",
+    "transfer_id": _transfer,
 }
 
 
