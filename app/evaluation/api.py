@@ -9,11 +9,14 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from app import policy
+from app.audit import service as audit
 from app.deps import DbDep, SettingsDep, ViewerDep
-from app.evaluation import service
+from app.errors import NotFound
+from app.evaluation import impact, impact_formats, service
 from app.evaluation.library import EXAMPLES
 from app.evaluation.present import as_dict
 from app.i18n import gettext
+from app.summary.formats.registry import export_language
 
 router = APIRouter(tags=["evaluation"])
 
@@ -116,3 +119,19 @@ async def publish(workshop_id: str, db: DbDep, viewer: ViewerDep) -> dict[str, A
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
     row, held = service.publish(db, viewer=viewer, workshop=workshop)
     return {"results": as_dict(policy.present(row, viewer)), "held_back": held}
+
+
+@router.post("/workshops/{workshop_id}/evaluation/impact/{fmt}")
+async def impact_report(
+    workshop_id: str, fmt: str, db: DbDep, viewer: ViewerDep, lang: str | None = None
+) -> Response:
+    """The impact report (organizer) in md, html, pdf, docx or json; `?lang=` chooses the
+    language. 409 while the attribution check finds something in its text."""
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    policy.ensure(viewer, "impact.export", workshop)
+    if fmt not in impact_formats.FORMATS:
+        raise NotFound()
+    language = export_language(lang)
+    body = impact_formats.render(impact.build(db, workshop, viewer=viewer), fmt, language)
+    audit.record(db, viewer=viewer, workshop_id=workshop.id, action="impact.export", detail=fmt)
+    return Response(body, media_type=impact_formats.FORMATS[fmt][0])

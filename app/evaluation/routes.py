@@ -10,14 +10,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from app import policy
+from app.audit import service as audit
 from app.config import Settings
 from app.deps import DbDep, SettingsDep, ViewerDep
-from app.errors import DomainError
-from app.evaluation import service
+from app.errors import DomainError, NotFound
+from app.evaluation import impact, impact_formats, service
 from app.evaluation.library import EXAMPLES
 from app.evaluation.models import SCALE
 from app.forms import refused
 from app.policy import Viewer
+from app.summary.formats.registry import export_language
 from app.templating import render
 from app.workshops.models import Workshop
 
@@ -59,6 +61,8 @@ def _page(
         "can_build": policy.allowed(viewer, "evaluation.build", workshop)
         and workshop.status != "archived",
         "can_answer": policy.allowed(viewer, "evaluation.answer", workshop),
+        "can_export": policy.allowed(viewer, "impact.export", workshop),
+        "formats": tuple(impact_formats.FORMATS),
         "answered": done,
         "has_secret": done is not None,
         "examples": EXAMPLES,
@@ -210,3 +214,30 @@ async def publish(
     except DomainError as exc:
         return _redraw(request, db, settings, (workshop, viewer), exc, {})
     return RedirectResponse(_url(workshop.id, "results"), status_code=303)
+
+
+@router.post("/w/{workshop_id}/evaluation/impact/{fmt}")
+async def impact_report(
+    workshop_id: str,
+    fmt: str,
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    lang: ShortField = "",
+) -> Response:
+    """The impact report (organizer) in one of the summary's formats, after the attribution
+    check; logged."""
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    policy.ensure(viewer, "impact.export", workshop)
+    if fmt not in impact_formats.FORMATS:
+        raise NotFound()
+    language = export_language(lang or None)
+    try:
+        report = impact.build(db, workshop, viewer=viewer)
+    except DomainError as exc:
+        return _redraw(request, db, settings, (workshop, viewer), exc, {})
+    body = impact_formats.render(report, fmt, language)
+    audit.record(db, viewer=viewer, workshop_id=workshop.id, action="impact.export", detail=fmt)
+    headers = {"Content-Disposition": f'attachment; filename="impact-report.{fmt}"'}
+    return Response(body, media_type=impact_formats.FORMATS[fmt][0], headers=headers)

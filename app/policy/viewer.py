@@ -41,6 +41,7 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
             "evaluation.results",
             "transfer.read",
             "transfer.record",
+            "impact.export",
         }
     ),
     "facilitator": frozenset(

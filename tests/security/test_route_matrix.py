@@ -329,6 +329,8 @@ TABLE: dict[tuple[str, str], Expect] = {
         ("pA",), form=survey_answers, setup=open_survey
     ),
     ("POST", "/w/{workshop_id}/evaluation/publish"): may(ORGANIZER, form=none, setup=open_survey),
+    ("POST", "/w/{workshop_id}/evaluation/impact/{fmt}"): may(ORGANIZER, form=none),
+    ("POST", "/api/v1/workshops/{workshop_id}/evaluation/impact/{fmt}"): may(ORGANIZER, json=none),
     ("GET", "/api/v1/workshops/{workshop_id}/evaluation"): may(SURVEY_READERS),
     ("POST", "/api/v1/workshops/{workshop_id}/evaluation/items"): may(
         ORGANIZER, json=lambda s, r: {"prompt": "I would work with the other side."}
