@@ -34,6 +34,7 @@ from app.evaluation.models import (
     SurveyTally,
 )
 from app.forms import clean_choice, clean_text
+from app.i18n import N_
 from app.ids import new_id, today
 from app.policy import Viewer
 from app.rules import service as rules
@@ -43,7 +44,7 @@ from app.workshops.models import Party, Workshop
 
 MAX_PROMPT = 300
 MAX_ITEMS = 20
-FROZEN = "The survey has answers: its statements can no longer change."
+FROZEN = N_("The survey has answers: its statements can no longer change.")
 
 
 def workshop_for(db: Session, workshop_id: str, *, viewer: Viewer) -> Workshop:
