@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from app import policy
 from app.audit import service as audit
@@ -87,10 +87,9 @@ def _editable(db: Session, viewer: Viewer, workshop: Workshop) -> Survey:
 
 
 def _answered_at_all(db: Session, survey: Survey, viewer: Viewer) -> bool:
-    statement = policy.visible(
-        select(func.count()).select_from(SurveyResponse), viewer, SurveyResponse
-    )
-    return bool(db.exec(statement.where(col(SurveyResponse.survey_id) == survey.id)).one())
+    statement = policy.visible(select(SurveyResponse), viewer, SurveyResponse)
+    statement = statement.where(col(SurveyResponse.survey_id) == survey.id).limit(1)
+    return db.exec(statement).first() is not None
 
 
 def _item(db: Session, survey: Survey, item_id: str, viewer: Viewer) -> SurveyItem:
@@ -201,7 +200,7 @@ def _values(items: list[SurveyItem], given: Mapping[str, object]) -> dict[str, i
             raw = int(raw)
         if isinstance(raw, bool) or raw not in SCALE:
             raise Invalid("Choose a value from 1 to 5.", field=item.id)
-        out[item.id] = int(raw)  # type: ignore[call-overload]
+        out[item.id] = int(raw)
     if not out:
         raise Invalid("Answer at least one statement.")
     return out

@@ -183,8 +183,9 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
     )
     notes = _count(db.exec(delete(Note).where(col(Note.workshop_id) == wid)))
     rows = _count(db.exec(delete(SurveyResponse).where(col(SurveyResponse.workshop_id) == wid)))
-    for tally in (SurveyTally, SurveyChangeTally):
-        cells = tally.__table__.c  # type: ignore[attr-defined]
+    survey_tallies: tuple[Any, ...] = (SurveyTally, SurveyChangeTally)
+    for tally in survey_tallies:
+        cells = tally.__table__.c
         _rewrite(db, tally, cells.workshop_id == wid, count=cells.count)
     db.exec(
         update(Survey)
