@@ -24,7 +24,6 @@ from app.evaluation import transfer
 from app.evaluation.present import ResultsView
 from app.evaluation.transfer_present import TransferView, present
 from app.policy import Viewer
-from app.room.models import Proposal
 from app.summary import attribution, checklist, released
 from app.summary.present import ALL_SIDES
 from app.workshops.models import Workshop
@@ -71,16 +70,14 @@ def _consensus(db: Session, workshop: Workshop, viewer: Viewer) -> int | None:
 def counts(db: Session, workshop: Workshop, *, viewer: Viewer) -> Counts:
     wid = workshop.id
     sizes = policy.roster_sizes(db, workshop)
-    made = select(func.count()).select_from(Proposal).where(col(Proposal.workshop_id) == wid)
+    made, revealed = policy.proposal_counts(db, workshop, viewer=viewer)
     return Counts(
         sessions=_count(
             db, select(func.count()).select_from(Meeting).where(col(Meeting.workshop_id) == wid)
         ),
         parties=len(policy.counted_parties(list(sizes), sizes)),
-        proposals=_count(db, made),
-        revealed=_count(
-            db, made.where(col(Proposal.status) == "revealed", col(Proposal.hidden).is_(False))
-        ),
+        proposals=made,
+        revealed=revealed,
         consensus=_consensus(db, workshop, viewer),
         participants=policy.participant_count(db, workshop, viewer=policy.export_audience(wid)),
     )

@@ -36,7 +36,13 @@ from app.policy.aggregation import (
     may_update,
     min_batch,
 )
-from app.policy.counts import next_queue_seq, participant_count, party_sizes, roster_sizes
+from app.policy.counts import (
+    next_queue_seq,
+    participant_count,
+    party_sizes,
+    proposal_counts,
+    roster_sizes,
+)
 from app.policy.filters import (
     FILTERS,
     always,
@@ -105,6 +111,7 @@ __all__ = [
     "present",
     "present_all",
     "presenter",
+    "proposal_counts",
     "recorded",
     "room_audience",
     "roster_sizes",
