@@ -34,6 +34,7 @@ TABLES = (
     "survey_response",
     "survey_tally",
     "survey_change_tally",
+    "survey_text",
 )
 
 

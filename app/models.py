@@ -12,6 +12,7 @@ from app.evaluation.models import (
     SurveyResponse,
     SurveyResults,
     SurveyTally,
+    SurveyText,
     TransferEntry,
 )
 from app.notes.models import Note
@@ -69,6 +70,7 @@ __all__ = [
     "SurveyResponse",
     "SurveyResults",
     "SurveyTally",
+    "SurveyText",
     "Theme",
     "TransferEntry",
     "User",

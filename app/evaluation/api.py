@@ -12,7 +12,7 @@ from app import policy
 from app.audit import service as audit
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import NotFound
-from app.evaluation import impact, impact_formats, service
+from app.evaluation import impact, impact_formats, service, texts
 from app.evaluation.library import EXAMPLES
 from app.evaluation.present import as_dict
 from app.i18n import gettext
@@ -23,6 +23,11 @@ router = APIRouter(tags=["evaluation"])
 
 class ItemIn(BaseModel):
     prompt: str = Field(max_length=service.MAX_PROMPT)
+    kind: str = Field(default="likert", max_length=8)
+
+
+class HiddenIn(BaseModel):
+    hidden: bool
 
 
 class MomentIn(BaseModel):
@@ -30,7 +35,7 @@ class MomentIn(BaseModel):
 
 
 class AnswersIn(BaseModel):
-    answers: dict[str, int] = Field(max_length=service.MAX_ITEMS)
+    answers: dict[str, int | str] = Field(max_length=service.MAX_ITEMS)
 
 
 @router.get("/workshops/{workshop_id}/evaluation")
@@ -47,7 +52,16 @@ async def read_evaluation(
         "survey": as_dict(policy.present(survey, viewer)) if survey else None,
         "items": [as_dict(v) for v in policy.present_all(items, viewer)],
         "results": as_dict(policy.present(results, viewer)) if results else None,
+        "texts": [
+            as_dict(v)
+            for v in policy.present_all(
+                texts.revealed_texts(db, viewer=viewer, workshop=workshop), viewer
+            )
+        ],
     }
+    pending = texts.pending_texts(db, viewer=viewer, workshop=workshop)
+    if pending is not None:
+        out["pending_texts"] = pending
     if policy.allowed(viewer, "evaluation.build", workshop):
         out["examples"] = [gettext(e) for e in EXAMPLES]
     if viewer.is_participant and survey is not None:
@@ -59,7 +73,9 @@ async def read_evaluation(
 @router.post("/workshops/{workshop_id}/evaluation/items", status_code=201)
 async def add_item(workshop_id: str, data: ItemIn, db: DbDep, viewer: ViewerDep) -> dict[str, Any]:
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
-    item = service.add_item(db, viewer=viewer, workshop=workshop, prompt=data.prompt)
+    item = service.add_item(
+        db, viewer=viewer, workshop=workshop, prompt=data.prompt, kind=data.kind
+    )
     return as_dict(policy.present(item, viewer))
 
 
@@ -135,3 +151,21 @@ async def impact_report(
     body = impact_formats.render(impact.build(db, workshop, viewer=viewer), fmt, language)
     audit.record(db, viewer=viewer, workshop_id=workshop.id, action="impact.export", detail=fmt)
     return Response(body, media_type=impact_formats.FORMATS[fmt][0])
+
+
+@router.post("/workshops/{workshop_id}/evaluation/texts/reveal")
+async def reveal_texts(workshop_id: str, db: DbDep, viewer: ViewerDep) -> dict[str, Any]:
+    """Reveal every pending free-text answer: at least the minimum batch (else 409)."""
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    return {"revealed": texts.reveal_texts(db, viewer=viewer, workshop=workshop)}
+
+
+@router.put("/workshops/{workshop_id}/evaluation/texts/{survey_text_id}/hidden")
+async def hide_text(
+    workshop_id: str, survey_text_id: str, data: HiddenIn, db: DbDep, viewer: ViewerDep
+) -> dict[str, Any]:
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    texts.set_hidden(
+        db, viewer=viewer, workshop=workshop, text_id=survey_text_id, hidden=data.hidden
+    )
+    return {"hidden": data.hidden}

@@ -23,6 +23,7 @@ MOMENTS = ("pre", "post", "follow_up")
 SPANS = ("post", "follow_up")  # changes are measured from "pre" to each of these
 MOMENT_STATES = ("waiting", "open", "ended")
 SCALE = (1, 2, 3, 4, 5)
+KINDS = ("likert", "text")
 
 
 class Survey(SQLModel, table=True):
@@ -41,7 +42,7 @@ class Survey(SQLModel, table=True):
 
 class SurveyItem(SQLModel, table=True):
     """A Likert statement (1 = strongly disagree .. 5 = strongly agree), written by the
-    organizer (from the library of examples or their own)."""
+    organizer (from the library of examples or their own), or a free-text question."""
 
     __tablename__ = "survey_item"
 
@@ -52,6 +53,28 @@ class SurveyItem(SQLModel, table=True):
     )
     prompt: str = Field(max_length=300)
     position: int = 0
+    kind: str = Field(default="likert", max_length=8)
+
+
+class SurveyText(SQLModel, table=True):
+    """A free-text answer: ciphertext under the workshop key, with no pairing tag, party or
+    time, so it links to no other answer; shown only once revealed in a batch of at least the
+    minimum batch (app/policy/aggregation.py), unless hidden by a moderator."""
+
+    __tablename__ = "survey_text"
+    __table_args__ = NO_ROWID
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    workshop_id: str = Field(
+        foreign_key="workshop.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    item_id: str = Field(
+        foreign_key="survey_item.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    moment: str = Field(max_length=16)
+    text: str = Field(max_length=10800)  # ciphertext of up to 2000 chars
+    status: str = Field(default="pending", max_length=16)
+    hidden: bool = False
 
 
 class SurveyResponse(SQLModel, table=True):

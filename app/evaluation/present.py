@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from app import policy
-from app.evaluation.models import MOMENTS, SPANS, Survey, SurveyItem, SurveyResults
+from app.evaluation.models import MOMENTS, SPANS, Survey, SurveyItem, SurveyResults, SurveyText
 from app.i18n import N_
 from app.policy import Viewer
 
@@ -27,6 +27,19 @@ class ItemView:
     id: str
     prompt: str
     position: int
+    kind: str = "likert"
+
+
+@dataclass(frozen=True)
+class TextView:
+    """A revealed free-text answer: its question, moment and text (no author, no time)."""
+
+    id: str
+    item_id: str
+    moment: str
+    moment_label: str
+    text: str
+    hidden: bool
 
 
 @dataclass(frozen=True)
@@ -77,7 +90,19 @@ class ResultsView:
 
 @policy.presenter("SurveyItem")
 def present_item(item: SurveyItem, _viewer: Viewer) -> ItemView:
-    return ItemView(id=item.id, prompt=item.prompt, position=item.position)
+    return ItemView(id=item.id, prompt=item.prompt, position=item.position, kind=item.kind)
+
+
+@policy.presenter("SurveyText")
+def present_text(row: SurveyText, _viewer: Viewer) -> TextView:
+    return TextView(
+        id=row.id,
+        item_id=row.item_id,
+        moment=row.moment,
+        moment_label=MOMENT_LABELS.get(row.moment, row.moment),
+        text=row.text,
+        hidden=row.hidden,
+    )
 
 
 @policy.presenter("Survey")

@@ -14,7 +14,7 @@ from app.audit import service as audit
 from app.config import Settings
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import DomainError, NotFound
-from app.evaluation import impact, impact_formats, service
+from app.evaluation import impact, impact_formats, service, texts
 from app.evaluation.library import EXAMPLES
 from app.evaluation.models import SCALE
 from app.forms import refused
@@ -62,6 +62,12 @@ def _page(
         and workshop.status != "archived",
         "can_answer": policy.allowed(viewer, "evaluation.answer", workshop),
         "can_export": policy.allowed(viewer, "impact.export", workshop),
+        "can_moderate": policy.allowed(viewer, "evaluation.moderate", workshop),
+        "texts": policy.present_all(
+            texts.revealed_texts(db, viewer=viewer, workshop=workshop), viewer
+        ),
+        "pending": texts.pending_texts(db, viewer=viewer, workshop=workshop),
+        "min_batch": policy.min_batch(workshop),
         "formats": tuple(impact_formats.FORMATS),
         "answered": done,
         "has_secret": done is not None,
@@ -118,12 +124,14 @@ async def add_item(
     settings: SettingsDep,
     viewer: ViewerDep,
     prompt: PromptField = "",
+    kind: ShortField = "likert",
 ) -> Response:
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
     try:
-        service.add_item(db, viewer=viewer, workshop=workshop, prompt=prompt)
+        service.add_item(db, viewer=viewer, workshop=workshop, prompt=prompt, kind=kind)
     except DomainError as exc:
-        return _redraw(request, db, settings, (workshop, viewer), exc, {"prompt": prompt})
+        values = {"prompt": prompt, "kind": kind}
+        return _redraw(request, db, settings, (workshop, viewer), exc, values)
     return RedirectResponse(_url(workshop.id, "statements"), status_code=303)
 
 
@@ -196,7 +204,7 @@ async def answer(
 ) -> Response:
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
     form = await request.form()
-    given = {str(k): v for k, v in form.items() if isinstance(v, str) and len(v) <= 8}
+    given = {str(k): v for k, v in form.items() if isinstance(v, str) and len(v) <= 8000}
     try:
         service.answer(db, settings, viewer=viewer, workshop=workshop, moment=moment, given=given)
     except DomainError as exc:
@@ -241,3 +249,30 @@ async def impact_report(
     audit.record(db, viewer=viewer, workshop_id=workshop.id, action="impact.export", detail=fmt)
     headers = {"Content-Disposition": f'attachment; filename="impact-report.{fmt}"'}
     return Response(body, media_type=impact_formats.FORMATS[fmt][0], headers=headers)
+
+
+@router.post("/w/{workshop_id}/evaluation/texts/reveal", response_class=HTMLResponse)
+async def reveal_texts(
+    workshop_id: str, request: Request, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> Response:
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    try:
+        texts.reveal_texts(db, viewer=viewer, workshop=workshop)
+    except DomainError as exc:
+        return _redraw(request, db, settings, (workshop, viewer), exc, {})
+    return RedirectResponse(_url(workshop.id, "texts"), status_code=303)
+
+
+@router.post("/w/{workshop_id}/evaluation/texts/{survey_text_id}", response_class=HTMLResponse)
+async def hide_text(
+    workshop_id: str,
+    survey_text_id: str,
+    db: DbDep,
+    viewer: ViewerDep,
+    hidden: ShortField = "1",
+) -> Response:
+    workshop = service.workshop_for(db, workshop_id, viewer=viewer)
+    texts.set_hidden(
+        db, viewer=viewer, workshop=workshop, text_id=survey_text_id, hidden=hidden != "0"
+    )
+    return RedirectResponse(_url(workshop.id, "texts"), status_code=303)

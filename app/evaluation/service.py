@@ -22,6 +22,7 @@ from app.config import Settings
 from app.errors import Conflict, Invalid, NotFound
 from app.evaluation import results
 from app.evaluation.models import (
+    KINDS,
     MOMENT_STATES,
     MOMENTS,
     SCALE,
@@ -32,6 +33,7 @@ from app.evaluation.models import (
     SurveyResponse,
     SurveyResults,
     SurveyTally,
+    SurveyText,
 )
 from app.forms import clean_choice, clean_text
 from app.i18n import N_
@@ -43,6 +45,7 @@ from app.workshops import service as workshops
 from app.workshops.models import Party, Workshop
 
 MAX_PROMPT = 300
+MAX_TEXT = 2000
 MAX_ITEMS = 20
 FROZEN = N_("The survey has answers: its statements can no longer change.")
 
@@ -99,16 +102,22 @@ def _item(db: Session, survey: Survey, item_id: str, viewer: Viewer) -> SurveyIt
     return found
 
 
-def add_item(db: Session, *, viewer: Viewer, workshop: Workshop, prompt: object) -> SurveyItem:
+def add_item(
+    db: Session, *, viewer: Viewer, workshop: Workshop, prompt: object, kind: object = "likert"
+) -> SurveyItem:
+    """A Likert statement, or (kind "text") a free-text question."""
     survey = _editable(db, viewer, workshop)
     text = clean_text(prompt, field="prompt", label="Statement", max_length=MAX_PROMPT)
+    chosen = clean_choice(kind or "likert", field="kind", label="Kind", choices=KINDS)
     existing = items_of(db, survey, viewer=viewer)
     if _answered_at_all(db, survey, viewer):
         raise Conflict(FROZEN)
     if len(existing) >= MAX_ITEMS:
         raise Conflict("A survey holds at most 20 statements: keep it short.")
     position = max((i.position for i in existing), default=-1) + 1
-    item = SurveyItem(survey_id=survey.id, workshop_id=workshop.id, prompt=text, position=position)
+    item = SurveyItem(
+        survey_id=survey.id, workshop_id=workshop.id, prompt=text, position=position, kind=chosen
+    )
     db.add(item)
     db.flush()
     return item
@@ -190,9 +199,30 @@ def answered(
     return None if tag is None else set(_own(db, viewer, survey, tag))
 
 
-def _values(items: list[SurveyItem], given: Mapping[str, object]) -> dict[str, int]:
+def _texts(items: list[SurveyItem], given: Mapping[str, object]) -> dict[str, str]:
     out = {}
     for item in items:
+        if item.kind == "text":
+            answer = clean_text(
+                given.get(item.id),
+                field=item.id,
+                label="Answer",
+                max_length=MAX_TEXT,
+                required=False,
+                multiline=True,
+            )
+            if answer:
+                out[item.id] = answer
+    return out
+
+
+def _values(
+    items: list[SurveyItem], given: Mapping[str, object], texts: Mapping[str, str]
+) -> dict[str, int]:
+    out = {}
+    for item in items:
+        if item.kind != "likert":
+            continue
         raw = given.get(item.id)
         if raw in (None, ""):
             continue
@@ -201,7 +231,7 @@ def _values(items: list[SurveyItem], given: Mapping[str, object]) -> dict[str, i
         if isinstance(raw, bool) or raw not in SCALE:
             raise Invalid("Choose a value from 1 to 5.", field=item.id)
         out[item.id] = int(raw)
-    if not out:
+    if not out and not texts:
         raise Invalid("Answer at least one statement.")
     return out
 
@@ -234,7 +264,9 @@ def answer(
         raise NotFound()
     if state_of(survey, moment) != "open":
         raise Conflict("This survey is not open.")
-    values = _values(items_of(db, survey, viewer=viewer), given)
+    items = items_of(db, survey, viewer=viewer)
+    texts = _texts(items, given)
+    values = _values(items, given, texts)
     tag = _tag(db, settings, viewer, workshop, survey)
     if tag is None:
         raise Conflict(
@@ -256,6 +288,8 @@ def answer(
     )
     if db.execute(statement.returning(col(SurveyResponse.id))).first() is None:
         raise Conflict("You have already answered this survey.")
+    for item_id, answer in texts.items():  # apart from the paired row: no tag, no party
+        db.add(SurveyText(workshop_id=workshop.id, item_id=item_id, moment=moment, text=answer))
     party = viewer.party_id
     if party is None:
         return
@@ -345,7 +379,7 @@ def publish(db: Session, *, viewer: Viewer, workshop: Workshop) -> tuple[SurveyR
     k = policy.effective_k(workshop)
     answers = _answers(db, viewer, survey)
     figures = results.compute(
-        items=[(i.id, i.prompt) for i in items_of(db, survey, viewer=viewer)],
+        items=[(i.id, i.prompt) for i in items_of(db, survey, viewer=viewer) if i.kind == "likert"],
         answers=answers,
         tallies=_tallies(db, viewer, workshop, SurveyTally, "moment"),
         changes=_tallies(db, viewer, workshop, SurveyChangeTally, "span"),

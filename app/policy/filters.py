@@ -321,6 +321,25 @@ def _survey_answer_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     return _in_workshops(model, ids)
 
 
+@filter_for("SurveyText")
+def _survey_text_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """Free-text answers: revealed and not hidden for whoever sees the results; hidden ones
+    too for moderators; pending ones only to the organizer's reveal (never shown, counted)."""
+    if viewer.is_export:
+        return false()
+    shown = and_(
+        _in_workshops(model, workshops_with(viewer, "evaluation.results")),
+        model.status == "revealed",
+        model.hidden.is_(False),
+    )
+    moderated = and_(
+        _in_workshops(model, workshops_with(viewer, "evaluation.moderate")),
+        model.status == "revealed",
+    )
+    pending = _in_workshops(model, workshops_with(viewer, "evaluation.build"))
+    return or_(shown, moderated, pending)
+
+
 @filter_for("SurveyResults")
 def _survey_results_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     """Published survey results: staff with `evaluation.results`, and the participants."""

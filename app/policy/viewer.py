@@ -39,6 +39,7 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
             "audit.read",
             "evaluation.build",
             "evaluation.results",
+            "evaluation.moderate",
             "transfer.read",
             "transfer.record",
             "impact.export",
@@ -56,6 +57,7 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
             "note.write",
             "note.team",
             "evaluation.results",
+            "evaluation.moderate",
             "transfer.read",
         }
     ),

@@ -10,9 +10,9 @@ What archiving does, in the same transaction as the status change:
   deletes the summary sign-offs (each is nothing but a tag; the per-party tallies stay);
 - clears the opted-in attribution and the idempotency keys of proposals, and deletes every
   kept staff answer (app.replay);
-- deletes the notes themselves, and every survey answer (app.evaluation): the pairing tags go
-  with them, so no change can ever be paired again; the survey's moments are ended, and
-  its per-party tallies and published results (counts) stay;
+- deletes the notes themselves, and every survey answer and free-text answer
+  (app.evaluation): the pairing tags go with them, so no change can ever be paired again;
+  the survey's moments are ended, and its per-party tallies and published results stay;
 - deletes roster personal data: participants' names, affiliations, languages, invitation and
   recovery hashes are set to NULL (the row stays with its party, so counts per party remain),
   their ground-rules acceptances, sessions and speaking-queue rows are deleted, and the detail
@@ -67,7 +67,7 @@ from app.audit.models import AuditEntry
 from app.config import Settings
 from app.db import Database
 from app.db_order import in_random_order
-from app.evaluation.models import Survey, SurveyChangeTally, SurveyResponse, SurveyTally
+from app.evaluation.models import Survey, SurveyChangeTally, SurveyResponse, SurveyTally, SurveyText
 from app.ids import utcnow
 from app.live.bus import changed
 from app.notes.models import Note
@@ -183,6 +183,7 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
     )
     notes = _count(db.exec(delete(Note).where(col(Note.workshop_id) == wid)))
     rows = _count(db.exec(delete(SurveyResponse).where(col(SurveyResponse.workshop_id) == wid)))
+    rows += _count(db.exec(delete(SurveyText).where(col(SurveyText.workshop_id) == wid)))
     survey_tallies: tuple[Any, ...] = (SurveyTally, SurveyChangeTally)
     for tally in survey_tallies:
         cells = tally.__table__.c

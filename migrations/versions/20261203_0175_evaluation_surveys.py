@@ -1,4 +1,4 @@
-"""attitude surveys: statements, answers paired by a tag (no participant, party or time),
+"""attitude surveys: statements and questions, answers paired by a tag (no participant, party or time),
 per-party tallies and published results; the transfer log (survives archive)
 
 Revision ID: 0175
@@ -39,12 +39,29 @@ def upgrade() -> None:
         sa.Column("workshop_id", S(length=32), nullable=False),
         sa.Column("prompt", S(length=300), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("kind", S(length=8), nullable=False),
         sa.ForeignKeyConstraint(["survey_id"], ["survey.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_survey_item_survey_id", "survey_item", ["survey_id"])
     op.create_index("ix_survey_item_workshop_id", "survey_item", ["workshop_id"])
+    op.create_table(
+        "survey_text",
+        sa.Column("id", S(length=32), nullable=False),
+        sa.Column("workshop_id", S(length=32), nullable=False),
+        sa.Column("item_id", S(length=32), nullable=False),
+        sa.Column("moment", S(length=16), nullable=False),
+        sa.Column("text", S(length=10800), nullable=False),
+        sa.Column("status", S(length=16), nullable=False),
+        sa.Column("hidden", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["item_id"], ["survey_item.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sqlite_with_rowid=False,
+    )
+    op.create_index("ix_survey_text_item_id", "survey_text", ["item_id"])
+    op.create_index("ix_survey_text_workshop_id", "survey_text", ["workshop_id"])
     op.create_table(
         "survey_response",
         sa.Column("id", S(length=32), nullable=False),
@@ -119,6 +136,9 @@ def downgrade() -> None:
     op.drop_index("ix_survey_response_workshop_id", table_name="survey_response")
     op.drop_index("ix_survey_response_survey_id", table_name="survey_response")
     op.drop_table("survey_response")
+    op.drop_index("ix_survey_text_workshop_id", table_name="survey_text")
+    op.drop_index("ix_survey_text_item_id", table_name="survey_text")
+    op.drop_table("survey_text")
     op.drop_index("ix_survey_item_workshop_id", table_name="survey_item")
     op.drop_index("ix_survey_item_survey_id", table_name="survey_item")
     op.drop_table("survey_item")

@@ -283,6 +283,7 @@ def equality_links(dump: Dump) -> list[Link]:
 # -- survey answers (app/evaluation): paired with each other by design, with nothing else ----
 
 SURVEY_TABLE = "survey_response"
+SURVEY_TEXT_TABLE = "survey_text"  # free-text answers: no tag at all
 
 
 def _hmac_states(key: bytes) -> tuple[Any, Any]:
@@ -321,20 +322,20 @@ def pairing_links(dump: Dump, prefixes: list[bytes]) -> list[Link]:
 
 
 def survey_equality_links(dump: Dump) -> list[Link]:
-    """A value an answer row shares with a person's rows or with a contribution (answers may
-    share their pairing tag with each other: that is what pairs them)."""
+    """A value an answer row (paired or free text) shares with a person's rows or with a
+    contribution (paired answers share their pairing tag with each other: that pairs them)."""
     structure = {row.pk for row in dump.of(*STRUCTURE_TABLES, "survey", "survey_item")}
     people = {row.pk for row in dump.of(PERSON_TABLE)}
     others: dict[str, str] = {}
     for row in dump.rows:
         linked = row.table == PERSON_TABLE or row.table in CONTRIBUTION_TABLES
         linked = linked or any(str(v) in people for v in row.values.values())
-        if linked and row.table != SURVEY_TABLE:
+        if linked and row.table not in (SURVEY_TABLE, SURVEY_TEXT_TABLE):
             for column, value in _values(row):
                 if value not in structure:
                     others.setdefault(value, f"{row.table}.{column}")
     links = []
-    for row in dump.of(SURVEY_TABLE):
+    for row in dump.of(SURVEY_TABLE, SURVEY_TEXT_TABLE):
         for column, value in _values(row):
             if value in others and value not in structure:
                 links.append(Link("answer shares a value", f"{row.pk}.{column}", others[value]))

@@ -38,7 +38,12 @@ def _answer_all(world: World, authors: list[Author], moment: str, shift: int) ->
                 viewer=author.viewer,
                 workshop=workshop,
                 moment=moment,
-                given={item.id: 1 + (n + m + shift) % 5 for m, item in enumerate(items)},
+                given={
+                    item.id: f"Written {n}.{shift}"
+                    if item.kind == "text"
+                    else 1 + (n + m + shift) % 5
+                    for m, item in enumerate(items)
+                },
             )
 
 
@@ -48,6 +53,9 @@ def _open(world: World, *moments: str) -> None:
         if evaluation.survey_of(db, workshop, viewer=organizer) is None:
             for prompt in STATEMENTS:
                 evaluation.add_item(db, viewer=organizer, workshop=workshop, prompt=prompt)
+            evaluation.add_item(
+                db, viewer=organizer, workshop=workshop, prompt="What changed?", kind="text"
+            )
         for moment in moments:
             evaluation.set_moment(
                 db, viewer=organizer, workshop=workshop, moment=moment, state="open"
@@ -74,6 +82,7 @@ def test_dump_plus_master_key_pairs_no_answer_with_a_person(
         dump = attacker.read_dump(conn, settings)
     answers = dump.of(attacker.SURVEY_TABLE)
     assert len(answers) == 3 * len(seeded.authors)
+    assert len(dump.of(attacker.SURVEY_TEXT_TABLE)) == 3 * len(seeded.authors)
     prefixes = attacker.code_prefixes()
     assert keys.PAIRING_DOMAIN in prefixes
 

@@ -228,6 +228,44 @@ def survey_answers(seed: Seed, _role: str) -> dict[str, Any]:
 
 
 SURVEY_READERS = ("organizer", "facilitator", "rapporteur", "pA")
+
+
+def _survey_text(seed: Seed, _role: str) -> str:
+    """A revealed free-text answer of A: k lowered to the floor (3), pA answers a question
+    at the three moments, the organizer reveals the batch of three."""
+    if "survey_text_id" not in seed.cache:
+        from app.evaluation import service as evaluation
+        from app.evaluation import texts
+        from app.evaluation.models import SurveyText
+
+        organizer = seed.organizer()
+        with seed.database.transaction() as db:
+            workshop = _workshop(db, seed)
+            workshop.k_min = 3
+            question = evaluation.add_item(
+                db, viewer=organizer, workshop=workshop, prompt="What changed?", kind="text"
+            )
+            for moment in ("pre", "post", "follow_up"):
+                evaluation.set_moment(
+                    db, viewer=organizer, workshop=workshop, moment=moment, state="open"
+                )
+        for moment in ("pre", "post", "follow_up"):
+            with seed.database.transaction() as db:
+                evaluation.answer(
+                    db,
+                    seed.settings,
+                    viewer=_participant_viewer(seed, "pA"),
+                    workshop=_workshop(db, seed),
+                    moment=moment,
+                    given={question.id: f"Written at {moment}"},
+                )
+        with seed.database.transaction() as db:
+            texts.reveal_texts(db, viewer=organizer, workshop=_workshop(db, seed))
+        with seed.database.session() as db:
+            seed.cache["survey_text_id"] = db.exec(select(SurveyText)).first().id  # type: ignore[union-attr]
+    return seed.cache["survey_text_id"]
+
+
 TRANSFER = ("organizer", "rapporteur")  # transfer.record
 
 
@@ -331,6 +369,14 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("POST", "/w/{workshop_id}/evaluation/publish"): may(ORGANIZER, form=none, setup=open_survey),
     ("POST", "/w/{workshop_id}/evaluation/impact/{fmt}"): may(ORGANIZER, form=none),
     ("POST", "/api/v1/workshops/{workshop_id}/evaluation/impact/{fmt}"): may(ORGANIZER, json=none),
+    ("POST", "/w/{workshop_id}/evaluation/texts/reveal"): may(ORGANIZER, form=none),
+    ("POST", "/w/{workshop_id}/evaluation/texts/{survey_text_id}"): may(
+        FACILITATION, form=lambda s, r: {"hidden": "1"}
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/evaluation/texts/reveal"): may(ORGANIZER, json=none),
+    ("PUT", "/api/v1/workshops/{workshop_id}/evaluation/texts/{survey_text_id}/hidden"): may(
+        FACILITATION, json=lambda s, r: {"hidden": True}
+    ),
     ("GET", "/api/v1/workshops/{workshop_id}/evaluation"): may(SURVEY_READERS),
     ("POST", "/api/v1/workshops/{workshop_id}/evaluation/items"): may(
         ORGANIZER, json=lambda s, r: {"prompt": "I would work with the other side."}
@@ -877,6 +923,7 @@ PARAMS: dict[str, Callable[[Seed, str], str]] = {
     "survey_item_id": _survey_item,
     "moment": lambda _seed, _role: "pre",
     "transfer_id": _transfer,
+    "survey_text_id": _survey_text,
 }
 
 
