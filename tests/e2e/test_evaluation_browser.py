@@ -19,13 +19,15 @@ pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/shots")
 EXAMPLES = ("A negotiated solution is possible.", "I trust the other side's intentions.")
+QUESTION = "What, if anything, changed for you?"
 
 
-def _answer(page, wid: str, moment: str, values: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def _answer(page, wid: str, moment: str, values: tuple[int, int], written: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"/w/{wid}/evaluation")
     form = page.locator(f"form[action$='/evaluation/answers/{moment}']")
     for fieldset, value in zip(form.locator("fieldset").all(), values, strict=True):
         fieldset.locator(f"input[value='{value}']").check()
+    form.get_by_label(QUESTION).fill(written)
     form.get_by_role("button", name="Send my answers").click()
     page.locator(f"#answer-{moment}", has_text="Thank you").wait_for()
 
@@ -50,6 +52,10 @@ def test_six_answer_before_and_after_and_the_organizer_sees_the_change(
     for example in EXAMPLES:
         organizer.locator("form", has_text=example).get_by_role("button", name="Add").click()
         organizer.wait_for_url(re.compile(r"#statements$"))
+    organizer.get_by_label("New statement").fill(QUESTION)
+    organizer.get_by_label("Free text").check()
+    organizer.get_by_role("button", name="Add statement").click()
+    organizer.wait_for_url(re.compile(r"#statements$"))
     for _moment in ("pre", "post"):
         organizer.locator("#moments").get_by_role("button", name="Open").first.click()
         organizer.wait_for_url(re.compile(r"#moments$"))
@@ -68,11 +74,16 @@ def test_six_answer_before_and_after_and_the_organizer_sees_the_change(
             accept_rules(world, index)
             pages.append(page)
         for n, page in enumerate(pages):
-            _answer(page, wid, "pre", (1 + n % 3, 2 + n % 2))
+            _answer(page, wid, "pre", (1 + n % 3, 2 + n % 2), "")
         for n, page in enumerate(pages):
-            _answer(page, wid, "post", (2 + n % 3 + n % 2, 2 + n % 3))
+            _answer(page, wid, "post", (2 + n % 3 + n % 2, 2 + n % 3), f"Written thought {n}")
 
         organizer.goto(f"/w/{wid}/evaluation")
+        assert "Written thought" not in organizer.locator("main").inner_text()  # pending
+        organizer.get_by_role("button", name="Reveal the written answers").click()
+        organizer.wait_for_url(re.compile(r"#texts$"))
+        written = organizer.locator("#texts").inner_text()
+        assert all(f"Written thought {n}" in written for n in range(6))
         organizer.get_by_role("button", name="Publish the results").click()
         organizer.wait_for_url(re.compile(r"#results$"))
         results = organizer.locator("#results")

@@ -57,6 +57,7 @@ def test_build_answer_follow_up_after_close_and_nothing_after_archive(
     organizer.login(world.users["organizer"])
     page = organizer.get(f"/w/{wid}/evaluation")
     assert "A negotiated solution is possible." in page.text  # the library of examples
+    assert re.search(r"<title>[^<]*</title>", page.text)  # nothing of the page in its title
     assert (
         organizer.post(
             f"/w/{wid}/evaluation/items", {"prompt": "A negotiated solution is possible."}
