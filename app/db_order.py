@@ -31,6 +31,10 @@ TABLES = (
     "summary_comment",
     "summary_signoff",
     "summary_signoff_tally",
+    "survey_response",
+    "survey_tally",
+    "survey_change_tally",
+    "survey_text",
 )
 
 

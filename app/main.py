@@ -19,6 +19,9 @@ from app.audit import routes as audit_routes
 from app.config import ROOT, Settings, get_settings
 from app.db import Database
 from app.deps import csrf_protect
+from app.evaluation import api as evaluation_api
+from app.evaluation import routes as evaluation_routes
+from app.evaluation import transfer_api, transfer_routes
 from app.health import routes as health_routes
 from app.live import routes as live_routes
 from app.live.bus import make_bus
@@ -66,6 +69,8 @@ PAGES = (
     audit_routes,
     summary_routes,
     translations_routes,
+    evaluation_routes,
+    transfer_routes,
 )
 APIS = (
     room_api,
@@ -78,6 +83,8 @@ APIS = (
     audit_api,
     summary_api,
     translations_api,
+    evaluation_api,
+    transfer_api,
 )
 
 

@@ -5,6 +5,16 @@ from sqlmodel import SQLModel
 from app.accounts.models import ApiToken, AuthSession, RateLimit, User
 from app.agenda.models import AgendaItem, Meeting
 from app.audit.models import AuditEntry
+from app.evaluation.models import (
+    Survey,
+    SurveyChangeTally,
+    SurveyItem,
+    SurveyResponse,
+    SurveyResults,
+    SurveyTally,
+    SurveyText,
+    TransferEntry,
+)
 from app.notes.models import Note
 from app.replay.models import FormReplay
 from app.room.models import (
@@ -59,8 +69,16 @@ __all__ = [
     "SummarySignoff",
     "SummarySignoffTally",
     "SummaryTerm",
+    "Survey",
+    "SurveyChangeTally",
+    "SurveyItem",
+    "SurveyResponse",
+    "SurveyResults",
+    "SurveyTally",
+    "SurveyText",
     "TextTranslation",
     "Theme",
+    "TransferEntry",
     "User",
     "Workshop",
     "WorkshopKey",

@@ -31,8 +31,21 @@ from app.policy.access import (
     translates_only,
     workshops_with,
 )
-from app.policy.aggregation import K_FLOOR, counted_parties, effective_k, min_batch
-from app.policy.counts import next_queue_seq, participant_count, party_sizes, roster_sizes
+from app.policy.aggregation import (
+    K_FLOOR,
+    counted_parties,
+    deniable,
+    effective_k,
+    may_update,
+    min_batch,
+)
+from app.policy.counts import (
+    next_queue_seq,
+    participant_count,
+    party_sizes,
+    proposal_counts,
+    roster_sizes,
+)
 from app.policy.filters import (
     FILTERS,
     always,
@@ -84,6 +97,7 @@ __all__ = [
     "check_session_level",
     "check_two_step_requirement",
     "counted_parties",
+    "deniable",
     "effective_k",
     "ensure",
     "ensure_signed_in",
@@ -94,6 +108,7 @@ __all__ = [
     "may_clear_for_summary",
     "may_relax",
     "may_see_results",
+    "may_update",
     "min_batch",
     "next_queue_seq",
     "note_visibilities",
@@ -106,6 +121,7 @@ __all__ = [
     "present",
     "present_all",
     "presenter",
+    "proposal_counts",
     "proposals_to_translate",
     "recorded",
     "room_audience",

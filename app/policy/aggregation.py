@@ -55,3 +55,19 @@ def may_update(changed_people: int, k: int) -> bool:
     """Whether a published cell may change: not at all, or by at least k people. Fewer could
     be told apart by differencing two snapshots (who just tapped, and how)."""
     return changed_people == 0 or changed_people >= max(K_FLOOR, k)
+
+
+# -- survey answers: a figure about a group of answers is published only when it is deniable --
+#
+# A cell (the answers of everyone, or of one party, to one survey item at one moment; or the
+# changes of those who answered at both moments of a span) is shown only when at least k are
+# in it and they did not all answer alike: unanimity would tell each member their answer
+# ("6/6 chose 5", "everyone rose by one"). A breakdown by party follows the k rule of results
+# (every counted party's cell deniable, else only the total), and a new publication must
+# differ from the last by none or at least k answers per moment (`may_update`).
+
+
+def deniable(values: list[int], k: int) -> bool:
+    """Whether a cell of survey answers (or of changes) may be shown: at least k values, and
+    at least two different ones."""
+    return len(values) >= max(K_FLOOR, k) and len(set(values)) >= 2

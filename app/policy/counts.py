@@ -1,6 +1,7 @@
 """Counts the policy itself takes, where a viewer may learn a number but no row: the
 roster's size per party (staff), the number of participants (a summary, if the organizer
-chose to show it), the next place in the speaking queue (a participant asking for the floor).
+chose to show it), how many proposals were made and revealed (the impact report), the next
+place in the speaking queue (a participant asking for the floor).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from app.policy.access import ensure
 from app.policy.viewer import Viewer
-from app.room.models import SpeakingRequest
+from app.room.models import Proposal, SpeakingRequest
 from app.roster.models import Participant
 
 
@@ -41,6 +42,15 @@ def participant_count(db: Session, workshop: Any, *, viewer: Viewer) -> int | No
         col(Participant.workshop_id) == workshop.id, col(Participant.status) == "active"
     )
     return int(db.exec(statement).one())
+
+
+def proposal_counts(db: Session, workshop: Any, *, viewer: Viewer) -> tuple[int, int]:
+    """How many proposals were made, and how many of them were revealed and not hidden: the
+    impact report's counts (they stay after archive, with the rows' texts shredded)."""
+    ensure(viewer, "impact.export", workshop)
+    made = select(func.count()).where(col(Proposal.workshop_id) == workshop.id)
+    shown = made.where(col(Proposal.status) == "revealed", col(Proposal.hidden).is_(False))
+    return int(db.exec(made).one()), int(db.exec(shown).one())
 
 
 def next_queue_seq(db: Session, workshop: Any, item_id: str, *, viewer: Viewer) -> int:

@@ -349,3 +349,63 @@ def keep_own_notes(rows: Iterable[Any], viewer: Viewer, workshop_key: bytes | No
                 continue
         kept.append(row)
     return kept
+
+
+# -- attitude surveys (app/evaluation) ------------------------------------------------------
+
+
+@filter_for("Survey")
+@filter_for("SurveyItem")
+def _survey_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """The survey and its statements: whoever answers it or sees its results."""
+    ids = {
+        *workshops_with(viewer, "evaluation.answer"),
+        *workshops_with(viewer, "evaluation.results"),
+    }
+    return _in_workshops(model, ids)
+
+
+@filter_for("SurveyResponse")
+@filter_for("SurveyTally")
+@filter_for("SurveyChangeTally")
+def _survey_answer_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """Answer rows and tallies, to find one's own answers by pairing tag (participants) or to
+    compute the results to publish (the organizer); never shown as rows, never exported."""
+    if viewer.is_export:
+        return false()
+    ids = {
+        *workshops_with(viewer, "evaluation.answer"),
+        *workshops_with(viewer, "evaluation.build"),
+    }
+    return _in_workshops(model, ids)
+
+
+@filter_for("SurveyText")
+def _survey_text_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """Free-text answers: revealed and not hidden for whoever sees the results; hidden ones
+    too for moderators; pending ones only to the organizer's reveal (never shown, counted)."""
+    if viewer.is_export:
+        return false()
+    shown = and_(
+        _in_workshops(model, workshops_with(viewer, "evaluation.results")),
+        model.status == "revealed",
+        model.hidden.is_(False),
+    )
+    moderated = and_(
+        _in_workshops(model, workshops_with(viewer, "evaluation.moderate")),
+        model.status == "revealed",
+    )
+    pending = _in_workshops(model, workshops_with(viewer, "evaluation.build"))
+    return or_(shown, moderated, pending)
+
+
+@filter_for("SurveyResults")
+def _survey_results_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """Published survey results: staff with `evaluation.results`, and the participants."""
+    return _in_workshops(model, workshops_with(viewer, "evaluation.results"))
+
+
+@filter_for("TransferEntry")
+def _transfer_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """The transfer log: the team (it names staff and officials, never a participant)."""
+    return _in_workshops(model, workshops_with(viewer, "transfer.read"))

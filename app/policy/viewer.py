@@ -37,6 +37,12 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
             "summary.edit",
             "summary.export",
             "audit.read",
+            "evaluation.build",
+            "evaluation.results",
+            "evaluation.moderate",
+            "transfer.read",
+            "transfer.record",
+            "impact.export",
         }
     ),
     "facilitator": frozenset(
@@ -50,10 +56,23 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
             "queue.read",
             "note.write",
             "note.team",
+            "evaluation.results",
+            "evaluation.moderate",
+            "transfer.read",
         }
     ),
     "rapporteur": frozenset(
-        {*_READ, "parties.read", "parties.sizes", "note.write", "note.team", "summary.edit"}
+        {
+            *_READ,
+            "parties.read",
+            "parties.sizes",
+            "note.write",
+            "note.team",
+            "summary.edit",
+            "evaluation.results",
+            "transfer.read",
+            "transfer.record",
+        }
     ),
     "observer": frozenset({*_READ, "parties.read"}),
     # Sees text to translate and never an author, writes translations, and nothing else: no
@@ -61,7 +80,15 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
     # (what the texts are: app/policy/translating.py).
     "translator": frozenset({"translate"}),
     "participant": frozenset(
-        {*_READ, "room.contribute", "note.write", "queue.request", "summary.review"}
+        {
+            *_READ,
+            "room.contribute",
+            "note.write",
+            "queue.request",
+            "summary.review",
+            "evaluation.answer",
+            "evaluation.results",
+        }
     ),
     # The audience of the non-attributed summary: what may leave the room (app/policy/filters.py).
     EXPORT: _READ,

@@ -5,6 +5,12 @@ The master key is 64 hex digits, or a passphrase stretched by scrypt with a stor
 author tag = HMAC(workshop key, participant secret || kind || contribution id). The participant
 secret is derived from the recovery code, which only the participant holds; the server keeps a
 hash of the code to find the participant, never the secret itself.
+
+pairing tag = HMAC(workshop key, PAIRING_DOMAIN || participant secret || survey id): the same
+for one person's survey answers at every moment of one survey (so a change can be computed),
+under its own domain label, so it equals no author tag; without the secret (never stored) it
+cannot be recomputed from a participant id, a party or the recovery hash, and once the
+workshop key is destroyed not even with the secret.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from app.config import Settings
 
 WRAP_AAD = b"tracktwo/workshop-key/v1/"
+PAIRING_DOMAIN = b"tracktwo/survey-pairing/v1/"
 
 
 # scrypt's cost: about 0.1 s and 32 MiB once per process and passphrase (the result is cached).
@@ -97,3 +104,9 @@ def account_secrets_key(settings: Settings) -> bytes:
     key re-encrypts them (app.workshops.rotation)."""
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=ACCOUNT_SECRETS_INFO)
     return hkdf.derive(master_key(settings))
+
+
+def pairing_tag(workshop_key: bytes, secret: bytes, survey_id: str) -> str:
+    """The tag that pairs one person's answers to one survey across its moments."""
+    message = PAIRING_DOMAIN + secret + b"|" + survey_id.encode()
+    return hmac.new(workshop_key, message, hashlib.sha256).hexdigest()

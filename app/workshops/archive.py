@@ -12,6 +12,9 @@ What archiving does, in the same transaction as the status change:
   kept staff answer (app.replay);
 - deletes the notes themselves, and every translation of a proposal or a note
   (app.translations: the parallel versions of rules, purpose and agenda stay, as those do);
+- deletes every survey answer and free-text answer
+  (app.evaluation): the pairing tags go with them, so no change can ever be paired again;
+  the survey's moments are ended, and its per-party tallies and published results stay;
 - deletes roster personal data: participants' names, affiliations, languages, invitation and
   recovery hashes are set to NULL (the row stays with its party, so counts per party remain),
   their ground-rules acceptances, sessions and speaking-queue rows are deleted, and the detail
@@ -66,6 +69,7 @@ from app.audit.models import AuditEntry
 from app.config import Settings
 from app.db import Database
 from app.db_order import in_random_order
+from app.evaluation.models import Survey, SurveyChangeTally, SurveyResponse, SurveyTally, SurveyText
 from app.ids import utcnow
 from app.live.bus import changed
 from app.notes.models import Note
@@ -109,7 +113,8 @@ class Shredded:
         return (
             f"keys destroyed: {self.keys}; author tags cleared: {self.tags}; "
             f"notes deleted: {self.notes}; participants' personal data deleted: "
-            f"{self.participants}; sessions, acceptances, queue rows, sign-offs and terms "
+            f"{self.participants}; survey answers, sessions, acceptances, queue rows, "
+            f"sign-offs and terms "
             f"deleted: {self.rows}"
         )
 
@@ -180,10 +185,22 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
         .values(release_override=SHREDDED)
     )
     notes = _count(db.exec(delete(Note).where(col(Note.workshop_id) == wid)))
-    rows = _count(
+    rows = _count(db.exec(delete(SurveyResponse).where(col(SurveyResponse.workshop_id) == wid)))
+    rows += _count(db.exec(delete(SurveyText).where(col(SurveyText.workshop_id) == wid)))
+    survey_tallies: tuple[Any, ...] = (SurveyTally, SurveyChangeTally)
+    for tally in survey_tallies:
+        cells = tally.__table__.c
+        _rewrite(db, tally, cells.workshop_id == wid, count=cells.count)
+    db.exec(
+        update(Survey)
+        .where(col(Survey.workshop_id) == wid)
+        .values(pre_state="ended", post_state="ended", follow_up_state="ended")
+    )
+    signoffs = _count(
         db.exec(delete(SummarySignoff).where(col(SummarySignoff.review_id).in_(review_ids)))
     )
-    tags += rows
+    tags += signoffs
+    rows += signoffs
     rows += _count(db.exec(delete(SummaryTerm).where(col(SummaryTerm.workshop_id) == wid)))
     # the translator's translations of proposals and notes (ciphertext under the gone key)
     rows += _count(db.exec(delete(TextTranslation).where(col(TextTranslation.workshop_id) == wid)))

@@ -39,6 +39,11 @@ PG_REWRITTEN = (
     "workshop_key",
     "form_replay",
     "text_translation",
+    "survey",
+    "survey_response",
+    "survey_tally",
+    "survey_change_tally",
+    "survey_text",
 )
 # How long VACUUM FULL waits for older snapshots (an open transaction, an autovacuum's ANALYZE)
 # to end: a row version such a snapshot may still read is "recently dead", and VACUUM FULL

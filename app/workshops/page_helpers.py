@@ -30,6 +30,8 @@ WORKSHOP_PAGES = (
     ("/console", N_("Facilitator console"), "room.facilitate"),
     ("/notes", N_("Notes"), "note.team"),
     ("/summary", N_("Summary"), "summary.edit"),
+    ("/evaluation", N_("Survey"), "evaluation.results"),
+    ("/transfer", N_("Transfer log"), "transfer.read"),
 )
 
 

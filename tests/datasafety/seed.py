@@ -11,6 +11,7 @@ from sqlmodel import select
 from app.agenda.models import AgendaItem, Meeting
 from app.config import Settings
 from app.db import Database
+from app.evaluation import service as evaluation
 from app.notes import service as notes
 from app.policy import Viewer
 from app.room import proposals, queue, reactions, runtime
@@ -46,6 +47,7 @@ class Seeded:
     note_texts: list[str] = field(default_factory=list)
     translation_texts: list[str] = field(default_factory=list)
     proposal_ids: list[str] = field(default_factory=list)
+    pairing_tags: list[str] = field(default_factory=list)
     data_key: bytes = b""
     wrapped_key: bytes = b""
 
@@ -193,6 +195,28 @@ def seed(settings: Settings, database: Database, *, tag: str = "") -> Seeded:
             visibility="team",
         )
     organizer = world.viewer("organizer")
+    with tx() as db:  # a survey answered before and after (app/evaluation)
+        workshop = workshops.get(db, wid, viewer=organizer)
+        statement = evaluation.add_item(
+            db, viewer=organizer, workshop=workshop, prompt="A negotiated solution is possible."
+        )
+        for moment in ("pre", "post"):
+            evaluation.set_moment(
+                db, viewer=organizer, workshop=workshop, moment=moment, state="open"
+            )
+        survey_id = statement.survey_id
+    for moment, shift in (("pre", 1), ("post", 2)):
+        for n, viewer in enumerate(viewers):
+            with tx() as db:
+                evaluation.answer(
+                    db,
+                    settings,
+                    viewer=viewer,
+                    workshop=workshops.get(db, wid, viewer=viewer),
+                    moment=moment,
+                    given={statement.id: 1 + (n + shift) % 5},
+                )
+    out.pairing_tags = [keys.pairing_tag(out.data_key, s, survey_id) for s in out.secrets]
     with tx() as db:
         workshop = workshops.get(db, wid, viewer=fac)
         runtime.finish(db, viewer=fac, workshop=workshop, item_id=round_id)

@@ -51,6 +51,7 @@ def _needles(s: Seeded) -> dict[str, list[bytes]]:
         "wrapped key": [s.wrapped_key],
         "data key": [s.data_key, s.data_key.hex().encode()],
         "author tag": [t.encode() for t in tags],
+        "pairing tag": [t.encode() for t in s.pairing_tags],
         "note plaintext": [t.encode() for t in s.note_texts],
         "translation plaintext": [t.encode() for t in s.translation_texts],
     }
@@ -84,7 +85,7 @@ def test_byte_scan_after_archive_finds_nothing(
 
     before = _found(_files(path), needles)
     # the scan can see: before archiving, the hashes, tags and wrapped key are there ...
-    for kind in ("invitation hash", "recovery hash", "wrapped key"):
+    for kind in ("invitation hash", "recovery hash", "wrapped key", "pairing tag"):
         assert any(hit.startswith(kind) for hit in before), kind
     assert any(hit.startswith("author tag") for hit in before)
     # ... but never a name, an affiliation or a note in the clear, nor the unwrapped key

@@ -24,6 +24,9 @@ from sqlmodel import Session, select
 from app.agenda.models import AgendaItem
 from app.config import Settings
 from app.db import Database
+from app.evaluation import service as evaluation
+from app.evaluation import transfer
+from app.evaluation.models import SurveyResponse
 from app.notes import service as notes
 from app.notes.models import Note
 from app.policy import Viewer
@@ -84,7 +87,7 @@ def allowed(canary: Canary, role: str, path: str) -> bool:
         return role == canary.owner or (role == canary.roster_reader and is_roster(path))
     if canary.kind == "party":
         return role in PARTY_READERS and not is_export(path)
-    if canary.kind in {"proposal", "note"}:
+    if canary.kind in {"proposal", "note", "survey", "transfer"}:
         if is_export(path):
             return canary.exportable and role in canary.readers
         return role in canary.readers
@@ -417,6 +420,7 @@ def seed(app: FastAPI, settings: Settings, database: Database) -> CanaryWorld:
 
     for canary in _translate(database, world):
         cw.add(canary)
+    _survey(cw, settings, database, (p1, p2))
     _open_summary_review(settings, database, world)
     cw.params = _params(database, world, spare_token)
     return cw
@@ -451,6 +455,56 @@ def _translate(database: Database, world: World) -> list[Canary]:
                 )
             )
     return found
+
+
+def _survey(
+    cw: CanaryWorld, settings: Settings, database: Database, people: tuple[Viewer, ...]
+) -> None:
+    """A survey (app/evaluation) with a canary statement, answered before and after by p1 and
+    p2, its results published: the statement reaches the team and the participants only, and
+    no pairing tag reaches anyone."""
+    world = cw.world
+    text = _canary("SURVEYSTATEMENT")
+    cw.add(Canary(text, "survey", "survey statement", readers=TEAM | {"p1", "p2"}))
+    with database.transaction() as db:
+        workshop = db.get(Workshop, world.workshop.id)
+        assert workshop is not None
+        organizer = staff_viewer(db, world.users["organizer"])
+        item = evaluation.add_item(db, viewer=organizer, workshop=workshop, prompt=text)
+        for moment in ("pre", "post"):
+            evaluation.set_moment(
+                db, viewer=organizer, workshop=workshop, moment=moment, state="open"
+            )
+    for moment, value in (("pre", 2), ("post", 4)):
+        for person in people:
+            with database.transaction() as db:
+                workshop = db.get(Workshop, world.workshop.id)
+                evaluation.answer(
+                    db,
+                    settings,
+                    viewer=person,
+                    workshop=workshop,
+                    moment=moment,
+                    given={item.id: value},
+                )
+    with database.transaction() as db:
+        workshop = db.get(Workshop, world.workshop.id)
+        evaluation.publish(db, viewer=staff_viewer(db, world.users["organizer"]), workshop=workshop)
+        for row in db.exec(select(SurveyResponse)):
+            cw.add(Canary(row.pairing_tag, "tag", "survey pairing tag"))
+    where = _canary("TRANSFERDESTINATION")
+    cw.add(Canary(where, "transfer", "transfer log destination", readers=TEAM))
+    with database.transaction() as db:
+        workshop = db.get(Workshop, world.workshop.id)
+        transfer.record(
+            db,
+            viewer=staff_viewer(db, world.users["rapporteur"]),
+            workshop=workshop,
+            item="whole",
+            destination=where,
+            briefed_on="2026-12-01",
+            by=world.users["organizer"].id,
+        )
 
 
 def _open_summary_review(settings: Settings, database: Database, world: World) -> None:

@@ -278,3 +278,65 @@ def equality_links(dump: Dump) -> list[Link]:
             if not other.startswith(here):
                 links.append(Link("value shared by two contributions", f"{here}.{column}", other))
     return links
+
+
+# -- survey answers (app/evaluation): paired with each other by design, with nothing else ----
+
+SURVEY_TABLE = "survey_response"
+SURVEY_TEXT_TABLE = "survey_text"  # free-text answers: no tag at all
+
+
+def _hmac_states(key: bytes) -> tuple[Any, Any]:
+    block = key.ljust(64, b"\x00") if len(key) <= 64 else hashlib.sha256(key).digest()
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block.ljust(64, b"\x00")))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block.ljust(64, b"\x00")))
+    return inner, outer
+
+
+def pairing_links(dump: Dump, prefixes: list[bytes]) -> list[Link]:
+    """Candidate secrets that reproduce a stored survey value as HMAC(workshop key, prefix ||
+    secret || "|" || id), for every code prefix and every id on an answer row (its survey):
+    a pairing tag recomputed from something stored would name whose answers they are."""
+    answers = dump.of(SURVEY_TABLE)
+    all_ids = {row.pk for row in dump.rows}
+    ids = sorted({str(v) for r in answers for v in r.values.values() if str(v) in all_ids})
+    stored = {str(v) for r in answers for v in r.values.values() if v is not None}
+    secrets = candidate_secrets(dump, prefixes)
+    links: list[Link] = []
+    for key in dump.workshop_keys:
+        inner, outer = _hmac_states(key)
+        for prefix in (b"", *prefixes):
+            head = inner.copy()
+            head.update(prefix)
+            for secret, origin in secrets.items():
+                body = head.copy()
+                body.update(secret + b"|")
+                for cid in ids:
+                    one = body.copy()
+                    one.update(cid.encode())
+                    final = outer.copy()
+                    final.update(one.digest())
+                    if final.hexdigest() in stored:
+                        links.append(Link("pairing tag reproduced", cid, f"from {origin!r}"))
+    return links
+
+
+def survey_equality_links(dump: Dump) -> list[Link]:
+    """A value an answer row (paired or free text) shares with a person's rows or with a
+    contribution (paired answers share their pairing tag with each other: that pairs them)."""
+    structure = {row.pk for row in dump.of(*STRUCTURE_TABLES, "survey", "survey_item")}
+    people = {row.pk for row in dump.of(PERSON_TABLE)}
+    others: dict[str, str] = {}
+    for row in dump.rows:
+        linked = row.table == PERSON_TABLE or row.table in CONTRIBUTION_TABLES
+        linked = linked or any(str(v) in people for v in row.values.values())
+        if linked and row.table not in (SURVEY_TABLE, SURVEY_TEXT_TABLE):
+            for column, value in _values(row):
+                if value not in structure:
+                    others.setdefault(value, f"{row.table}.{column}")
+    links = []
+    for row in dump.of(SURVEY_TABLE, SURVEY_TEXT_TABLE):
+        for column, value in _values(row):
+            if value in others and value not in structure:
+                links.append(Link("answer shares a value", f"{row.pk}.{column}", others[value]))
+    return links

@@ -203,6 +203,102 @@ def second_pair(**kw: Any) -> Expect:
     return replace(expect, outcomes={**expect.outcomes, "organizer": "status 409"})
 
 
+def _survey_item(seed: Seed, _role: str = "") -> str:
+    """A survey statement of A (app/evaluation), its "pre" moment open."""
+    if "survey_item_id" not in seed.cache:
+        from app.evaluation import service as evaluation
+
+        organizer = seed.organizer()
+        with seed.database.transaction() as db:
+            workshop = _workshop(db, seed)
+            item = evaluation.add_item(
+                db, viewer=organizer, workshop=workshop, prompt="A solution is possible."
+            )
+            evaluation.set_moment(
+                db, viewer=organizer, workshop=workshop, moment="pre", state="open"
+            )
+            seed.cache["survey_item_id"] = item.id
+    return seed.cache["survey_item_id"]
+
+
+def open_survey(seed: Seed) -> None:
+    _survey_item(seed)
+
+
+def survey_answers(seed: Seed, _role: str) -> dict[str, Any]:
+    return {_survey_item(seed): "3"}
+
+
+SURVEY_READERS = ("organizer", "facilitator", "rapporteur", "pA")
+
+
+def _survey_text(seed: Seed, _role: str) -> str:
+    """A revealed free-text answer of A: k lowered to the floor (3), pA answers a question
+    at the three moments, the organizer reveals the batch of three."""
+    if "survey_text_id" not in seed.cache:
+        from app.evaluation import service as evaluation
+        from app.evaluation import texts
+        from app.evaluation.models import SurveyText
+
+        organizer = seed.organizer()
+        with seed.database.transaction() as db:
+            workshop = _workshop(db, seed)
+            workshop.k_min = 3
+            question = evaluation.add_item(
+                db, viewer=organizer, workshop=workshop, prompt="What changed?", kind="text"
+            )
+            for moment in ("pre", "post", "follow_up"):
+                evaluation.set_moment(
+                    db, viewer=organizer, workshop=workshop, moment=moment, state="open"
+                )
+        for moment in ("pre", "post", "follow_up"):
+            with seed.database.transaction() as db:
+                evaluation.answer(
+                    db,
+                    seed.settings,
+                    viewer=_participant_viewer(seed, "pA"),
+                    workshop=_workshop(db, seed),
+                    moment=moment,
+                    given={question.id: f"Written at {moment}"},
+                )
+        with seed.database.transaction() as db:
+            texts.reveal_texts(db, viewer=organizer, workshop=_workshop(db, seed))
+        with seed.database.session() as db:
+            seed.cache["survey_text_id"] = db.exec(select(SurveyText)).first().id  # type: ignore[union-attr]
+    return seed.cache["survey_text_id"]
+
+
+TRANSFER = ("organizer", "rapporteur")  # transfer.record
+
+
+def _transfer(seed: Seed, _role: str) -> str:
+    """A briefing in A's transfer log."""
+    if "transfer_id" not in seed.cache:
+        from app.evaluation import transfer
+
+        with seed.database.transaction() as db:
+            entry = transfer.record(
+                db,
+                viewer=seed.organizer(),
+                workshop=_workshop(db, seed),
+                item="whole",
+                destination="Ministry of Water",
+                briefed_on="2026-12-01",
+                by=seed.a.users["organizer"].id,
+            )
+            seed.cache["transfer_id"] = entry.id
+    return seed.cache["transfer_id"]
+
+
+def briefing(seed: Seed, _role: str) -> dict[str, Any]:
+    return {
+        "item": "whole",
+        "destination": "Foreign Office",
+        "briefed_on": "2026-12-02",
+        "by": seed.a.users["rapporteur"].id,
+    }
+
+
 # -- THE TABLE -----------------------------------------------------------------------------
 
 TABLE: dict[tuple[str, str], Expect] = {
@@ -271,6 +367,67 @@ TABLE: dict[tuple[str, str], Expect] = {
     # live updates
     ("GET", "/w/{workshop_id}/events"): may(IN_A, stream=True),
     # notes (a room-visible note written by the facilitator)
+    # attitude surveys (app/evaluation)
+    ("GET", "/w/{workshop_id}/evaluation"): may(SURVEY_READERS),
+    ("POST", "/w/{workshop_id}/evaluation/items"): may(
+        ORGANIZER, form=lambda s, r: {"prompt": "I would work with the other side."}
+    ),
+    ("POST", "/w/{workshop_id}/evaluation/items/{survey_item_id}"): may(
+        ORGANIZER, form=lambda s, r: {"prompt": "A negotiated solution is possible."}
+    ),
+    ("POST", "/w/{workshop_id}/evaluation/items/{survey_item_id}/delete"): may(
+        ORGANIZER, form=none
+    ),
+    ("POST", "/w/{workshop_id}/evaluation/moments/{moment}"): may(
+        ORGANIZER, form=lambda s, r: {"state": "ended"}, setup=open_survey
+    ),
+    ("POST", "/w/{workshop_id}/evaluation/answers/{moment}"): may(
+        ("pA",), form=survey_answers, setup=open_survey
+    ),
+    ("POST", "/w/{workshop_id}/evaluation/publish"): may(ORGANIZER, form=none, setup=open_survey),
+    ("POST", "/w/{workshop_id}/evaluation/impact/{fmt}"): may(ORGANIZER, form=none),
+    ("POST", "/api/v1/workshops/{workshop_id}/evaluation/impact/{fmt}"): may(ORGANIZER, json=none),
+    ("POST", "/w/{workshop_id}/evaluation/texts/reveal"): may(ORGANIZER, form=none),
+    ("POST", "/w/{workshop_id}/evaluation/texts/{survey_text_id}"): may(
+        FACILITATION, form=lambda s, r: {"hidden": "1"}
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/evaluation/texts/reveal"): may(ORGANIZER, json=none),
+    ("PUT", "/api/v1/workshops/{workshop_id}/evaluation/texts/{survey_text_id}/hidden"): may(
+        FACILITATION, json=lambda s, r: {"hidden": True}
+    ),
+    ("GET", "/api/v1/workshops/{workshop_id}/evaluation"): may(SURVEY_READERS),
+    ("POST", "/api/v1/workshops/{workshop_id}/evaluation/items"): may(
+        ORGANIZER, json=lambda s, r: {"prompt": "I would work with the other side."}
+    ),
+    ("PATCH", "/api/v1/workshops/{workshop_id}/evaluation/items/{survey_item_id}"): may(
+        ORGANIZER, json=lambda s, r: {"prompt": "A negotiated solution is possible."}
+    ),
+    ("DELETE", "/api/v1/workshops/{workshop_id}/evaluation/items/{survey_item_id}"): may(
+        ORGANIZER, json=none
+    ),
+    ("PUT", "/api/v1/workshops/{workshop_id}/evaluation/moments/{moment}"): may(
+        ORGANIZER, json=lambda s, r: {"state": "ended"}, setup=open_survey
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/evaluation/answers/{moment}"): may(
+        ("pA",), json=lambda s, r: {"answers": {_survey_item(s): 3}}, setup=open_survey
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/evaluation/publish"): may(
+        ORGANIZER, json=none, setup=open_survey
+    ),
+    # the transfer log (app/evaluation/transfer*.py)
+    ("GET", "/w/{workshop_id}/transfer"): may(TEAM),
+    ("POST", "/w/{workshop_id}/transfer"): may(TRANSFER, form=briefing),
+    ("POST", "/w/{workshop_id}/transfer/{transfer_id}"): may(
+        TRANSFER, form=lambda s, r: {"outcome": "No response"}
+    ),
+    ("POST", "/w/{workshop_id}/transfer/{transfer_id}/delete"): may(TRANSFER, form=none),
+    ("GET", "/w/{workshop_id}/transfer/report.{fmt}"): may(TEAM),
+    ("GET", "/api/v1/workshops/{workshop_id}/transfer"): may(TEAM),
+    ("POST", "/api/v1/workshops/{workshop_id}/transfer"): may(TRANSFER, json=briefing),
+    ("PATCH", "/api/v1/workshops/{workshop_id}/transfer/{transfer_id}"): may(
+        TRANSFER, json=lambda s, r: {"outcome": "No response"}
+    ),
+    ("DELETE", "/api/v1/workshops/{workshop_id}/transfer/{transfer_id}"): may(TRANSFER, json=none),
     ("GET", "/w/{workshop_id}/notes"): may(IN_A),
     ("POST", "/w/{workshop_id}/notes"): may(
         (*TEAM, "pA"), form=lambda s, role: {"body": "A thought", "visibility": "private"}
@@ -794,6 +951,10 @@ PARAMS: dict[str, Callable[[Seed, str], str]] = {
     "fingerprint": _hit,
     "region": lambda _seed, _role: "proposals",
     "fmt": lambda _seed, _role: "md",
+    "survey_item_id": _survey_item,
+    "moment": lambda _seed, _role: "pre",
+    "transfer_id": _transfer,
+    "survey_text_id": _survey_text,
 }
 
 
