@@ -31,6 +31,9 @@ TABLES = (
     "summary_comment",
     "summary_signoff",
     "summary_signoff_tally",
+    "ntext_critique",
+    "ntext_mark",
+    "ntext_mark_tally",
 )
 
 

@@ -6,6 +6,7 @@ from app.accounts.models import ApiToken, AuthSession, RateLimit, User
 from app.agenda.models import AgendaItem, Meeting
 from app.audit.models import AuditEntry
 from app.notes.models import Note
+from app.ntext.models import MarkTally, TextCritique, TextMark, TextParagraph, TextVersion
 from app.replay.models import FormReplay
 from app.room.models import (
     Proposal,
@@ -36,6 +37,7 @@ __all__ = [
     "AuthSession",
     "FormReplay",
     "GroundRule",
+    "MarkTally",
     "Meeting",
     "Membership",
     "Note",
@@ -54,6 +56,10 @@ __all__ = [
     "SummarySignoff",
     "SummarySignoffTally",
     "SummaryTerm",
+    "TextCritique",
+    "TextMark",
+    "TextParagraph",
+    "TextVersion",
     "Theme",
     "User",
     "Workshop",

@@ -13,6 +13,7 @@ it ran.
     aggregation.py  k, the parties the k rule counts, the minimum batch
     levels.py       when a level may be relaxed (never once its session has started)
     pending.py      what staff may see of pending proposals (in groups, shuffled)
+    texts.py        the filters of the negotiating text (versions, paragraphs, marks)
     counts.py       numbers a viewer may learn without rows (sizes, counts, queue places)
     presenters.py   the presenter registry (features register on import)
 """
@@ -42,6 +43,7 @@ from app.policy.levels import check_item_level, check_session_level, may_relax
 from app.policy.pending import for_staff as pending_for_staff
 from app.policy.pending import joins_now as pending_joins_now
 from app.policy.presenters import PRESENTERS, present, present_all, presenter
+from app.policy import texts  # registers the negotiating text's filters
 from app.policy.record import recorded, start_recording
 from app.policy.viewer import (
     ANONYMOUS,
@@ -101,6 +103,7 @@ __all__ = [
     "roster_sizes",
     "sees_room_alike",
     "start_recording",
+    "texts",
     "visible",
     "workshops_with",
 ]

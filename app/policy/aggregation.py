@@ -55,3 +55,10 @@ def may_update(changed_people: int, k: int) -> bool:
     """Whether a published cell may change: not at all, or by at least k people. Fewer could
     be told apart by differencing two snapshots (who just tapped, and how)."""
     return changed_people == 0 or changed_people >= max(K_FLOOR, k)
+
+
+def every_party_lives_with(k_holds: bool, party_bands: list[str]) -> bool:
+    """A paragraph of a negotiating text that every party can live with: k holds for every
+    counted party and each party's band of "can live with" is broad. Never "nobody cannot
+    live with it": like any band it stays deniable for every member."""
+    return k_holds and bool(party_bands) and all(b == "broad" for b in party_bands)

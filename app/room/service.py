@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app import policy
-from app.agenda.models import AgendaItem
+from app.agenda.models import ROUND_KINDS, AgendaItem
 from app.config import Settings
 from app.errors import NotFound
 from app.policy import Viewer
@@ -82,7 +82,10 @@ def state(
     my_queue = None
     entries: list[QueueEntryView] = []
     if item is not None:
-        if item.kind == "contribution" and ("proposals" in regions or "results" in regions):
+        # a negotiating text's critiques are its proposals: the console moderates them here;
+        # the room shows them beside their paragraphs (app/ntext)
+        takes = item.kind == "contribution" or (item.kind in ROUND_KINDS and facilitating)
+        if takes and ("proposals" in regions or "results" in regions):
             listed = proposals.for_item(db, settings, viewer=viewer, workshop=workshop, item=item)
             if "results" in regions:
                 shown = results.for_item(

@@ -3,7 +3,7 @@
 Everything personal or contributed is stored as AES-GCM ciphertext under the workshop's data
 key (app.security.crypto: fresh nonce per write, table + row id + column as associated data):
 note bodies; participants' names and affiliations; proposal texts, hide reasons and opted-in
-attributions; theme names; summary comments, listed terms, decision reasons and the release
+attributions; theme names; the paragraphs of negotiating texts; summary comments, listed terms, decision reasons and the release
 override reason (ENCRYPTED below). Archive's destruction of the key therefore reaches dead
 tuples, the WAL, replicas and old backups alike.
 The ORM does the work, so every reader (the notes pages and API, the summary, exports) gets
@@ -41,6 +41,7 @@ from sqlalchemy.orm.attributes import get_history, set_committed_value
 from sqlmodel import col, select
 
 from app.notes.models import Note
+from app.ntext.models import TextParagraph
 from app.room.models import Proposal, Theme
 from app.roster.models import Participant
 from app.security import crypto, keys
@@ -53,6 +54,7 @@ ENCRYPTED: dict[type[Any], tuple[str, tuple[str, ...]]] = {
     Participant: ("participant", ("display_name", "affiliation")),
     Proposal: ("proposal", ("text", "hide_reason", "attribution")),
     Theme: ("theme", ("name",)),
+    TextParagraph: ("ntext_paragraph", ("text",)),
     SummaryComment: ("summary_comment", ("body",)),
     SummaryTerm: ("summary_term", ("term",)),
     SummaryDecision: ("summary_decision", ("reason",)),

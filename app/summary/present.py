@@ -37,6 +37,7 @@ KIND_LABELS = {
     "plenary": "Plenary discussion",
     "contribution": "Contribution round",
     "round": "Contribution round",
+    "text": "Negotiating text",
     "break": "Break",
 }
 ALL_SIDES = N_("Supported across all sides")
