@@ -25,6 +25,8 @@ from app.live.bus import make_bus
 from app.middleware import TracktwoMiddleware
 from app.notes import api as notes_api
 from app.notes import routes as notes_routes
+from app.ntext import api as ntext_api
+from app.ntext import routes as ntext_routes
 from app.replay.middleware import ReplayMiddleware
 from app.retry import RetryMiddleware
 from app.room import api as room_api
@@ -61,6 +63,7 @@ PAGES = (
     notes_routes,
     audit_routes,
     summary_routes,
+    ntext_routes,
 )
 APIS = (
     room_api,
@@ -72,6 +75,7 @@ APIS = (
     notes_api,
     audit_api,
     summary_api,
+    ntext_api,
 )
 
 

@@ -8,7 +8,6 @@ from sqlmodel import Field, SQLModel
 
 from app.ids import new_id
 
-
 # Kinds of item that take anonymous proposals (a negotiating text's critiques are proposals,
 # with the same pending list, reveal, minimum batch and moderation) and publish results.
 ROUND_KINDS = frozenset({"contribution", "text"})

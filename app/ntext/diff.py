@@ -3,9 +3,10 @@
 Tokens follow Unicode word boundaries in the manner of UAX #29's default rules, simplified:
 a word is a run of letters, combining marks and digits (so Arabic harakat, Hebrew niqqud and
 the Persian zero-width non-joiner stay inside their word, and a Hebrew geresh or gershayim,
-typed or not, or an apostrophe between letters joins them); every other character (space, punctuation) is
-a token of its own. The direction of the text plays no part: the diff is over the logical
-order, and the page gives each paragraph dir="auto" so that the browser lays it out.
+typed or not, or an apostrophe between letters joins them); every other character (space,
+punctuation) is a token of its own. The direction of the text plays no part: the diff is over
+the logical order, and the page gives each paragraph dir="auto" so that the browser lays it
+out.
 """
 
 from __future__ import annotations

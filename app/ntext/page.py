@@ -79,9 +79,7 @@ def _changes(before: list[ParagraphView], after: list[ParagraphView]) -> list[Pa
         if paragraph.number in old:
             out.append(replace(paragraph, changes=diff(old[paragraph.number], paragraph.text)))
         else:
-            out.append(
-                replace(paragraph, changes=[Segment("ins", paragraph.text)], new=True)
-            )
+            out.append(replace(paragraph, changes=[Segment("ins", paragraph.text)], new=True))
     return out
 
 

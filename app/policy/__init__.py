@@ -18,6 +18,7 @@ it ran.
     presenters.py   the presenter registry (features register on import)
 """
 
+from app.policy import texts  # registers the negotiating text's filters
 from app.policy.access import (
     allowed,
     ensure,
@@ -43,7 +44,6 @@ from app.policy.levels import check_item_level, check_session_level, may_relax
 from app.policy.pending import for_staff as pending_for_staff
 from app.policy.pending import joins_now as pending_joins_now
 from app.policy.presenters import PRESENTERS, present, present_all, presenter
-from app.policy import texts  # registers the negotiating text's filters
 from app.policy.record import recorded, start_recording
 from app.policy.viewer import (
     ANONYMOUS,

@@ -3,9 +3,9 @@
 Everything personal or contributed is stored as AES-GCM ciphertext under the workshop's data
 key (app.security.crypto: fresh nonce per write, table + row id + column as associated data):
 note bodies; participants' names and affiliations; proposal texts, hide reasons and opted-in
-attributions; theme names; the paragraphs of negotiating texts; summary comments, listed terms, decision reasons and the release
-override reason (ENCRYPTED below). Archive's destruction of the key therefore reaches dead
-tuples, the WAL, replicas and old backups alike.
+attributions; theme names; the paragraphs of negotiating texts; summary comments, listed
+terms, decision reasons and the release override reason (ENCRYPTED below). Archive's
+destruction of the key therefore reaches dead tuples, the WAL, replicas and old backups alike.
 The ORM does the work, so every reader (the notes pages and API, the summary, exports) gets
 plaintext and every writer stores ciphertext, without each service having to remember:
 
