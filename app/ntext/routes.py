@@ -51,6 +51,7 @@ def _page(
         "errors": {},
         "values": {},
         "error_target": None,
+        "message": None,
         **extra,
     }
     return render(request, "ntext/text.html", context, status=status)
