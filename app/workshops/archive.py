@@ -5,8 +5,9 @@ What archiving does, in the same transaction as the status change:
 - destroys the workshop's wrapped data key (workshop_key row): every value encrypted under it
   (app.security.at_rest: names, affiliations, proposal texts, hide reasons, notes, comments,
   ...) can never be decrypted again, and no author tag can ever be recomputed;
-- empties every encrypted value that stays (proposal texts, hide reasons, theme names,
-  summary comments and reasons), clears every author tag (proposals, reactions, notes) and
+- empties every encrypted value that stays (proposal texts, hide reasons, theme names, the
+  paragraphs of negotiating texts, summary comments and reasons), clears every author tag
+  (proposals, reactions, marks of negotiating texts, notes) and
   deletes the summary sign-offs (each is nothing but a tag; the per-party tallies stay);
 - clears the opted-in attribution and the idempotency keys of proposals, and deletes every
   kept staff answer (app.replay);
@@ -71,6 +72,7 @@ from app.notes.models import Note
 from app.policy import Viewer
 from app.replay.models import FormReplay
 from app.retry import run_transaction
+from app.ntext.models import MarkTally, TextCritique, TextMark, TextParagraph
 from app.room.models import Proposal, Reaction, ReactionTally, SpeakingRequest, Theme
 from app.roster.models import Participant, RulesAcceptance
 from app.security.at_rest import SHREDDED
@@ -155,6 +157,13 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
         hide_reason=SHREDDED,
     )
     tags += _rewrite(db, Reaction, col(Reaction.workshop_id) == wid, author_tag=None)
+    tags += _rewrite(db, TextMark, col(TextMark.workshop_id) == wid, author_tag=None)
+    marked = MarkTally.__table__.c  # type: ignore[attr-defined]
+    paragraph_ids = select(TextParagraph.id).where(col(TextParagraph.workshop_id) == wid)
+    _rewrite(db, MarkTally, marked.paragraph_id.in_(paragraph_ids), count=marked.count)
+    bound = TextCritique.__table__.c  # type: ignore[attr-defined]
+    _rewrite(db, TextCritique, bound.workshop_id == wid, paragraph_id=bound.paragraph_id)
+    db.exec(update(TextParagraph).where(col(TextParagraph.workshop_id) == wid).values(text=SHREDDED))
     tally = ReactionTally.__table__.c  # type: ignore[attr-defined]
     _rewrite(db, ReactionTally, tally.proposal_id.in_(proposal_ids), count=tally.count)
     signed = SummarySignoffTally.__table__.c  # type: ignore[attr-defined]
