@@ -36,13 +36,13 @@ def _page(
     settings: Settings,
     viewer: Viewer,
     workshop_id: str,
-    item_id: str,
+    text_id: str,
     *,
     status: int = 200,
     **extra: Any,
 ) -> Response:
     workshop = room.enter_room(db, viewer=viewer, workshop_id=workshop_id)
-    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=item_id)
+    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
     text = page.text_page(db, settings, viewer=viewer, workshop=workshop, item=item)
     context = {
         "text": text,
@@ -76,22 +76,22 @@ def _refused(
     return refused(db, exc, values, redraw)
 
 
-@router.get("/w/{workshop_id}/text/{item_id}", response_class=HTMLResponse)
+@router.get("/w/{workshop_id}/text/{text_id}", response_class=HTMLResponse)
 async def text_page(
     workshop_id: str,
-    item_id: str,
+    text_id: str,
     request: Request,
     db: DbDep,
     settings: SettingsDep,
     viewer: ViewerDep,
 ) -> Response:
-    return _page(request, db, settings, viewer, workshop_id, item_id)
+    return _page(request, db, settings, viewer, workshop_id, text_id)
 
 
-@router.post("/w/{workshop_id}/text/{item_id}/draft", response_class=HTMLResponse)
+@router.post("/w/{workshop_id}/text/{text_id}/draft", response_class=HTMLResponse)
 async def save_draft(
     workshop_id: str,
-    item_id: str,
+    text_id: str,
     request: Request,
     db: DbDep,
     settings: SettingsDep,
@@ -100,58 +100,58 @@ async def save_draft(
     lang: Short = "",
 ) -> Response:
     workshop = room.enter_console(db, viewer=viewer, workshop_id=workshop_id)
-    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=item_id)
+    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
     try:
         service.save_draft(db, viewer=viewer, workshop=workshop, item=item, text=text, lang=lang)
     except DomainError as exc:
-        where = (workshop_id, item_id, "draft")
+        where = (workshop_id, text_id, "draft")
         values = {"text": text, "lang": lang}
         return _refused(request, db, settings, viewer, where, exc, values)
-    return RedirectResponse(_url(workshop_id, item_id, "draft"), status_code=303)
+    return RedirectResponse(_url(workshop_id, text_id, "draft"), status_code=303)
 
 
-@router.post("/w/{workshop_id}/text/{item_id}/publish", response_class=HTMLResponse)
+@router.post("/w/{workshop_id}/text/{text_id}/publish", response_class=HTMLResponse)
 async def publish_version(
     workshop_id: str,
-    item_id: str,
+    text_id: str,
     request: Request,
     db: DbDep,
     settings: SettingsDep,
     viewer: ViewerDep,
 ) -> Response:
     workshop = room.enter_console(db, viewer=viewer, workshop_id=workshop_id)
-    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=item_id)
+    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
     try:
         service.publish_version(db, viewer=viewer, workshop=workshop, item=item)
     except DomainError as exc:
-        where = (workshop_id, item_id, "publish")
+        where = (workshop_id, text_id, "publish")
         return _refused(request, db, settings, viewer, where, exc, {})
-    return RedirectResponse(_url(workshop_id, item_id), status_code=303)
+    return RedirectResponse(_url(workshop_id, text_id), status_code=303)
 
 
-@router.post("/w/{workshop_id}/text/{item_id}/figures", response_class=HTMLResponse)
+@router.post("/w/{workshop_id}/text/{text_id}/figures", response_class=HTMLResponse)
 async def publish_figures(
     workshop_id: str,
-    item_id: str,
+    text_id: str,
     request: Request,
     db: DbDep,
     settings: SettingsDep,
     viewer: ViewerDep,
 ) -> Response:
     workshop = room.enter_console(db, viewer=viewer, workshop_id=workshop_id)
-    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=item_id)
+    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
     try:
         figures.publish(db, viewer=viewer, workshop=workshop, item=item)
     except DomainError as exc:
-        where = (workshop_id, item_id, "figures")
+        where = (workshop_id, text_id, "figures")
         return _refused(request, db, settings, viewer, where, exc, {})
-    return RedirectResponse(_url(workshop_id, item_id, "figures"), status_code=303)
+    return RedirectResponse(_url(workshop_id, text_id, "figures"), status_code=303)
 
 
-@router.post("/w/{workshop_id}/text/{item_id}/paragraphs/{paragraph_id}/mark")
+@router.post("/w/{workshop_id}/text/{text_id}/paragraphs/{paragraph_id}/mark")
 async def mark(
     workshop_id: str,
-    item_id: str,
+    text_id: str,
     paragraph_id: str,
     db: DbDep,
     settings: SettingsDep,
@@ -159,20 +159,20 @@ async def mark(
     value: Short = "",
 ) -> Response:
     workshop = room.enter_room(db, viewer=viewer, workshop_id=workshop_id)
-    service.text_item(db, viewer=viewer, workshop=workshop, item_id=item_id)
+    service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
     marks.mark(
         db, settings, viewer=viewer, workshop=workshop, paragraph_id=paragraph_id, value=value
     )
-    return RedirectResponse(_url(workshop_id, item_id, f"p-{paragraph_id}"), status_code=303)
+    return RedirectResponse(_url(workshop_id, text_id, f"p-{paragraph_id}"), status_code=303)
 
 
 @router.post(
-    "/w/{workshop_id}/text/{item_id}/paragraphs/{paragraph_id}/critique",
+    "/w/{workshop_id}/text/{text_id}/paragraphs/{paragraph_id}/critique",
     response_class=HTMLResponse,
 )
 async def critique(
     workshop_id: str,
-    item_id: str,
+    text_id: str,
     paragraph_id: str,
     request: Request,
     db: DbDep,
@@ -182,7 +182,7 @@ async def critique(
     idempotency_key: Short = "",
 ) -> Response:
     workshop = room.enter_room(db, viewer=viewer, workshop_id=workshop_id)
-    service.text_item(db, viewer=viewer, workshop=workshop, item_id=item_id)
+    service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
     try:
         marks.critique(
             db,
@@ -194,6 +194,6 @@ async def critique(
             idempotency_key=idempotency_key,
         )
     except DomainError as exc:
-        where = (workshop_id, item_id, f"critique-{paragraph_id}")
+        where = (workshop_id, text_id, f"critique-{paragraph_id}")
         return _refused(request, db, settings, viewer, where, exc, {"text": text})
-    return RedirectResponse(_url(workshop_id, item_id, f"p-{paragraph_id}"), status_code=303)
+    return RedirectResponse(_url(workshop_id, text_id, f"p-{paragraph_id}"), status_code=303)
