@@ -41,6 +41,7 @@ from app.summary import api as summary_api
 from app.summary import routes as summary_routes
 from app.workshops import api as workshops_api
 from app.workshops import routes as workshops_routes
+from app.workshops import series_routes as workshops_series_routes
 from app.workshops import staff_routes as workshops_staff_routes
 
 assert presenters.FEATURES  # every feature's presenters are registered with the policy
@@ -64,6 +65,7 @@ PAGES = (
     audit_routes,
     summary_routes,
     ntext_routes,
+    workshops_series_routes,
 )
 APIS = (
     room_api,
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(pages.router)
     for api in APIS:
         app.include_router(api.router, prefix="/api/v1")
+    app.include_router(workshops_series_routes.api, prefix="/api/v1")
     if settings.api_docs:
         apidocs.install(app)
     app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")

@@ -26,7 +26,7 @@ from app.summary.models import (
     SummaryTerm,
 )
 from app.summary.released import ReleasedSummary
-from app.workshops.models import Membership, Party, Workshop, WorkshopKey
+from app.workshops.models import Membership, Party, RoundContext, Workshop, WorkshopKey
 
 metadata = SQLModel.metadata
 
@@ -48,6 +48,7 @@ __all__ = [
     "Reaction",
     "ReactionTally",
     "ReleasedSummary",
+    "RoundContext",
     "RulesAcceptance",
     "SpeakingRequest",
     "SummaryComment",

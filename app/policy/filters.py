@@ -122,6 +122,14 @@ def _rule_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     return _in_workshops(model, workshops_with(viewer, "workshop.read"))
 
 
+@filter_for("RoundContext")
+def _context_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """What a round carries forward from the previous one: its staff read it."""
+    if not viewer.is_staff:
+        return false()
+    return _in_workshops(model, workshops_with(viewer, "workshop.read"))
+
+
 @filter_for("Meeting")
 def _meeting_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     return _in_workshops(model, workshops_with(viewer, "workshop.read"))

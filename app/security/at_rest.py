@@ -46,7 +46,7 @@ from app.room.models import Proposal, Theme
 from app.roster.models import Participant
 from app.security import crypto, keys
 from app.summary.models import SummaryComment, SummaryDecision, SummaryReview, SummaryTerm
-from app.workshops.models import WorkshopKey
+from app.workshops.models import RoundContext, WorkshopKey
 
 # model -> (table name, encrypted columns)
 ENCRYPTED: dict[type[Any], tuple[str, tuple[str, ...]]] = {
@@ -55,6 +55,7 @@ ENCRYPTED: dict[type[Any], tuple[str, tuple[str, ...]]] = {
     Proposal: ("proposal", ("text", "hide_reason", "attribution")),
     Theme: ("theme", ("name",)),
     TextParagraph: ("ntext_paragraph", ("text",)),
+    RoundContext: ("round_context", ("summary", "open_questions")),
     SummaryComment: ("summary_comment", ("body",)),
     SummaryTerm: ("summary_term", ("term",)),
     SummaryDecision: ("summary_decision", ("reason",)),

@@ -69,10 +69,10 @@ from app.db_order import in_random_order
 from app.ids import utcnow
 from app.live.bus import changed
 from app.notes.models import Note
+from app.ntext.models import MarkTally, TextCritique, TextMark, TextParagraph
 from app.policy import Viewer
 from app.replay.models import FormReplay
 from app.retry import run_transaction
-from app.ntext.models import MarkTally, TextCritique, TextMark, TextParagraph
 from app.room.models import Proposal, Reaction, ReactionTally, SpeakingRequest, Theme
 from app.roster.models import Participant, RulesAcceptance
 from app.security.at_rest import SHREDDED
@@ -86,7 +86,7 @@ from app.summary.models import (
 )
 from app.workshops import service as workshops
 from app.workshops.compaction import compact, compact_after_commit
-from app.workshops.models import Workshop, WorkshopKey
+from app.workshops.models import RoundContext, Workshop, WorkshopKey
 
 log = logging.getLogger("tracktwo.archive")
 
@@ -163,7 +163,9 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
     _rewrite(db, MarkTally, marked.paragraph_id.in_(paragraph_ids), count=marked.count)
     bound = TextCritique.__table__.c  # type: ignore[attr-defined]
     _rewrite(db, TextCritique, bound.workshop_id == wid, paragraph_id=bound.paragraph_id)
-    db.exec(update(TextParagraph).where(col(TextParagraph.workshop_id) == wid).values(text=SHREDDED))
+    db.exec(
+        update(TextParagraph).where(col(TextParagraph.workshop_id) == wid).values(text=SHREDDED)
+    )
     tally = ReactionTally.__table__.c  # type: ignore[attr-defined]
     _rewrite(db, ReactionTally, tally.proposal_id.in_(proposal_ids), count=tally.count)
     signed = SummarySignoffTally.__table__.c  # type: ignore[attr-defined]
@@ -176,6 +178,11 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
         idempotency_key=None,
     )
     db.exec(update(Theme).where(col(Theme.workshop_id) == wid).values(name=SHREDDED))
+    db.exec(
+        update(RoundContext)
+        .where(col(RoundContext.workshop_id) == wid)
+        .values(summary=SHREDDED, open_questions=SHREDDED, previous_title="")
+    )
     db.exec(
         update(SummaryDecision)
         .where(col(SummaryDecision.workshop_id) == wid)

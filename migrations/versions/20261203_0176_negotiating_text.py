@@ -1,5 +1,6 @@
 """the single negotiating text: versions in numbered paragraphs, marks per paragraph and
-their party tallies, critiques (proposals of the text item) bound to their paragraph
+their party tallies, critiques (proposals of the text item) bound to their paragraph; and
+workshops in rounds: a series id and round number, and what a round carries forward
 
 Revision ID: 0176
 Revises: 0173
@@ -22,6 +23,23 @@ NO_ROWID = {"sqlite_with_rowid": False}
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("workshop") as batch:
+        batch.add_column(sa.Column("series_id", S(length=32), nullable=True))
+        batch.add_column(
+            sa.Column("round_number", sa.Integer(), nullable=False, server_default="1")
+        )
+    op.create_index("ix_workshop_series_id", "workshop", ["series_id"])
+    op.create_table(
+        "round_context",
+        sa.Column("id", S(length=32), nullable=False),
+        sa.Column("workshop_id", S(length=32), nullable=False),
+        sa.Column("previous_title", S(length=200), nullable=False),
+        sa.Column("summary", S(), nullable=False),
+        sa.Column("open_questions", S(), nullable=False),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("workshop_id"),
+    )
     op.create_table(
         "ntext_version",
         sa.Column("id", S(length=32), nullable=False),
@@ -90,6 +108,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("round_context")
+    op.drop_index("ix_workshop_series_id", table_name="workshop")
+    with op.batch_alter_table("workshop") as batch:
+        batch.drop_column("round_number")
+        batch.drop_column("series_id")
     op.drop_table("ntext_mark_tally")
     op.drop_index("ix_ntext_mark_paragraph_id", table_name="ntext_mark")
     op.drop_index("ix_ntext_mark_workshop_id", table_name="ntext_mark")

@@ -55,7 +55,7 @@ def test_staff_see_pending_critiques_only_in_groups(text) -> None:  # type: igno
 
 
 def test_a_critique_has_no_link_to_its_author_or_party(text) -> None:  # type: ignore[no-untyped-def]
-    world, item_id, ids, people = text
+    world, _item_id, ids, people = text
     cid = critique(world, people[0], ids[0], "Too vague")
     columns = {c["name"] for c in inspect(world.database.engine).get_columns("ntext_critique")}
     assert columns == {"proposal_id", "workshop_id", "paragraph_id"}

@@ -87,7 +87,9 @@ def test_api_reads_marks_and_critiques(app, client, settings, database) -> None:
     data = person.client.get(api).json()
     pid = data["versions"][0]["paragraphs"][0]["id"]
     token = {"X-CSRF-Token": person.ensure_token()}
-    marked = person.client.put(f"{api}/paragraphs/{pid}/mark", json={"value": "pass"}, headers=token)
+    marked = person.client.put(
+        f"{api}/paragraphs/{pid}/mark", json={"value": "pass"}, headers=token
+    )
     assert marked.json() == {"value": "pass"}
     made = person.client.post(
         f"{api}/paragraphs/{pid}/critiques",

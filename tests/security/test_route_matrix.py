@@ -344,6 +344,15 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("GET", "/w/{workshop_id}/manage/archive"): may(ORGANIZER),
     ("POST", "/w/{workshop_id}/manage/archive"): may(ORGANIZER),
     ("POST", "/api/v1/workshops/{workshop_id}/archive"): may(ORGANIZER),
+    # rounds: the series page and the next round
+    ("GET", "/w/{workshop_id}/series"): may(ORGANIZER),
+    ("POST", "/w/{workshop_id}/series/next"): may(
+        ORGANIZER, form=lambda s, r: {"title": "Round two", "carry_roster": "1"}
+    ),
+    ("GET", "/api/v1/workshops/{workshop_id}/series"): may(ORGANIZER),
+    ("POST", "/api/v1/workshops/{workshop_id}/series/next"): may(
+        ORGANIZER, json=lambda s, r: {"title": "Round two", "carry_roster": True}
+    ),
     # parties
     ("GET", "/w/{workshop_id}/manage/parties"): may(ORGANIZER),
     ("POST", "/w/{workshop_id}/manage/parties"): may(ORGANIZER),
