@@ -119,5 +119,9 @@ async def next_round_json(
     return {
         "id": made.workshop.id,
         "round_number": made.workshop.round_number,
-        "invitations": [asdict(invitation_view(settings, inv)) for inv in made.invitations],
+        # names and links only: an id here would be an author field (the roster has them)
+        "invitations": [
+            {"display_name": view.display_name, "url": view.url}
+            for view in (invitation_view(settings, inv) for inv in made.invitations)
+        ],
     }
