@@ -16,7 +16,7 @@ MARK_LABELS = {"agree": "Can live with it", "disagree": "Cannot live with it", "
 BAND_LABELS = {
     "broad": "Most can live with it",
     "divided": "Divided",
-    "little": "Most cannot live with it",
+    "little": "Few can live with it",  # below 40 %: "no view" counts against, as "pass" does
 }
 
 

@@ -26,6 +26,7 @@ from app.policy import Viewer
 from app.roster import service as roster
 from app.rules.models import GroundRule
 from app.summary import released
+from app.views import STATUS_LABELS
 from app.workshops import service as workshops
 from app.workshops.models import Membership, Party, RoundContext, Workshop
 
@@ -171,6 +172,7 @@ class RoundView:
     title: str
     round_number: int
     status: str
+    status_label: str
     released: bool
     open_questions: list[str]
     previous_title: str
@@ -213,6 +215,7 @@ def rounds(
                 title=row.title,
                 round_number=row.round_number,
                 status=row.status,
+                status_label=STATUS_LABELS.get(row.status, row.status),
                 released=bool(released.kept(db, row, viewer=viewer)),
                 open_questions=carried,
                 previous_title=previous,
