@@ -108,7 +108,7 @@ def save_draft(
     policy.ensure(viewer, "room.facilitate", workshop)
     ensure_writable(workshop)
     codes = languages(workshop)
-    chosen = clean_choice(lang or codes[0], field="lang", label="Language", choices=codes)
+    chosen = clean_choice(lang or codes[0], field="lang", label="Language", choices=tuple(codes))
     blocks = split_paragraphs(text)
     draft = _draft(db, viewer, item)
     if draft is None:
