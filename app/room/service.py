@@ -87,7 +87,7 @@ def state(
         takes = item.kind == "contribution" or (item.kind in ROUND_KINDS and facilitating)
         if takes and ("proposals" in regions or "results" in regions):
             listed = proposals.for_item(db, settings, viewer=viewer, workshop=workshop, item=item)
-            if "results" in regions:
+            if "results" in regions and item.kind == "contribution":  # a text's: its page
                 shown = results.for_item(
                     db, viewer=viewer, workshop=workshop, item=item, proposals=listed.revealed
                 )

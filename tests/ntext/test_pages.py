@@ -36,10 +36,14 @@ def test_two_rounds_through_the_forms(app, client, settings, database) -> None: 
     assert bad_lang.status_code == 422 and "המים יחולקו" in bad_lang.text  # kept
     assert fac.post(url + "/draft", {"text": HEBREW, "lang": "he"}).status_code == 303
     assert fac.post(url + "/publish").status_code == 303
+    console = fac.get(f"/w/{world.workshop.id}/console")
+    assert console.status_code == 200 and url in console.text
+    assert "/console/items/" + item_id + "/publish" not in console.text  # figures: text page
 
     person = browser(app)
     person.join(world.invitations[0])
     accept_rules(world, 0)
+    assert url in person.get(f"/w/{world.workshop.id}/room").text
     page = person.get(url)
     assert page.status_code == 200
     paragraphs = re.findall(r'id="p-([0-9a-f]{32})"', page.text)
