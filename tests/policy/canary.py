@@ -285,17 +285,23 @@ def _run_text(
         )
         runtime.finish(db, viewer=facilitator, workshop=workshop, item_id=item_id)
     return [
-        Canary(paragraph, "proposal", "published paragraph of a text", readers=ROOM_A),
+        Canary(
+            paragraph,
+            "proposal",
+            "published paragraph of a text (its final version: in the summary)",
+            readers=ROOM_A,
+            exportable=True,
+        ),
         Canary(draft, "proposal", "draft paragraph of a text", readers=MODERATORS),
         Canary(
             critiques["revealed"],
             "proposal",
-            "revealed critique",
+            "revealed critique (never in the summary)",
             readers=ROOM_A,
-            exportable=True,
+            exportable=False,
         ),
         Canary(
-            ids["revealed"], "proposal", "revealed critique id", readers=ROOM_A, exportable=True
+            ids["revealed"], "proposal", "revealed critique id", readers=ROOM_A, exportable=False
         ),
         Canary(critiques["pending"], "proposal", "pending critique", readers=MODERATORS | {"p1"}),
         Canary(ids["pending"], "proposal", "pending critique id", readers=MODERATORS | {"p1"}),
