@@ -35,6 +35,9 @@ TABLES = (
     "survey_tally",
     "survey_change_tally",
     "survey_text",
+    "ntext_critique",
+    "ntext_mark",
+    "ntext_mark_tally",
 )
 
 

@@ -24,6 +24,7 @@ from app.agenda.models import AgendaItem
 from app.config import Settings
 from app.db import Database
 from app.notes import service as notes
+from app.ntext import demo as text_demo
 from app.policy import Viewer
 from app.room import moderation, proposals, reactions, runtime
 from app.roster import service as roster
@@ -526,6 +527,15 @@ def _run_room(db: Session, settings: Settings, demo: Demo) -> None:
             )
         runtime.finish(db, viewer=facilitator, workshop=workshop, item_id=item.id)
 
+    text_demo.play(
+        db,
+        settings,
+        facilitator=facilitator,
+        workshop=workshop,
+        meeting_id=demo.items[LIVE_ITEM].meeting_id,
+        authors=demo.authors,
+        parties=[p.id for p in demo.parties],
+    )
     live = demo.items[LIVE_ITEM]
     run(live)
     runtime.set_intake(db, viewer=facilitator, workshop=workshop, item_id=live.id, open_=True)

@@ -28,6 +28,8 @@ from app.live.bus import make_bus
 from app.middleware import TracktwoMiddleware
 from app.notes import api as notes_api
 from app.notes import routes as notes_routes
+from app.ntext import api as ntext_api
+from app.ntext import routes as ntext_routes
 from app.replay.middleware import ReplayMiddleware
 from app.retry import RetryMiddleware
 from app.room import api as room_api
@@ -45,6 +47,7 @@ from app.translations import routes as translations_routes
 from app.two_step import routes as two_step_routes
 from app.workshops import api as workshops_api
 from app.workshops import routes as workshops_routes
+from app.workshops import series_routes as workshops_series_routes
 from app.workshops import staff_routes as workshops_staff_routes
 
 assert presenters.FEATURES  # every feature's presenters are registered with the policy
@@ -71,6 +74,8 @@ PAGES = (
     translations_routes,
     evaluation_routes,
     transfer_routes,
+    ntext_routes,
+    workshops_series_routes,
 )
 APIS = (
     room_api,
@@ -85,6 +90,7 @@ APIS = (
     translations_api,
     evaluation_api,
     transfer_api,
+    ntext_api,
 )
 
 
@@ -120,6 +126,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(pages.router)
     for api in APIS:
         app.include_router(api.router, prefix="/api/v1")
+    app.include_router(workshops_series_routes.api, prefix="/api/v1")
     if settings.api_docs:
         apidocs.install(app)
     app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")

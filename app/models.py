@@ -16,6 +16,7 @@ from app.evaluation.models import (
     TransferEntry,
 )
 from app.notes.models import Note
+from app.ntext.models import MarkTally, TextCritique, TextMark, TextParagraph, TextVersion
 from app.replay.models import FormReplay
 from app.room.models import (
     Proposal,
@@ -37,7 +38,7 @@ from app.summary.models import (
 from app.summary.released import ReleasedSummary
 from app.translations.models import ContentTranslation, TextTranslation
 from app.two_step.models import StaffRecoveryCode, StaffTotp
-from app.workshops.models import Membership, Party, Workshop, WorkshopKey
+from app.workshops.models import Membership, Party, RoundContext, Workshop, WorkshopKey
 
 metadata = SQLModel.metadata
 
@@ -49,6 +50,7 @@ __all__ = [
     "ContentTranslation",
     "FormReplay",
     "GroundRule",
+    "MarkTally",
     "Meeting",
     "Membership",
     "Note",
@@ -59,6 +61,7 @@ __all__ = [
     "Reaction",
     "ReactionTally",
     "ReleasedSummary",
+    "RoundContext",
     "RulesAcceptance",
     "SpeakingRequest",
     "StaffRecoveryCode",
@@ -76,7 +79,11 @@ __all__ = [
     "SurveyResults",
     "SurveyTally",
     "SurveyText",
+    "TextCritique",
+    "TextMark",
+    "TextParagraph",
     "TextTranslation",
+    "TextVersion",
     "Theme",
     "TransferEntry",
     "User",

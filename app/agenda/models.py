@@ -8,6 +8,10 @@ from sqlmodel import Field, SQLModel
 
 from app.ids import new_id
 
+# Kinds of item that take anonymous proposals (a negotiating text's critiques are proposals,
+# with the same pending list, reveal, minimum batch and moderation) and publish results.
+ROUND_KINDS = frozenset({"contribution", "text"})
+
 
 class Meeting(SQLModel, table=True):
     """A session of the workshop. Named Meeting in code to keep it apart from auth sessions."""

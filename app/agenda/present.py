@@ -13,6 +13,7 @@ from app.views import LEVEL_LABELS
 KIND_LABELS = {
     "plenary": "Plenary discussion",
     "contribution": "Contribution round",
+    "text": "Negotiating text",
     "break": "Break",
 }
 PHASE_LABELS = {

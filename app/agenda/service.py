@@ -32,6 +32,7 @@ from app.workshops.validate import Checks, clean_clock, clean_direction, clean_l
 KINDS = {
     "plenary": "Plenary discussion",
     "contribution": "Contribution round",
+    "text": "Negotiating text",
     "break": "Break",
 }
 KIND_ALIASES = {"round": "contribution"}  # the name used in early briefs

@@ -14,11 +14,13 @@ it ran.
     levels.py       when a level may be relaxed (never once its session has started)
     pending.py      what staff may see of pending proposals (in groups, shuffled)
     translating.py  what a translator sees: text to translate, never an author
+    texts.py        the filters of the negotiating text (versions, paragraphs, marks)
     counts.py       numbers a viewer may learn without rows (sizes, counts, queue places)
     presenters.py   the presenter registry (features register on import)
     two_step.py     workshops that require two-step sign-in of their staff
 """
 
+from app.policy import texts  # registers the negotiating text's filters
 from app.policy.access import (
     allowed,
     ensure,
@@ -129,6 +131,7 @@ __all__ = [
     "sees_room_alike",
     "staff_roles",
     "start_recording",
+    "texts",
     "translates_only",
     "visible",
     "workshops_with",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from app.agenda.models import ROUND_KINDS
 from app.errors import NotFound, NotSignedIn
 from app.policy.record import note
 from app.policy.two_step import ensure_not_held_back
@@ -75,7 +76,7 @@ def may_see_results(viewer: Viewer, workshop: Any, item: Any) -> bool:
     """Results of a contribution round: the facilitating staff always (as published
     snapshots, like everyone), the rest of the room once the facilitator shows them."""
     note("ensure", "results")
-    if item.kind != "contribution":
+    if item.kind not in ROUND_KINDS:
         return False
     return viewer.may("room.facilitate", workshop.id) or (
         bool(item.results_shown) and viewer.may("room.read", workshop.id)

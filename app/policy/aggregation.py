@@ -71,3 +71,10 @@ def deniable(values: list[int], k: int) -> bool:
     """Whether a cell of survey answers (or of changes) may be shown: at least k values, and
     at least two different ones."""
     return len(values) >= max(K_FLOOR, k) and len(set(values)) >= 2
+
+
+def every_party_lives_with(k_holds: bool, party_bands: list[str]) -> bool:
+    """A paragraph of a negotiating text that every party can live with: k holds for every
+    counted party and each party's band of "can live with" is broad. Never "nobody cannot
+    live with it": like any band it stays deniable for every member."""
+    return k_holds and bool(party_bands) and all(b == "broad" for b in party_bands)

@@ -164,6 +164,14 @@ def _text_translation_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
+@filter_for("RoundContext")
+def _context_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """What a round carries forward from the previous one: its staff read it."""
+    if not viewer.is_staff:
+        return false()
+    return _in_workshops(model, workshops_with(viewer, "workshop.read"))
+
+
 @filter_for("Meeting")
 def _meeting_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     return _in_workshops(model, workshops_with(viewer, "workshop.read"))

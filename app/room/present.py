@@ -14,7 +14,12 @@ from app.policy import Viewer
 from app.room.models import Proposal, SpeakingRequest, Theme
 from app.views import LEVEL_LABELS
 
-KIND_LABELS = {"plenary": "Plenary", "contribution": "Contribution round", "break": "Break"}
+KIND_LABELS = {
+    "plenary": "Plenary",
+    "contribution": "Contribution round",
+    "text": "Negotiating text",
+    "break": "Break",
+}
 STATE_LABELS = {"planned": "Planned", "live": "Live", "done": "Done"}
 REACTION_LABELS = {"agree": "Agree", "disagree": "Disagree", "pass": "Pass"}
 

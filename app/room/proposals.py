@@ -104,9 +104,11 @@ def submit(
     text: object,
     idempotency_key: object,
     attribute: bool = False,
+    kind: str = "contribution",
 ) -> Proposal:
-    """Add a proposal to the live item while intake is open. A repeated submit of the same
-    form (same idempotency key) returns the proposal it already created."""
+    """Add a proposal to the live item (of this kind: a negotiating text's critiques come
+    through app/ntext) while intake is open. A repeated submit of the same form (same
+    idempotency key) returns the proposal it already created."""
     policy.ensure(viewer, "room.contribute", workshop)
     common.require_contributing(workshop)
     secret = common.require_secret(viewer)
@@ -116,7 +118,7 @@ def submit(
     if existing is not None:
         return existing
     item = common.live_item(db, viewer=viewer, workshop=workshop)
-    if item is None or item.kind != "contribution" or not item.intake_open:
+    if item is None or item.kind != kind or not item.intake_open:
         raise Conflict("Proposals are closed for now.")
     body = _clean(text)
     proposal_id = new_id()

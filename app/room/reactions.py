@@ -7,6 +7,8 @@ only into ReactionTally, updated atomically in SQL, never onto the reaction row.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -25,52 +27,70 @@ from app.security import keys
 from app.workshops.models import Workshop
 
 
-def _bump(db: Session, proposal_id: str, party_id: str | None, value: str, delta: int) -> None:
-    """count = count + delta for one (proposal, party, value) cell, inserting it if missing."""
+def bump_tally(
+    db: Session,
+    tally: Any,
+    target: str,
+    target_id: str,
+    party_id: str | None,
+    value: str,
+    delta: int,
+) -> None:
+    """count = count + delta for one (target, party, value) cell of a tally table (reaction
+    tallies per proposal, mark tallies per paragraph), inserting it if missing. The party
+    goes only here, never onto the contribution row."""
     if party_id is None:
         return
+    columns = tally.__table__.c
     if delta < 0:
         db.execute(
-            update(ReactionTally)
+            update(tally)
             .where(
-                col(ReactionTally.proposal_id) == proposal_id,
-                col(ReactionTally.party_id) == party_id,
-                col(ReactionTally.value) == value,
-                col(ReactionTally.count) > 0,
+                columns[target] == target_id,
+                columns.party_id == party_id,
+                columns.value == value,
+                columns.count > 0,
             )
-            .values(count=col(ReactionTally.count) - 1)
+            .values(count=columns.count - 1)
         )
         return
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(ReactionTally).values(
-        proposal_id=proposal_id, party_id=party_id, value=value, count=1
+    statement = insert(tally).values(
+        {target: target_id, "party_id": party_id, "value": value, "count": 1}
     )
     db.execute(
         statement.on_conflict_do_update(
-            index_elements=["proposal_id", "party_id", "value"],
-            set_={"count": col(ReactionTally.count) + 1},
+            index_elements=[target, "party_id", "value"], set_={"count": columns.count + 1}
         )
     )
+
+
+def insert_first(db: Session, model: Any, values: dict[str, Any]) -> bool:
+    """Insert a contribution row unless its author tag is already there (the tag is unique);
+    True if inserted. One statement, race-free, for the common case: a first reaction or
+    mark. A change of mind then updates the existing row."""
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(model)
+        .values({"id": new_id(), **values})
+        .on_conflict_do_nothing(index_elements=["author_tag"])
+        .returning(model.__table__.c.id)
+    )
+    return db.execute(statement).first() is not None
+
+
+def _bump(db: Session, proposal_id: str, party_id: str | None, value: str, delta: int) -> None:
+    bump_tally(db, ReactionTally, "proposal_id", proposal_id, party_id, value, delta)
 
 
 def _insert_first(db: Session, workshop: Workshop, proposal_id: str, tag: str, choice: str) -> bool:
-    """Insert the reaction unless this author already reacted to this proposal (the tag is
-    unique); True if inserted. One statement, race-free, for the common case: a first
-    reaction. A change of mind then updates the existing row."""
-    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(Reaction)
-        .values(
-            id=new_id(),
-            workshop_id=workshop.id,
-            proposal_id=proposal_id,
-            author_tag=tag,
-            value=choice,
-        )
-        .on_conflict_do_nothing(index_elements=["author_tag"])
-        .returning(col(Reaction.id))
-    )
-    return db.execute(statement).first() is not None
+    values = {
+        "workshop_id": workshop.id,
+        "proposal_id": proposal_id,
+        "author_tag": tag,
+        "value": choice,
+    }
+    return insert_first(db, Reaction, values)
 
 
 def _mine(db: Session, viewer: Viewer, workshop: Workshop, tag: str) -> Reaction | None:
@@ -104,6 +124,8 @@ def react(
     if proposal.merged_into_id:
         raise Conflict("This proposal was merged into another: react to that one.")
     item = common.item(db, viewer=viewer, workshop=workshop, item_id=proposal.item_id)
+    if item.kind != "contribution":
+        raise NotFound()  # a critique of a negotiating text is marked per paragraph instead
     if item.state != "live":
         raise Conflict("Reactions are closed: this item is over.")
     tag = keys.author_tag(common.key(db, settings, workshop), secret, "reaction", proposal.id)

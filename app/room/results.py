@@ -15,7 +15,8 @@ from app.room.present import BlockingParty, PartyShareView, ProposalView, Result
 from app.workshops.models import Party, Workshop
 
 
-def _parties(db: Session, viewer: Viewer, workshop: Workshop) -> list[Party]:
+def party_rows(db: Session, viewer: Viewer, workshop: Workshop) -> list[Party]:
+    """The workshop's parties in their order (labels of breakdowns only)."""
     return list(
         db.exec(
             policy.visible(select(Party), viewer, Party)
@@ -33,7 +34,7 @@ def blocking(db: Session, *, viewer: Viewer, workshop: Workshop) -> list[Blockin
     sizes = policy.party_sizes(db, workshop, viewer=viewer)
     k = policy.effective_k(workshop)
     out = []
-    for party in _parties(db, viewer, workshop):
+    for party in party_rows(db, viewer, workshop):
         size = sizes.get(party.id, 0)
         if size == 0:
             out.append(BlockingParty(members=0, reason="empty"))
@@ -55,7 +56,7 @@ def for_item(
     if not policy.may_see_results(viewer, workshop, item):
         return None
     k = policy.effective_k(workshop)
-    parties = _parties(db, viewer, workshop)
+    parties = party_rows(db, viewer, workshop)
     party_ids = policy.counted_parties([p.id for p in parties], policy.roster_sizes(db, workshop))
     names = {p.id: p.name for p in parties}
     snapshot = snapshots.latest(db, viewer=viewer, item=item)

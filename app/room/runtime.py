@@ -11,7 +11,7 @@ from datetime import UTC, timedelta
 from sqlmodel import Session, col, select
 
 from app import policy
-from app.agenda.models import AgendaItem
+from app.agenda.models import ROUND_KINDS, AgendaItem
 from app.audit import service as audit
 from app.db_order import reinsert_in_random_order
 from app.errors import Conflict, Inconsistent
@@ -100,7 +100,7 @@ def set_intake(
     db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str, open_: bool
 ) -> AgendaItem:
     item = _live(db, viewer, workshop, item_id)
-    if item.kind != "contribution":
+    if item.kind not in ROUND_KINDS:
         raise Conflict("Only a contribution round takes proposals.")
     item.intake_open = open_
     db.add(item)
@@ -202,7 +202,7 @@ def set_results(
 ) -> AgendaItem:
     _facilitate(viewer, workshop)
     item = common.item(db, viewer=viewer, workshop=workshop, item_id=item_id)
-    if item.kind != "contribution":
+    if item.kind not in ROUND_KINDS:
         raise Conflict("Only a contribution round has results.")
     item.results_shown = shown
     db.add(item)

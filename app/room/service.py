@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app import i18n, policy
 from app.agenda import versions as agenda_versions
-from app.agenda.models import AgendaItem
+from app.agenda.models import ROUND_KINDS, AgendaItem
 from app.config import Settings
 from app.errors import NotFound
 from app.policy import Viewer
@@ -84,9 +84,12 @@ def state(
     my_queue = None
     entries: list[QueueEntryView] = []
     if item is not None:
-        if item.kind == "contribution" and ("proposals" in regions or "results" in regions):
+        # a negotiating text's critiques are its proposals: the console moderates them here;
+        # the room shows them beside their paragraphs (app/ntext)
+        takes = item.kind == "contribution" or (item.kind in ROUND_KINDS and facilitating)
+        if takes and ("proposals" in regions or "results" in regions):
             listed = proposals.for_item(db, settings, viewer=viewer, workshop=workshop, item=item)
-            if "results" in regions:
+            if "results" in regions and item.kind == "contribution":  # a text's: its page
                 shown = results.for_item(
                     db, viewer=viewer, workshop=workshop, item=item, proposals=listed.revealed
                 )

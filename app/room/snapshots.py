@@ -113,8 +113,17 @@ def _may_replace(before: Cells, after: Cells, party_ids: list[str], k: int) -> b
 def publish(db: Session, *, viewer: Viewer, workshop: Workshop, item: AgendaItem) -> Snapshot:
     """Publish what may be published now; returns the snapshot in force afterwards."""
     policy.ensure(viewer, "room.facilitate", workshop)
-    k = policy.effective_k(workshop)
     now = current(db, viewer=viewer, workshop=workshop, item=item)
+    return publish_cells(db, viewer=viewer, workshop=workshop, item=item, now=now)
+
+
+def publish_cells(
+    db: Session, *, viewer: Viewer, workshop: Workshop, item: AgendaItem, now: dict[str, Cells]
+) -> Snapshot:
+    """Replace the item's published counts by `now` (counts per proposal, or per paragraph
+    of a negotiating text) where the differencing rule allows it, cell by cell."""
+    policy.ensure(viewer, "room.facilitate", workshop)
+    k = policy.effective_k(workshop)
     party_ids = policy.counted_parties(
         [p.id for p in db.exec(policy.visible(select(Party), viewer, Party))],
         policy.roster_sizes(db, workshop),

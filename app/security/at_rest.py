@@ -3,10 +3,10 @@
 Everything personal or contributed is stored as AES-GCM ciphertext under the workshop's data
 key (app.security.crypto: fresh nonce per write, table + row id + column as associated data):
 note bodies; participants' names and affiliations; proposal texts, hide reasons and opted-in
-attributions; theme names; summary comments, listed terms, decision reasons and the release
-override reason; translations of proposals and notes; free-text survey answers (ENCRYPTED
-below). Archive's destruction of the key therefore reaches dead tuples, the WAL, replicas and
-old backups alike.
+attributions; theme names; the paragraphs of negotiating texts; summary comments, listed
+terms, decision reasons and the release override reason; translations of proposals and
+notes; free-text survey answers (ENCRYPTED below). Archive's destruction of the key
+therefore reaches dead tuples, the WAL, replicas and old backups alike.
 The ORM does the work, so every reader (the notes pages and API, the summary, exports) gets
 plaintext and every writer stores ciphertext, without each service having to remember:
 
@@ -43,12 +43,13 @@ from sqlmodel import col, select
 
 from app.evaluation.models import SurveyText
 from app.notes.models import Note
+from app.ntext.models import TextParagraph
 from app.room.models import Proposal, Theme
 from app.roster.models import Participant
 from app.security import crypto, keys
 from app.summary.models import SummaryComment, SummaryDecision, SummaryReview, SummaryTerm
 from app.translations.models import TextTranslation
-from app.workshops.models import WorkshopKey
+from app.workshops.models import RoundContext, WorkshopKey
 
 # model -> (table name, encrypted columns)
 ENCRYPTED: dict[type[Any], tuple[str, tuple[str, ...]]] = {
@@ -56,6 +57,8 @@ ENCRYPTED: dict[type[Any], tuple[str, tuple[str, ...]]] = {
     Participant: ("participant", ("display_name", "affiliation")),
     Proposal: ("proposal", ("text", "hide_reason", "attribution")),
     Theme: ("theme", ("name",)),
+    TextParagraph: ("ntext_paragraph", ("text",)),
+    RoundContext: ("round_context", ("summary", "open_questions")),
     SummaryComment: ("summary_comment", ("body",)),
     SummaryTerm: ("summary_term", ("term",)),
     SummaryDecision: ("summary_decision", ("reason",)),

@@ -26,6 +26,7 @@ from app.room import snapshots
 from app.room.consensus import Support, support
 from app.room.models import Proposal, Theme
 from app.rules.models import GroundRule
+from app.summary.texts import FinalParagraph, TextParagraphOut, final_versions
 from app.views import LEVEL_LABELS
 from app.workshops.models import Party, Workshop
 from app.workshops.present import TRACK_LABELS
@@ -37,6 +38,7 @@ KIND_LABELS = {
     "plenary": "Plenary discussion",
     "contribution": "Contribution round",
     "round": "Contribution round",
+    "text": "Negotiating text",
     "break": "Break",
 }
 ALL_SIDES = N_("Supported across all sides")
@@ -80,6 +82,7 @@ class ItemOut:
     synthesis: tuple[Block, ...]
     themes: tuple[str, ...]
     proposals: tuple[ProposalOut, ...]
+    text: tuple[TextParagraphOut, ...] = ()  # a negotiating text's final version
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,7 @@ class _Context:
     themes_by_item: dict[str, list[Theme]] = field(default_factory=lambda: defaultdict(list))
     theme_name: dict[str, str] = field(default_factory=dict)
     proposals_by_item: dict[str, list[Proposal]] = field(default_factory=lambda: defaultdict(list))
+    texts: dict[str, list[FinalParagraph]] = field(default_factory=dict)
 
 
 def _read(db: Session, workshop: Workshop, viewer: policy.Viewer) -> _Rows:
@@ -289,9 +293,19 @@ def _item_out(ctx: _Context, item: AgendaItem) -> ItemOut:
         ctx.proposals_by_item.get(item.id, []),
         key=lambda p: (_rank(ctx.supports.get(p.id, NO_SUPPORT)), p.shuffle_key),
     )
-    proposals = tuple(_proposal_out(ctx, item, p) for p in ranked)
+    proposals = tuple(_proposal_out(ctx, item, p) for p in ranked if item.kind != "text")
+    final = tuple(
+        TextParagraphOut(
+            number=p.number,
+            text=ctx.emit(f"text:{p.id}", N_("Negotiating text"), p.text),
+            version=p.version,
+            every_party=p.every_party,
+        )
+        for p in ctx.texts.get(item.id, [])
+    )
     return replace(
         head,
+        text=final,
         description=ctx.emit(f"item:{item.id}:description", N_("Agenda item"), item.description),
         synthesis=_synthesis(ctx, item.id),
         themes=tuple(ctx.theme_name[t.id] for t in ctx.themes_by_item.get(item.id, [])),
@@ -345,6 +359,7 @@ def build(
         [p.id for p in rows.parties], policy.roster_sizes(db, workshop)
     )
     ctx = _context(rows, emit, _supports(db, viewer, rows.items, party_ids, k))
+    ctx.texts = final_versions(db, workshop, viewer, rows.items)
     sessions = _sessions(ctx, rows)
     return SummaryExport(
         title=emit("workshop:title", N_("Workshop title"), workshop.title),

@@ -5,8 +5,9 @@ What archiving does, in the same transaction as the status change:
 - destroys the workshop's wrapped data key (workshop_key row): every value encrypted under it
   (app.security.at_rest: names, affiliations, proposal texts, hide reasons, notes, comments,
   ...) can never be decrypted again, and no author tag can ever be recomputed;
-- empties every encrypted value that stays (proposal texts, hide reasons, theme names,
-  summary comments and reasons), clears every author tag (proposals, reactions, notes) and
+- empties every encrypted value that stays (proposal texts, hide reasons, theme names, the
+  paragraphs of negotiating texts, summary comments and reasons), clears every author tag
+  (proposals, reactions, marks of negotiating texts, notes) and
   deletes the summary sign-offs (each is nothing but a tag; the per-party tallies stay);
 - clears the opted-in attribution and the idempotency keys of proposals, and deletes every
   kept staff answer (app.replay);
@@ -73,6 +74,7 @@ from app.evaluation.models import Survey, SurveyChangeTally, SurveyResponse, Sur
 from app.ids import utcnow
 from app.live.bus import changed
 from app.notes.models import Note
+from app.ntext.models import MarkTally, TextCritique, TextMark, TextParagraph
 from app.policy import Viewer
 from app.replay.models import FormReplay
 from app.retry import run_transaction
@@ -90,7 +92,7 @@ from app.summary.models import (
 from app.translations.models import TextTranslation
 from app.workshops import service as workshops
 from app.workshops.compaction import compact, compact_after_commit
-from app.workshops.models import Workshop, WorkshopKey
+from app.workshops.models import RoundContext, Workshop, WorkshopKey
 
 log = logging.getLogger("tracktwo.archive")
 
@@ -162,6 +164,15 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
         hide_reason=SHREDDED,
     )
     tags += _rewrite(db, Reaction, col(Reaction.workshop_id) == wid, author_tag=None)
+    tags += _rewrite(db, TextMark, col(TextMark.workshop_id) == wid, author_tag=None)
+    marked = MarkTally.__table__.c  # type: ignore[attr-defined]
+    paragraph_ids = select(TextParagraph.id).where(col(TextParagraph.workshop_id) == wid)
+    _rewrite(db, MarkTally, marked.paragraph_id.in_(paragraph_ids), count=marked.count)
+    bound = TextCritique.__table__.c  # type: ignore[attr-defined]
+    _rewrite(db, TextCritique, bound.workshop_id == wid, paragraph_id=bound.paragraph_id)
+    db.exec(
+        update(TextParagraph).where(col(TextParagraph.workshop_id) == wid).values(text=SHREDDED)
+    )
     tally = ReactionTally.__table__.c  # type: ignore[attr-defined]
     _rewrite(db, ReactionTally, tally.proposal_id.in_(proposal_ids), count=tally.count)
     signed = SummarySignoffTally.__table__.c  # type: ignore[attr-defined]
@@ -174,6 +185,11 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
         idempotency_key=None,
     )
     db.exec(update(Theme).where(col(Theme.workshop_id) == wid).values(name=SHREDDED))
+    db.exec(
+        update(RoundContext)
+        .where(col(RoundContext.workshop_id) == wid)
+        .values(summary=SHREDDED, open_questions=SHREDDED, previous_title="")
+    )
     db.exec(
         update(SummaryDecision)
         .where(col(SummaryDecision.workshop_id) == wid)

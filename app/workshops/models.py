@@ -28,6 +28,9 @@ class Workshop(SQLModel, table=True):
     show_participant_count: bool = False
     archive_after_days: int | None = None
     staff_two_step: bool = False  # the organizer requires two-step sign-in of every staff member
+    # Rounds of one process share a series id (random, never a person's); the first is 1.
+    series_id: str | None = Field(default=None, index=True, max_length=32)
+    round_number: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
     archived_at: datetime | None = None
@@ -67,3 +70,19 @@ class Party(SQLModel, table=True):
     name: str = Field(max_length=120)
     description: str = Field(default="", max_length=1000)
     position: int = 0
+
+
+class RoundContext(SQLModel, table=True):
+    """What a round carries forward from the one before, read-only: the released summary (as
+    Markdown) and the questions still open (paragraphs of negotiating texts that not every
+    party could live with), encrypted under this round's key."""
+
+    __tablename__ = "round_context"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    workshop_id: str = Field(
+        foreign_key="workshop.id", unique=True, max_length=32, ondelete="CASCADE"
+    )
+    previous_title: str = Field(default="", max_length=200)
+    summary: str = Field(default="")  # ciphertext
+    open_questions: str = Field(default="")  # ciphertext: one question per line

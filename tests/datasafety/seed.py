@@ -24,6 +24,7 @@ from app.translations import texts
 from app.workshops import service as workshops
 from app.workshops.models import Workshop, WorkshopKey
 from tests.factories import World, make_world
+from tests.ntext.helpers import critique, mark, publish_text, start
 
 NAMES = ["Zarathustra Quillfeather", "Ottoline Brackenbury", "Ignatius Vellacourt", "Nadira Qasemi"]
 AFFILIATIONS = [
@@ -48,6 +49,8 @@ class Seeded:
     translation_texts: list[str] = field(default_factory=list)
     proposal_ids: list[str] = field(default_factory=list)
     pairing_tags: list[str] = field(default_factory=list)
+    paragraph_ids: list[str] = field(default_factory=list)
+    text_paragraphs: list[str] = field(default_factory=list)
     data_key: bytes = b""
     wrapped_key: bytes = b""
 
@@ -113,9 +116,12 @@ def seed(settings: Settings, database: Database, *, tag: str = "") -> Seeded:
             phase="brainstorming",
             position=1,
         )
-        db.add_all([plenary, round_])
+        text_item = AgendaItem(
+            workshop_id=wid, meeting_id=meeting.id, title="Text", kind="text", position=2
+        )
+        db.add_all([plenary, round_, text_item])
         db.flush()
-        plenary_id, round_id = plenary.id, round_.id
+        plenary_id, round_id, text_id = plenary.id, round_.id, text_item.id
         row = db.get(WorkshopKey, wid)
         assert row is not None
         out.wrapped_key = bytes(row.wrapped)
@@ -220,6 +226,19 @@ def seed(settings: Settings, database: Database, *, tag: str = "") -> Seeded:
     with tx() as db:
         workshop = workshops.get(db, wid, viewer=fac)
         runtime.finish(db, viewer=fac, workshop=workshop, item_id=round_id)
+    out.text_paragraphs = [f"The basin is shared{tag}", f"A commission of both banks{tag}"]
+    start(world, text_id)
+    out.paragraph_ids = publish_text(world, text_id, "\n\n".join(out.text_paragraphs))
+    for viewer in viewers:
+        for pid in out.paragraph_ids:
+            mark(world, viewer, pid, "agree")
+        critique(world, viewer, out.paragraph_ids[0], f"Which banks{tag}?")
+    with tx() as db:
+        workshop = workshops.get(db, wid, viewer=fac)
+        runtime.reveal(
+            db, viewer=fac, workshop=workshop, item_id=text_id, override_reason="Seed: small"
+        )
+        runtime.finish(db, viewer=fac, workshop=workshop, item_id=text_id)
         runtime.start(db, viewer=fac, workshop=workshop, item_id=plenary_id)
     for viewer in viewers[:2]:  # the queue is still waiting when the workshop closes
         with tx() as db:

@@ -17,6 +17,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.ids import utcnow
 from app.models import metadata
 from app.notes.models import Note
+from app.ntext.models import MarkTally, TextMark
 from app.room.models import Proposal, Reaction, ReactionTally, SpeakingRequest
 from app.roster.models import Participant, RulesAcceptance
 from app.summary.models import SummarySignoff, SummarySignoffTally
@@ -49,6 +50,7 @@ def test_archive_destroys_keys_tags_and_roster_data(settings: Settings, database
     wid = s.workshop_id
     with database.session() as db:
         assert _count(db, Reaction, col(Reaction.author_tag).is_not(None)) == 9
+        assert _count(db, TextMark, col(TextMark.author_tag).is_not(None)) == 6
         assert _count(db, SpeakingRequest, col(SpeakingRequest.workshop_id) == wid) == 2
         assert _count(db, SummarySignoff) == 3
         assert _count(db, Note, col(Note.workshop_id) == wid) == 4
@@ -57,12 +59,15 @@ def test_archive_destroys_keys_tags_and_roster_data(settings: Settings, database
     assert archived.archived_at is not None
     with database.session() as db:
         assert db.get(WorkshopKey, wid) is None
-        assert _count(db, Proposal, col(Proposal.workshop_id) == wid) == 3
+        assert _count(db, Proposal, col(Proposal.workshop_id) == wid) == 6  # 3 are critiques
         assert _count(db, Proposal, col(Proposal.author_tag).is_not(None)) == 0
         assert _count(db, Proposal, col(Proposal.idempotency_key).is_not(None)) == 0
         assert _count(db, Reaction, col(Reaction.workshop_id) == wid) == 9  # the record stays
         assert _count(db, Reaction, col(Reaction.author_tag).is_not(None)) == 0
         assert _count(db, ReactionTally) > 0
+        assert _count(db, TextMark, col(TextMark.workshop_id) == wid) == 6
+        assert _count(db, TextMark, col(TextMark.author_tag).is_not(None)) == 0
+        assert _count(db, MarkTally) > 0
         assert _count(db, Note, col(Note.workshop_id) == wid) == 0
         assert _count(db, SummarySignoff) == 0
         assert _count(db, SummarySignoffTally) > 0
@@ -95,7 +100,7 @@ def test_archive_destroys_keys_tags_and_roster_data(settings: Settings, database
 def test_every_author_tag_column_is_shredded() -> None:
     """A new table with an author tag must be added to archive.shred (this test says so)."""
     tagged = {t.name for t in metadata.sorted_tables if "author_tag" in t.c}
-    assert tagged == {"proposal", "reaction", "note", "summary_signoff"}
+    assert tagged == {"proposal", "reaction", "note", "summary_signoff", "ntext_mark"}
     personal = {t.name for t in metadata.sorted_tables if "participant_id" in t.c}
     assert personal == {"rules_acceptance", "auth_session", "speaking_request"}
 

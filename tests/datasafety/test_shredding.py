@@ -16,6 +16,7 @@ from app import backup as bk
 from app.config import Settings
 from app.db import Database
 from app.models import metadata
+from app.ntext.models import TextMark
 from app.room.models import Proposal, Reaction
 from app.roster.models import Participant
 from app.security import crypto, keys
@@ -43,6 +44,8 @@ def _needles(s: Seeded) -> dict[str, list[bytes]]:
         tags.append(keys.author_tag(s.data_key, secret, "proposal", s.proposal_ids[n]))
         for pid in s.proposal_ids:
             tags.append(keys.author_tag(s.data_key, secret, "reaction", pid))
+        for pid in s.paragraph_ids:
+            tags.append(keys.author_tag(s.data_key, secret, "ntext-mark", pid))
     return {
         "roster name": [n.encode() for n in s.names],
         "affiliation": [a.encode() for a in s.affiliations],
@@ -54,6 +57,7 @@ def _needles(s: Seeded) -> dict[str, list[bytes]]:
         "pairing tag": [t.encode() for t in s.pairing_tags],
         "note plaintext": [t.encode() for t in s.note_texts],
         "translation plaintext": [t.encode() for t in s.translation_texts],
+        "text plaintext": [t.encode() for t in s.text_paragraphs],
     }
 
 
@@ -89,7 +93,14 @@ def test_byte_scan_after_archive_finds_nothing(
         assert any(hit.startswith(kind) for hit in before), kind
     assert any(hit.startswith("author tag") for hit in before)
     # ... but never a name, an affiliation or a note in the clear, nor the unwrapped key
-    clear = ("roster name", "affiliation", "note plaintext", "translation plaintext", "data key")
+    clear = (
+        "roster name",
+        "affiliation",
+        "note plaintext",
+        "translation plaintext",
+        "text plaintext",
+        "data key",
+    )
     assert not [h for h in before if h.startswith(clear)]
 
     _archive(s)
@@ -136,10 +147,12 @@ def test_dump_plus_master_key_links_nothing_before_archive(
         people = list(db.exec(select(Participant).where(Participant.workshop_id == s.workshop_id)))
         proposals = list(db.exec(select(Proposal).where(Proposal.workshop_id == s.workshop_id)))
         reactions = list(db.exec(select(Reaction).where(Reaction.workshop_id == s.workshop_id)))
-    assert len(proposals) == 3 and len(reactions) == 9
+        marks = list(db.exec(select(TextMark).where(TextMark.workshop_id == s.workshop_id)))
+    # three proposals and three critiques (proposals of the text item); marks on 2 paragraphs
+    assert len(proposals) == 6 and len(reactions) == 9 and len(marks) == 6
 
     # No contribution table has a column pointing at a participant or a party.
-    for table in ("proposal", "reaction", "note"):
+    for table in ("proposal", "reaction", "note", "ntext_mark", "ntext_critique"):
         columns = set(metadata.tables[table].c.keys())
         assert not columns & {"participant_id", "party_id"}, table
 
@@ -153,15 +166,19 @@ def test_dump_plus_master_key_links_nothing_before_archive(
             for reaction in reactions:
                 guess = keys.author_tag(key, candidate, "reaction", reaction.proposal_id)
                 assert guess != reaction.author_tag
+            for row in marks:
+                guess = keys.author_tag(key, candidate, "ntext-mark", row.paragraph_id)
+                assert guess != row.author_tag
     # Every tag is different: two contributions of one author do not look alike.
     tags = [p.author_tag for p in proposals] + [r.author_tag for r in reactions]
+    tags += [m.author_tag for m in marks]
     assert len(set(tags)) == len(tags)
 
     # Control: with the participant's own secret (which the server never stores) they match.
     mine = {
         keys.author_tag(key, s.secrets[n], "proposal", pid) for n, pid in enumerate(s.proposal_ids)
     }
-    assert mine == {p.author_tag for p in proposals}
+    assert mine == {p.author_tag for p in proposals if p.id in s.proposal_ids}
 
 
 def test_after_archive_nothing_can_be_decrypted_or_linked(
@@ -179,7 +196,12 @@ def test_after_archive_nothing_can_be_decrypted_or_linked(
         ]
         proposals = list(db.exec(select(Proposal).where(Proposal.workshop_id == s.workshop_id)))
         reactions = list(db.exec(select(Reaction).where(Reaction.workshop_id == s.workshop_id)))
+        marks = list(db.exec(select(TextMark).where(TextMark.workshop_id == s.workshop_id)))
         people = list(db.exec(select(Participant).where(Participant.workshop_id == s.workshop_id)))
+        paragraphs = db.connection().execute(
+            text("SELECT text FROM ntext_paragraph WHERE workshop_id = :w"), {"w": s.workshop_id}
+        )
+        assert {row[0] for row in paragraphs} == {""}
     assert _raw_notes(database, s.workshop_id) == {}
     with database.session() as db:
         left = db.connection().execute(
@@ -198,6 +220,7 @@ def test_after_archive_nothing_can_be_decrypted_or_linked(
     # no tag left to compare, even for someone holding a participant's own secret
     assert all(p.author_tag is None for p in proposals)
     assert all(r.author_tag is None for r in reactions)
+    assert marks and all(m.author_tag is None for m in marks)
     assert all(p.display_name is None and p.recovery_hash is None for p in people)
     with database.session() as db:
         signoffs = db.connection().execute(text("SELECT count(*) FROM summary_signoff")).scalar()

@@ -14,10 +14,12 @@ from app.agenda.models import AgendaItem
 from app.demo import DEMO_PASSWORD, PARTICIPANTS, TITLE, seed
 from app.demo_two_step import PREP_TITLE
 from app.notes.models import Note
+from app.ntext import figures
+from app.ntext.models import TextCritique, TextVersion
 from app.room.models import Proposal, Reaction, Theme
 from app.roster.models import Participant
 from app.workshops.models import Membership, Party, Workshop
-from tests.factories import Browser
+from tests.factories import Browser, staff_viewer
 
 
 def _count(database, model, *where) -> int:  # type: ignore[no-untyped-def]
@@ -61,6 +63,17 @@ def test_seed_on_empty_database_then_only_if_empty_does_nothing(settings, databa
     assert any(re.search(r"[\u0400-\u04ff]", p.text) for p in props)  # Cyrillic
     assert sum(p.status == "pending" for p in props) == 5
     assert sum(p.hidden for p in props) == 1
+    # the negotiating text: two versions, revealed critiques, a paragraph every party lives with
+    (text,) = [i for i in items if i.kind == "text"]
+    assert text.state == "done" and text.results_shown
+    assert _count(database, TextVersion, TextVersion.item_id == text.id) == 2
+    assert _count(database, TextCritique) == 4
+    with database.session() as db:
+        staff = staff_viewer(
+            db, db.exec(select(User).where(User.email == "facilitator@demo.tracktwo")).one()
+        )
+        shown, _published = figures.for_item(db, viewer=staff, workshop=workshop, item=text)
+    assert sum(f.every_party for f in shown.values()) == 2  # paragraph 1, in both versions
     assert _count(database, Reaction) > 50
     assert _count(database, Theme) == 3
     assert _count(database, Note) >= 5

@@ -29,6 +29,9 @@ from app.evaluation import transfer
 from app.evaluation.models import SurveyResponse
 from app.notes import service as notes
 from app.notes.models import Note
+from app.ntext import marks as ntext_marks
+from app.ntext import service as ntext
+from app.ntext.models import TextMark, TextParagraph
 from app.policy import Viewer
 from app.room import moderation, proposals, reactions, runtime
 from app.room.models import Proposal, Reaction
@@ -225,6 +228,93 @@ def _run_round(
     return found
 
 
+def _run_text(
+    settings: Settings, database: Database, world: World, p1: Viewer, p2: Viewer
+) -> list[Canary]:
+    """A negotiating text before the rounds: version 1 published (a paragraph canary), p1
+    marks it and critiques it (revealed with p2's, then one more left pending), version 2
+    drafted (staff only), and the item finished."""
+    facilitator = world.viewer("facilitator")
+    paragraph, draft = _canary("TEXTPARAGRAPH"), _canary("TEXTDRAFT")
+    critiques = {state: _canary(f"CRITIQUE{state.upper()}") for state in ("revealed", "pending")}
+    with _room(world, facilitator) as (db, workshop):
+        meeting = db.exec(select(AgendaItem).where(AgendaItem.workshop_id == workshop.id)).first()
+        assert meeting is not None
+        item = AgendaItem(
+            workshop_id=workshop.id, meeting_id=meeting.meeting_id, title="Text", kind="text"
+        )
+        db.add(item)
+        db.flush()
+        runtime.start(db, viewer=facilitator, workshop=workshop, item_id=item.id)
+        runtime.set_intake(db, viewer=facilitator, workshop=workshop, item_id=item.id, open_=True)
+        ntext.save_draft(
+            db, viewer=facilitator, workshop=workshop, item=item, text=paragraph, lang=""
+        )
+        version = ntext.publish_version(db, viewer=facilitator, workshop=workshop, item=item)
+        (row,) = ntext.paragraphs(db, viewer=facilitator, version_ids=[version.id])[version.id]
+        item_id, paragraph_id = item.id, row.id
+    ids: dict[str, str] = {}
+    for author, state, text in ((p1, "revealed", critiques["revealed"]), (p2, "other", "Agreed")):
+        with _room(world, author) as (db, workshop):
+            ntext_marks.mark(
+                db,
+                settings,
+                viewer=author,
+                workshop=workshop,
+                paragraph_id=paragraph_id,
+                value="pass",
+            )
+            ids[state] = ntext_marks.critique(
+                db,
+                settings,
+                viewer=author,
+                workshop=workshop,
+                paragraph_id=paragraph_id,
+                text=text,
+                idempotency_key=proposals.new_idempotency_key(),
+            ).id
+    with _room(world, facilitator) as (db, workshop):
+        runtime.reveal(db, viewer=facilitator, workshop=workshop, item_id=item_id, **REVEAL_OPTIONS)
+    with _room(world, p1) as (db, workshop):
+        ids["pending"] = ntext_marks.critique(
+            db,
+            settings,
+            viewer=p1,
+            workshop=workshop,
+            paragraph_id=paragraph_id,
+            text=critiques["pending"],
+            idempotency_key=proposals.new_idempotency_key(),
+        ).id
+    with _room(world, facilitator) as (db, workshop):
+        text_item = ntext.text_item(db, viewer=facilitator, workshop=workshop, item_id=item_id)
+        ntext.save_draft(
+            db, viewer=facilitator, workshop=workshop, item=text_item, text=draft, lang=""
+        )
+        runtime.finish(db, viewer=facilitator, workshop=workshop, item_id=item_id)
+    return [
+        Canary(
+            paragraph,
+            "proposal",
+            "published paragraph of a text (its final version: in the summary)",
+            readers=ROOM_A,
+            exportable=True,
+        ),
+        Canary(draft, "proposal", "draft paragraph of a text", readers=MODERATORS),
+        Canary(
+            critiques["revealed"],
+            "proposal",
+            "revealed critique (never in the summary)",
+            readers=ROOM_A,
+            exportable=False,
+        ),
+        Canary(
+            ids["revealed"], "proposal", "revealed critique id", readers=ROOM_A, exportable=False
+        ),
+        Canary(critiques["pending"], "proposal", "pending critique", readers=MODERATORS | {"p1"}),
+        Canary(ids["pending"], "proposal", "pending critique id", readers=MODERATORS | {"p1"}),
+    ]
+
+
 @contextmanager
 def _room(world: World, viewer: Viewer) -> Iterator[tuple[Session, Workshop]]:
     with world.database.transaction() as db:
@@ -351,6 +441,8 @@ def seed(app: FastAPI, settings: Settings, database: Database) -> CanaryWorld:
 
     p1 = _participant_viewer(world, 0, codes["p1"])
     p2 = _participant_viewer(world, 1, codes["p2"])
+    for canary in _run_text(settings, database, world, p1, p2):
+        cw.add(canary)
     for level in ROUNDS:
         for canary in _run_round(settings, database, world, items[level], p1, p2, level):
             cw.add(canary)
@@ -413,7 +505,7 @@ def seed(app: FastAPI, settings: Settings, database: Database) -> CanaryWorld:
                 )
             )
         db.flush()
-        for model in (Proposal, Reaction, Note):
+        for model in (Proposal, Reaction, Note, TextMark):
             for row in db.exec(select(model)):
                 if row.author_tag:
                     cw.add(Canary(row.author_tag, "tag", f"{model.__name__} author tag"))
@@ -536,6 +628,10 @@ def _params(database: Database, world: World, spare_token: str) -> dict[str, lis
         with database.session() as db:
             return [row.id for row in db.exec(select(model).where(model.workshop_id == wid))]  # type: ignore[attr-defined]
 
+    def kinds(model: type) -> list[tuple[str, str]]:
+        with database.session() as db:
+            return [(r.id, r.kind) for r in db.exec(select(model).where(model.workshop_id == wid))]  # type: ignore[attr-defined]
+
     return {
         "workshop_id": [wid],
         "item_id": ids(AgendaItem),
@@ -547,6 +643,8 @@ def _params(database: Database, world: World, spare_token: str) -> dict[str, lis
         "party_id": ids(Party),
         "rule_id": ids(GroundRule),
         "theme_id": ids(Theme),
+        "text_id": [i for i, kind in kinds(AgendaItem) if kind == "text"],
+        "paragraph_id": ids(TextParagraph),
         "entry_id": ids(AuditEntry),
         "membership_id": ids(Membership),
         "member_id": ids(Membership),

@@ -34,14 +34,31 @@ from app.models import metadata
 from app.security import crypto, keys
 
 APP = Path(__file__).resolve().parents[2] / "app"
-KINDS = ("proposal", "reaction", "note", "signoff")
+KINDS = ("proposal", "reaction", "note", "signoff", "ntext-mark")
 # Anonymous contributions (author tag or no author at all) and the tables that hold people.
-CONTRIBUTION_TABLES = ("proposal", "reaction", "note", "summary_signoff", "summary_comment")
+CONTRIBUTION_TABLES = (
+    "proposal",
+    "reaction",
+    "note",
+    "summary_signoff",
+    "summary_comment",
+    "ntext_mark",
+    "ntext_critique",
+)
 PERSON_TABLE = "participant"
 STAFF_TABLE = "user_account"
 # Rows contributions may point at without saying anything about their author: between two
 # contributions, and (fewer) between a contribution and a person's rows.
-STRUCTURE_TABLES = ("workshop", "meeting", "agenda_item", "proposal", "theme", "summary_review")
+STRUCTURE_TABLES = (
+    "workshop",
+    "meeting",
+    "agenda_item",
+    "proposal",
+    "theme",
+    "summary_review",
+    "ntext_version",
+    "ntext_paragraph",
+)
 SHARED_WITH_PEOPLE = ("workshop", "meeting", "agenda_item")
 ENUM_LIKE = re.compile(r"^[a-z][a-z_]{0,23}$")
 HEX = re.compile(r"^(?:[0-9a-fA-F]{2})+$")

@@ -16,13 +16,14 @@ from app.config import Settings
 from app.db import Database
 from app.notes import service as notes
 from app.policy import Viewer
-from app.room import proposals, queue, reactions, runtime
+from app.room import common, proposals, queue, reactions, runtime
 from app.roster.models import Participant
 from app.rules import service as rules
 from app.security import sessions
 from app.summary import service as summary
 from app.workshops import service as workshops
 from tests.factories import Browser, World, make_world
+from tests.ntext.helpers import critique, mark, publish_text
 from tests.room.helpers import open_round, reveal, submit, tx
 
 NAMES = ["Zenobia Quartermaine", "Ottokar Vellburn", "Ismeralda Thorncastle", "Baltazar Oyelowo"]
@@ -71,7 +72,8 @@ def _join(app: object, world: World, index: int) -> Author:
 
 
 def agenda(world: World) -> tuple[str, str]:
-    """A contribution round and a plenary item; their ids."""
+    """A contribution round, a negotiating text and a plenary item; the round's and the
+    plenary's ids (the text is the item between them)."""
     with world.database.transaction() as db:
         meeting = Meeting(workshop_id=world.workshop.id, title="Day one", position=0)
         db.add(meeting)
@@ -84,14 +86,21 @@ def agenda(world: World) -> tuple[str, str]:
             phase="brainstorming",
             position=0,
         )
+        text = AgendaItem(
+            workshop_id=world.workshop.id,
+            meeting_id=meeting.id,
+            title="A single text",
+            kind="text",
+            position=1,
+        )
         plenary = AgendaItem(
             workshop_id=world.workshop.id,
             meeting_id=meeting.id,
             title="Ways forward",
             kind="plenary",
-            position=1,
+            position=2,
         )
-        db.add_all([round_, plenary])
+        db.add_all([round_, text, plenary])
         db.flush()
         return round_.id, plenary.id
 
@@ -184,6 +193,8 @@ def seed(
         )
     with tx(world, fac) as (db, workshop):
         runtime.finish(db, viewer=fac, workshop=workshop, item_id=round_id)
+    negotiating_text(world, authors)
+    with tx(world, fac) as (db, workshop):
         runtime.start(db, viewer=fac, workshop=workshop, item_id=plenary_id)
     for author in authors[:3]:
         with tx(world, author.viewer) as (db, workshop):
@@ -203,3 +214,24 @@ def seed(
             db, world.settings, world.workshop.id, viewer=authors[3].viewer, body="Fair enough."
         )
     return Seeded(world, authors, round_id)
+
+
+def negotiating_text(world: World, authors: list[Author]) -> None:
+    """Two versions of a three-paragraph text: every author marks every paragraph of both
+    (one changes a mark) and critiques one paragraph of each; the critiques are revealed."""
+    fac = world.viewer("facilitator")
+    with tx(world, fac) as (db, workshop):
+        item = next(i for i in common.items(db, viewer=fac, workshop=workshop) if i.kind == "text")
+        runtime.advance(db, viewer=fac, workshop=workshop)
+        runtime.set_intake(db, viewer=fac, workshop=workshop, item_id=item.id, open_=True)
+        item_id = item.id
+    for version in (1, 2):
+        ids = publish_text(world, item_id, f"One {version}.\n\nTwo {version}.\n\nThree.")
+        for n, author in enumerate(authors):
+            for m, pid in enumerate(ids):
+                mark(world, author.viewer, pid, ("agree", "disagree", "pass")[(n + m) % 3])
+            critique(world, author.viewer, ids[n % 3], f"Critique {version}.{n}")
+        mark(world, authors[0].viewer, ids[0], "disagree")  # a change of mind
+        assert reveal(world, item_id) == len(authors)
+    with tx(world, fac) as (db, workshop):
+        runtime.finish(db, viewer=fac, workshop=workshop, item_id=item_id)

@@ -299,6 +299,56 @@ def briefing(seed: Seed, _role: str) -> dict[str, Any]:
     }
 
 
+def _text(seed: Seed) -> dict[str, str]:
+    """A negotiating text in A's agenda (after the room's items): version 1 published with two
+    paragraphs, version 2 drafted."""
+    if "text_id" in seed.cache:
+        return seed.cache
+    from app.agenda import service as agenda
+    from app.ntext import service as ntext
+
+    _room(seed)
+    facilitator = seed.a.viewer("facilitator")
+    with seed.database.transaction() as db:
+        workshop = _workshop(db, seed)
+        item = agenda.add_item(
+            db,
+            viewer=facilitator,
+            workshop=workshop,
+            meeting_id=seed.cache["meeting_id"],
+            data={"title": "A single text", "kind": "text"},
+        )
+        for text_ in ("The basin is shared.\n\nA joint board decides.", "The basin is shared."):
+            version = ntext.save_draft(
+                db, viewer=facilitator, workshop=workshop, item=item, text=text_, lang=""
+            )
+            if version.number == 1:
+                ntext.publish_version(db, viewer=facilitator, workshop=workshop, item=item)
+                first = ntext.paragraphs(db, viewer=facilitator, version_ids=[version.id])
+                seed.cache["paragraph_id"] = first[version.id][0].id
+        seed.cache["text_id"] = item.id
+    return seed.cache
+
+
+def text_live(seed: Seed) -> None:
+    """The plenary finished and the text live, taking critiques."""
+    from app.room import runtime
+
+    ids = _text(seed)
+    facilitator = seed.a.viewer("facilitator")
+    with seed.database.transaction() as db:
+        workshop = _workshop(db, seed)
+        runtime.finish(db, viewer=facilitator, workshop=workshop, item_id=ids["plenary_id"])
+        runtime.start(db, viewer=facilitator, workshop=workshop, item_id=ids["text_id"])
+        runtime.set_intake(
+            db, viewer=facilitator, workshop=workshop, item_id=ids["text_id"], open_=True
+        )
+
+
+def _from_text(name: str) -> Callable[[Seed, str], str]:
+    return lambda seed, _role: _text(seed)[name]
+
+
 # -- THE TABLE -----------------------------------------------------------------------------
 
 TABLE: dict[tuple[str, str], Expect] = {
@@ -469,6 +519,15 @@ TABLE: dict[tuple[str, str], Expect] = {
     ("GET", "/w/{workshop_id}/manage/archive"): may(ORGANIZER),
     ("POST", "/w/{workshop_id}/manage/archive"): may(ORGANIZER),
     ("POST", "/api/v1/workshops/{workshop_id}/archive"): may(ORGANIZER),
+    # rounds: the series page and the next round
+    ("GET", "/w/{workshop_id}/series"): may(ORGANIZER),
+    ("POST", "/w/{workshop_id}/series/next"): may(
+        ORGANIZER, form=lambda s, r: {"title": "Round two", "carry_roster": "1"}
+    ),
+    ("GET", "/api/v1/workshops/{workshop_id}/series"): may(ORGANIZER),
+    ("POST", "/api/v1/workshops/{workshop_id}/series/next"): may(
+        ORGANIZER, json=lambda s, r: {"title": "Round two", "carry_roster": True}
+    ),
     # parties
     ("GET", "/w/{workshop_id}/manage/parties"): may(ORGANIZER),
     ("POST", "/w/{workshop_id}/manage/parties"): may(ORGANIZER),
@@ -563,6 +622,38 @@ TABLE: dict[tuple[str, str], Expect] = {
         FACILITATION, form=lambda s, r: {"status": "speaking"}
     ),
     ("GET", "/api/v1/workshops/{workshop_id}/room"): may(IN_A),
+    # the negotiating text (a published version 1 and a draft of version 2)
+    ("GET", "/w/{workshop_id}/text/{text_id}"): may(IN_A),
+    ("POST", "/w/{workshop_id}/text/{text_id}/draft"): may(
+        FACILITATION, form=lambda s, r: {"text": "One.\n\nTwo.", "lang": "en"}
+    ),
+    ("POST", "/w/{workshop_id}/text/{text_id}/publish"): may(FACILITATION, form=none),
+    ("POST", "/w/{workshop_id}/text/{text_id}/figures"): may(FACILITATION, form=none),
+    ("POST", "/w/{workshop_id}/text/{text_id}/paragraphs/{paragraph_id}/mark"): may(
+        ("pA",), form=lambda s, r: {"value": "agree"}, setup=text_live
+    ),
+    ("POST", "/w/{workshop_id}/text/{text_id}/paragraphs/{paragraph_id}/critique"): may(
+        ("pA",),
+        form=lambda s, r: {"text": "Who appoints it?", "idempotency_key": "k" * 32},
+        setup=text_live,
+    ),
+    ("GET", "/api/v1/workshops/{workshop_id}/texts/{text_id}"): may(IN_A),
+    ("PUT", "/api/v1/workshops/{workshop_id}/texts/{text_id}/draft"): may(
+        FACILITATION, json=lambda s, r: {"text": "One.\n\nTwo."}
+    ),
+    ("POST", "/api/v1/workshops/{workshop_id}/texts/{text_id}/publish"): may(FACILITATION),
+    ("POST", "/api/v1/workshops/{workshop_id}/texts/{text_id}/figures"): may(FACILITATION),
+    ("PUT", "/api/v1/workshops/{workshop_id}/texts/{text_id}/paragraphs/{paragraph_id}/mark"): may(
+        ("pA",), json=lambda s, r: {"value": "agree"}, setup=text_live
+    ),
+    (
+        "POST",
+        "/api/v1/workshops/{workshop_id}/texts/{text_id}/paragraphs/{paragraph_id}/critiques",
+    ): may(
+        ("pA",),
+        json=lambda s, r: {"text": "Who appoints it?", "idempotency_key": "k" * 32},
+        setup=text_live,
+    ),
     ("POST", "/api/v1/workshops/{workshop_id}/room/proposals"): may(
         ("pA",), json=lambda s, r: {"text": "An idea", "idempotency_key": "k" * 32}
     ),
@@ -946,6 +1037,8 @@ PARAMS: dict[str, Callable[[Seed, str], str]] = {
     "item_id": _from_room("item_id"),
     "proposal_id": _from_room("proposal_id"),
     "theme_id": _from_room("theme_id"),
+    "text_id": _from_text("text_id"),
+    "paragraph_id": _from_text("paragraph_id"),
     "request_id": _from_room("request_id"),
     "term_id": _term,
     "fingerprint": _hit,

@@ -202,6 +202,13 @@ def render(summary: SummaryExport) -> bytes:
             if item.themes:
                 themes = text.join_runs(item.themes)
                 _para(doc, themes, bold=_("Themes:") + " ")
+            if item.text:
+                heading = text.text_heading(item.text[0].version)
+                _para(doc, "", bold=heading)
+                for para in item.text:
+                    _para(doc, para.text, bold=f"{para.number}. ")
+                    if para.every_party:
+                        _para(doc, _("Every party can live with it"), grey=True, sub=True)
             if item.proposals:
                 _para(doc, "", bold=_("Proposals"))
                 for p in item.proposals:

@@ -62,6 +62,14 @@ def render(summary: SummaryExport) -> str:
                     f"**{_('Themes:')}** " + esc(text.join_runs(item.themes)),
                     "",
                 ]
+            if item.text:
+                heading = text.text_heading(item.text[0].version)
+                lines += [f"**{esc(heading)}**", ""]
+                for para in item.text:
+                    lines.append(f"{para.number}\\. {esc(para.text)}")
+                    if para.every_party:
+                        lines.append(f"   - {esc(_('Every party can live with it'))}")
+                lines.append("")
             if item.proposals:
                 lines += [f"**{_('Proposals')}**", ""]
                 for p in item.proposals:

@@ -143,3 +143,8 @@ def method_lines(summary: SummaryExport) -> list[str]:
         )
     )
     return lines
+
+
+def text_heading(version: int) -> str:
+    """The heading of a negotiating text's final version in the summary."""
+    return translate("Negotiating text, final version %(num)s", num=version)

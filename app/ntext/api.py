@@ -1,0 +1,132 @@
+"""JSON API of the negotiating text: read it, mark and critique its paragraphs, and for the
+facilitating staff draft and publish versions and figures. Answers are the page's view model
+(app/ntext/page.py): no author field, `mine` as 1 or 0."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from app.deps import DbDep, SettingsDep, ViewerDep
+from app.ntext import figures, marks, page, service
+from app.room import service as room
+
+router = APIRouter(prefix="/workshops/{workshop_id}/texts/{text_id}", tags=["ntext"])
+
+
+class DraftIn(BaseModel):
+    text: str = Field(max_length=service.MAX_DRAFT)
+    lang: str = Field(default="", max_length=16)
+
+
+class MarkIn(BaseModel):
+    value: Literal["agree", "disagree", "pass"]
+
+
+class CritiqueIn(BaseModel):
+    text: str = Field(max_length=4000)
+    idempotency_key: str = Field(min_length=16, max_length=64)
+
+
+def _read(
+    db: DbDep, settings: SettingsDep, viewer: ViewerDep, workshop_id: str, item_id: str
+) -> dict[str, Any]:
+    db.flush()
+    workshop = room.enter_room(db, viewer=viewer, workshop_id=workshop_id)
+    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=item_id)
+    return asdict(page.text_page(db, settings, viewer=viewer, workshop=workshop, item=item))
+
+
+@router.get("")
+async def read_text(
+    workshop_id: str, text_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> dict[str, Any]:
+    """Every version the caller may read (newest first), each paragraph with its changes
+    against the previous version, published figures if shown, the caller's own marks and
+    the critiques the caller may see."""
+    return _read(db, settings, viewer, workshop_id, text_id)
+
+
+@router.put("/draft")
+async def save_draft(
+    workshop_id: str,
+    text_id: str,
+    body: DraftIn,
+    db: DbDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+) -> dict[str, Any]:
+    """The next version as a draft: paragraphs separated by a blank line."""
+    workshop = room.enter_console(db, viewer=viewer, workshop_id=workshop_id)
+    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
+    service.save_draft(
+        db, viewer=viewer, workshop=workshop, item=item, text=body.text, lang=body.lang
+    )
+    return _read(db, settings, viewer, workshop_id, text_id)
+
+
+@router.post("/publish")
+async def publish_version(
+    workshop_id: str, text_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> dict[str, Any]:
+    workshop = room.enter_console(db, viewer=viewer, workshop_id=workshop_id)
+    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
+    service.publish_version(db, viewer=viewer, workshop=workshop, item=item)
+    return _read(db, settings, viewer, workshop_id, text_id)
+
+
+@router.post("/figures")
+async def publish_figures(
+    workshop_id: str, text_id: str, db: DbDep, viewer: ViewerDep
+) -> dict[str, int]:
+    """Publish the figures now; how many paragraphs kept their earlier figures."""
+    workshop = room.enter_console(db, viewer=viewer, workshop_id=workshop_id)
+    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
+    return {"withheld": figures.publish(db, viewer=viewer, workshop=workshop, item=item)}
+
+
+@router.put("/paragraphs/{paragraph_id}/mark")
+async def mark(
+    workshop_id: str,
+    text_id: str,
+    paragraph_id: str,
+    body: MarkIn,
+    db: DbDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+) -> dict[str, str]:
+    workshop = room.enter_room(db, viewer=viewer, workshop_id=workshop_id)
+    service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
+    value = marks.mark(
+        db, settings, viewer=viewer, workshop=workshop, paragraph_id=paragraph_id, value=body.value
+    )
+    return {"value": value}
+
+
+@router.post("/paragraphs/{paragraph_id}/critiques", status_code=201)
+async def critique(
+    workshop_id: str,
+    text_id: str,
+    paragraph_id: str,
+    body: CritiqueIn,
+    db: DbDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+) -> dict[str, Any]:
+    """A critique of a paragraph: pending until the facilitator reveals a batch (through
+    the room's reveal, with its minimum batch); edit or withdraw it as a proposal."""
+    workshop = room.enter_room(db, viewer=viewer, workshop_id=workshop_id)
+    service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
+    row = marks.critique(
+        db,
+        settings,
+        viewer=viewer,
+        workshop=workshop,
+        paragraph_id=paragraph_id,
+        text=body.text,
+        idempotency_key=body.idempotency_key,
+    )
+    return {"id": row.id, "status": row.status, "mine": 1}
