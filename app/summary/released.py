@@ -17,11 +17,12 @@ from datetime import date
 
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from app import policy
+from app import i18n, policy
 from app.audit import service as audit
 from app.ids import today
 from app.policy import Viewer
 from app.summary.formats.registry import registry
+from app.summary.localize import localize
 from app.summary.present import SummaryExport
 from app.workshops.models import Workshop
 
@@ -57,7 +58,7 @@ def store(db: Session, workshop: Workshop, model: SummaryExport) -> None:
         row = db.get(ReleasedSummary, (workshop.id, fmt)) or ReleasedSummary(
             workshop_id=workshop.id, fmt=fmt, body=b""
         )
-        row.body = chosen.render(model)
+        row.body = chosen.render(localize(model, i18n.current_locale.get()))
         row.released_on = today()
         db.add(row)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from app import i18n
 from app.errors import Invalid
 from app.summary.formats import docx, html, json, markdown, pdf
+from app.summary.localize import localize
 from app.summary.present import SummaryExport
 
 
@@ -59,14 +60,16 @@ def second_language(fmt: str, lang: str, lang2: str | None) -> str | None:
 
 
 def render(fmt: str, summary: SummaryExport, lang: str, lang2: str | None = None) -> bytes:
-    """The file in the export's language, whatever the request's (labels, dates, numbers);
-    with lang2, in two languages: side by side (HTML, PDF) or one after the other (Markdown)."""
+    """The file in the export's language, whatever the request's (labels, dates, numbers, and
+    the version of the staff-written texts in that language); with lang2, in two languages:
+    side by side (HTML, PDF) or one after the other (Markdown)."""
     with i18n.using(lang):
         if lang2 is None:
-            return registry()[fmt].render(summary)
+            return registry()[fmt].render(localize(summary, lang))
         if fmt == "md":
-            first = markdown.render(summary)
+            first = markdown.render(localize(summary, lang))
             with i18n.using(lang2):
-                return (first + "\n\n---\n\n" + markdown.render(summary)).encode("utf-8")
+                second = markdown.render(localize(summary, lang2))
+                return (first + "\n\n---\n\n" + second).encode("utf-8")
         page = html.render_bilingual(summary, lang2)
         return pdf.from_html(page) if fmt == "pdf" else page.encode("utf-8")
