@@ -22,7 +22,6 @@ from app.audit import service as audit
 from app.ids import today
 from app.policy import Viewer
 from app.summary.formats.registry import registry
-from app.summary.localize import localize
 from app.summary.present import SummaryExport
 from app.workshops.models import Workshop
 
@@ -58,7 +57,7 @@ def store(db: Session, workshop: Workshop, model: SummaryExport) -> None:
         row = db.get(ReleasedSummary, (workshop.id, fmt)) or ReleasedSummary(
             workshop_id=workshop.id, fmt=fmt, body=b""
         )
-        row.body = chosen.render(localize(model, i18n.current_locale.get()))
+        row.body = chosen.file(model, i18n.current_locale.get())
         row.released_on = today()
         db.add(row)
 

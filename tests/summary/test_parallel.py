@@ -5,8 +5,10 @@ check; the release keeps the versions it used."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 
 import pytest
 from sqlmodel import select
@@ -14,9 +16,11 @@ from sqlmodel import select
 from app import i18n
 from app.l10n import gettext_in
 from app.rules.models import GroundRule
-from app.summary import released
+from app.summary import fingerprint, released
 from app.summary import service as summary
+from app.summary.formats.json import _adapter
 from app.summary.formats.registry import FORMATS
+from app.summary.parallel import TextOut
 from app.translations import service as translations
 from app.translations.models import ContentTranslation
 from app.workshops import service as workshops
@@ -246,3 +250,35 @@ def test_the_release_keeps_the_versions_it_used_past_archive(client, settings, d
     with database.session() as db:  # the versions are kept as their originals are
         rows = db.exec(select(ContentTranslation).where(ContentTranslation.workshop_id == wid))
         assert {r.title for r in rows if r.kind == "item"} >= {"عنوان جديد"}
+
+
+def test_the_docx_sets_the_language_of_each_original_shown(translated) -> None:
+    s, organizer = translated
+    wid = s.world.workshop.id
+    workspace(organizer, wid)
+    data = organizer.post(f"/w/{wid}/summary/export.docx", {"lang": "ar"}).content
+    with zipfile.ZipFile(io.BytesIO(data)) as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", body, flags=re.S)
+    options = next(p for p in paragraphs if UNTRANSLATED_ITEM in p)
+    assert '<w:lang w:val="en"/>' in options and "<w:bidi/>" not in options
+    arabic = next(p for p in paragraphs if ITEM_TITLE_AR in p)
+    assert "<w:lang " not in arabic and "<w:bidi/>" in arabic  # the document's language
+    for run in re.findall(r"<w:rPr>.*?</w:rPr>", body, flags=re.S):
+        if "<w:rtl/>" in run and "<w:lang " in run:
+            assert run.index("<w:rtl/>") < run.index("<w:lang ")  # the schema's order
+
+
+def test_the_json_holds_every_version_with_its_languages_and_its_fingerprint(translated) -> None:
+    s, organizer = translated
+    wid = s.world.workshop.id
+    workspace(organizer, wid)
+    body = organizer.post(f"/w/{wid}/summary/export.json", {"lang": "ar"}).content
+    model = _adapter.validate_python(json.loads(body))
+    assert model.fingerprint and fingerprint.of(model) == model.fingerprint
+    english, arabic = model.versions
+    assert (english.lang, arabic.lang) == ("en", "ar")
+    assert arabic.purpose == TextOut("", PURPOSE_AR, "ar")
+    langs = {t.body: t.lang for t in arabic.rules}
+    assert langs[RULE_BODY_AR] == "ar" and langs[UNTRANSLATED_RULE] == "en"  # the fallback
+    assert {t.lang for t in english.rules + english.items} == {"en"}

@@ -50,19 +50,20 @@ def _set_bidi(paragraph: Any) -> None:
 
 
 def _rtl(paragraph: Any, value: str, lang: str = "") -> None:
-    """Direction from the content, else from its language or the export's; runs w:rtl."""
-    if text.foreign(lang):
-        for run in paragraph.runs:
-            _run_lang(run, lang)
-    if text.direction(value, lang) != "rtl":
-        return
-    _set_bidi(paragraph)
+    """Direction from the content, else from its language or the export's; runs w:rtl, and
+    w:lang after it (the schema's order) for a text in another language than the export's."""
+    rtl = text.direction(value, lang) == "rtl"
+    if rtl:
+        _set_bidi(paragraph)
     for run in paragraph.runs:
-        if run.bold:
-            run.font.cs_bold = True  # an RTL run is bold by w:bCs, not w:b
-        rpr = run._r.get_or_add_rPr()
-        if rpr.find(qn("w:rtl")) is None:
-            rpr.append(OxmlElement("w:rtl"))
+        if rtl:
+            if run.bold:
+                run.font.cs_bold = True  # an RTL run is bold by w:bCs, not w:b
+            rpr = run._r.get_or_add_rPr()
+            if rpr.find(qn("w:rtl")) is None:
+                rpr.append(OxmlElement("w:rtl"))
+        if text.foreign(lang):
+            _run_lang(run, lang)
 
 
 def _run_lang(run: Any, lang: str) -> None:

@@ -17,6 +17,13 @@ class Format:
     suffix: str
     media_type: str
     render: Callable[[SummaryExport], bytes]
+    localized: bool = True  # JSON: every language's version as the model holds them
+
+    def file(self, summary: SummaryExport, lang: str) -> bytes:
+        """The file of this format in `lang` (the caller runs it under `i18n.using(lang)`):
+        the staff-written texts in that language's version. The JSON keeps the whole model,
+        so that it hashes to the fingerprint it states."""
+        return self.render(localize(summary, lang) if self.localized else summary)
 
 
 def registry() -> dict[str, Format]:
@@ -29,7 +36,7 @@ def registry() -> dict[str, Format]:
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             docx.render,
         ),
-        "json": Format("json", "application/json", json.render),
+        "json": Format("json", "application/json", json.render, localized=False),
     }
 
 
@@ -65,7 +72,7 @@ def render(fmt: str, summary: SummaryExport, lang: str, lang2: str | None = None
     side by side (HTML, PDF) or one after the other (Markdown)."""
     with i18n.using(lang):
         if lang2 is None:
-            return registry()[fmt].render(localize(summary, lang))
+            return registry()[fmt].file(summary, lang)
         if fmt == "md":
             first = markdown.render(localize(summary, lang))
             with i18n.using(lang2):
