@@ -30,7 +30,7 @@ from tests.summary.helpers import flat as _flat
 from tests.summary.seed import NAMES, Seeded, seed
 from tests.summary.test_export import open_hits, resolve_all, staff, workspace
 from tests.summary.test_fingerprint import _current, _sign_everyone
-from tests.summary.test_review import open_review, state
+from tests.summary.test_review import open_review, participant, state
 
 PURPOSE_AR = "استكشاف سبل تقاسم المياه في سنة الجفاف"
 RULE_TITLE_AR = "قاعدة تشاتام هاوس"
@@ -282,3 +282,30 @@ def test_the_json_holds_every_version_with_its_languages_and_its_fingerprint(tra
     langs = {t.body: t.lang for t in arabic.rules}
     assert langs[RULE_BODY_AR] == "ar" and langs[UNTRANSLATED_RULE] == "en"  # the fallback
     assert {t.lang for t in english.rules + english.items} == {"en"}
+
+
+@pytest.mark.parametrize("reader", ["ar", "en"])
+def test_a_participant_reviews_the_draft_in_their_language(
+    client, settings, database, reader: str
+) -> None:
+    s = _translated(settings, database)
+    wid = s.world.workshop.id
+    organizer = staff(client, s.world)
+    resolve_all(organizer, database, settings, s.world)
+    assert open_review(organizer, wid).status_code == 303
+    browser = participant(client, s.world.invitations[0])
+    browser.client.cookies.set("tt_lang", reader)
+    page = browser.get(f"/w/{wid}/summary/review").text
+    draft = page[page.index('<article class="summary-draft"') :]
+    assert (ITEM_TITLE_AR in draft) == (reader == "ar")
+    assert ("Item description for needs." in draft) == (reader == "en")
+    options = re.search(r"<h5 ([^>]*)>Options for a drought year</h5>(.{0,200})", draft)
+    assert options
+    if reader == "ar":  # the original, marked, in its own language
+        assert options.group(1) == 'dir="auto" lang="en"'
+        assert 'class="muted original-language" lang="ar"' in options.group(2)
+    else:
+        assert options.group(1) == 'dir="auto"' and "original-language" not in draft
+    assert browser.post(f"/w/{wid}/summary/review/signoff").status_code == 303
+    review = state(database, s.world, settings)
+    assert review.signoffs == 1 and review.stale_signoffs == 0  # one text, in every language
