@@ -26,6 +26,7 @@ from app.room import snapshots
 from app.room.consensus import Support, support
 from app.room.models import Proposal, Theme
 from app.rules.models import GroundRule
+from app.summary.parallel import Original, Version, versions
 from app.summary.texts import FinalParagraph, TextParagraphOut, final_versions
 from app.views import LEVEL_LABELS
 from app.workshops.models import Party, Workshop
@@ -83,6 +84,7 @@ class ItemOut:
     themes: tuple[str, ...]
     proposals: tuple[ProposalOut, ...]
     text: tuple[TextParagraphOut, ...] = ()  # a negotiating text's final version
+    lang: str = ""  # the language of title and description, when not the export's
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class SessionOut:
 class RuleOut:
     title: str
     body: str
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,8 @@ class SummaryExport:
     sessions: tuple[SessionOut, ...]
     method: MethodOut
     fingerprint: str = ""
+    purpose_lang: str = ""
+    versions: tuple[Version, ...] = ()  # the staff-written texts in every workshop language
 
 
 def identity(_key: str, _label: str, text: str) -> str:
@@ -313,11 +318,17 @@ def _item_out(ctx: _Context, item: AgendaItem) -> ItemOut:
     )
 
 
-def _sessions(ctx: _Context, rows: _Rows) -> tuple[SessionOut, ...]:
+def _by_meeting(rows: _Rows) -> dict[str, list[AgendaItem]]:
+    """The agenda items each session lists (breaks are not reported)."""
     items_by_meeting: dict[str, list[AgendaItem]] = defaultdict(list)
     for item in rows.items:
         if item.kind != "break":
             items_by_meeting[item.meeting_id].append(item)
+    return items_by_meeting
+
+
+def _sessions(ctx: _Context, rows: _Rows) -> tuple[SessionOut, ...]:
+    items_by_meeting = _by_meeting(rows)
     return tuple(
         SessionOut(
             title=ctx.emit(f"session:{m.id}:title", N_("Session title"), m.title),
@@ -361,21 +372,39 @@ def build(
     ctx = _context(rows, emit, _supports(db, viewer, rows.items, party_ids, k))
     ctx.texts = final_versions(db, workshop, viewer, rows.items)
     sessions = _sessions(ctx, rows)
+    purpose = emit("workshop:purpose", N_("Purpose"), workshop.purpose)
+    rules = [
+        (
+            r,
+            emit(f"rule:{r.id}:title", N_("Ground rule"), r.title),
+            emit(f"rule:{r.id}:body", N_("Ground rule"), r.body),
+        )
+        for r in rows.rules
+    ]
+    items = _listed(rows)
+    shown = [(i, o.title, o.description) for i, o in zip(items, _flat(sessions), strict=True)]
     return SummaryExport(
         title=emit("workshop:title", N_("Workshop title"), workshop.title),
         start_date=workshop.start_date,
         end_date=workshop.end_date,
-        purpose=emit("workshop:purpose", N_("Purpose"), workshop.purpose),
+        purpose=purpose,
         track=TRACK_LABELS.get(workshop.track, workshop.track),
         status=status,
-        rules=tuple(
-            RuleOut(
-                title=emit(f"rule:{r.id}:title", N_("Ground rule"), r.title),
-                body=emit(f"rule:{r.id}:body", N_("Ground rule"), r.body),
-            )
-            for r in rows.rules
-        ),
+        rules=tuple(RuleOut(title=t, body=b) for _, t, b in rules),
         general=_synthesis(ctx, None),
         sessions=sessions,
         method=_method(db, workshop, viewer, rows, k),
+        versions=versions(
+            db, workshop, viewer, emit=emit, original=Original(purpose, rules, shown)
+        ),
     )
+
+
+def _listed(rows: _Rows) -> list[AgendaItem]:
+    """The agenda items in the order the sessions list them."""
+    by_meeting = _by_meeting(rows)
+    return [item for m in rows.meetings for item in by_meeting.get(m.id, [])]
+
+
+def _flat(sessions: tuple[SessionOut, ...]) -> list[ItemOut]:
+    return [item for session in sessions for item in session.items]

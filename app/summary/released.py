@@ -17,7 +17,7 @@ from datetime import date
 
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from app import policy
+from app import i18n, policy
 from app.audit import service as audit
 from app.ids import today
 from app.policy import Viewer
@@ -57,7 +57,7 @@ def store(db: Session, workshop: Workshop, model: SummaryExport) -> None:
         row = db.get(ReleasedSummary, (workshop.id, fmt)) or ReleasedSummary(
             workshop_id=workshop.id, fmt=fmt, body=b""
         )
-        row.body = chosen.render(model)
+        row.body = chosen.file(model, i18n.current_locale.get())
         row.released_on = today()
         db.add(row)
 

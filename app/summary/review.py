@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app import policy
+from app import i18n, policy
 from app.audit import service as audit
 from app.config import Settings
 from app.errors import Conflict, Inconsistent, NotFound
@@ -22,6 +22,7 @@ from app.policy import Viewer
 from app.rules import service as rules
 from app.security import keys
 from app.summary import fingerprint, released, scan
+from app.summary.localize import localize
 from app.summary.models import (
     SummaryComment,
     SummaryReview,
@@ -303,7 +304,7 @@ def participant_view(
     if review is None or review.state != "open":
         return ParticipantReviewView(state="none", signed=False, summary=None)
     summary = draft_model(db, settings, workshop, viewer, status=N_("Draft for participant review"))
-    fp = fingerprint.of(summary)
+    fp = fingerprint.of(summary)  # of every language's text: what is signed is all of them
     signed = ""
     if viewer.secret is not None:
         row = _signoff(db, _tag(db, settings, workshop, viewer, review.id))
@@ -311,7 +312,7 @@ def participant_view(
     return ParticipantReviewView(
         state=review.state,
         signed=signed == fp,
-        summary=summary,
+        summary=localize(summary, i18n.current_locale.get()),
         fingerprint=fp,
         version=fingerprint.short(fp),
         signed_version=fingerprint.short(signed),

@@ -19,6 +19,7 @@ from app.forms import refused
 from app.ids import new_id
 from app.policy import Viewer
 from app.summary import released_routes, service
+from app.summary.formats import text
 from app.summary.formats.registry import FORMATS, export_language, registry, second_language
 from app.summary.formats.registry import render as render_format
 from app.templating import render
@@ -287,6 +288,7 @@ def _review_page(
         "workshop_id": workshop_id,
         "view": view,
         "summary": view.summary,
+        "marker": text.original_marker,  # the draft is in the reader's language
         "errors": errors or ({"body": message} if message else {}),
         **values,
     }

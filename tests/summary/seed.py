@@ -51,6 +51,7 @@ def seed(
     affiliations: list[str] | None = None,
     parties: tuple[str, ...] = ("Riverside", "Highland"),
     leak_names: bool = True,
+    languages: str = "en",
 ) -> Seeded:
     """`leak_names`: the rapporteur's synthesis mentions a participant (the check must catch it)."""
     names = names or NAMES
@@ -63,6 +64,7 @@ def seed(
         status="live",
         names=names,
         affiliations=affiliations or AFFILIATIONS,
+        languages=languages,
     )
     out = Seeded(world)
     wid = world.workshop.id

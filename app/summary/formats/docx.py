@@ -18,6 +18,7 @@ from app import i18n
 from app.i18n import gettext as _
 from app.summary.formats import text
 from app.summary.present import Block, SummaryExport
+from app.translations import service as translations
 
 FONT = "Noto Sans"
 RTL_FONT = {"ur": "Noto Nastaliq Urdu"}
@@ -48,17 +49,38 @@ def _set_bidi(paragraph: Any) -> None:
         ppr.append(bidi)
 
 
-def _rtl(paragraph: Any, value: str) -> None:
-    """Direction from the content, else from the export's language; runs marked w:rtl."""
-    if text.direction(value) != "rtl":
-        return
-    _set_bidi(paragraph)
+def _rtl(paragraph: Any, value: str, lang: str = "") -> None:
+    """Direction from the content, else from its language or the export's; runs w:rtl, and
+    w:lang after it (the schema's order) for a text in another language than the export's."""
+    rtl = text.direction(value, lang) == "rtl"
+    if rtl:
+        _set_bidi(paragraph)
     for run in paragraph.runs:
-        if run.bold:
-            run.font.cs_bold = True  # an RTL run is bold by w:bCs, not w:b
-        rpr = run._r.get_or_add_rPr()
-        if rpr.find(qn("w:rtl")) is None:
-            rpr.append(OxmlElement("w:rtl"))
+        if rtl:
+            if run.bold:
+                run.font.cs_bold = True  # an RTL run is bold by w:bCs, not w:b
+            rpr = run._r.get_or_add_rPr()
+            if rpr.find(qn("w:rtl")) is None:
+                rpr.append(OxmlElement("w:rtl"))
+        if text.foreign(lang):
+            _run_lang(run, lang)
+
+
+def _run_lang(run: Any, lang: str) -> None:
+    """A run in another language than the document's: w:lang (and w:bidi for RTL)."""
+    rpr = run._r.get_or_add_rPr()
+    mark = OxmlElement("w:lang")
+    mark.set(qn("w:val"), lang)
+    if translations.direction(lang) == "rtl":
+        mark.set(qn("w:bidi"), lang)
+    rpr.append(mark)
+
+
+def _marked(doc: Any, lang: str) -> None:
+    """The mark of a text shown in its original language, as its own paragraph."""
+    mark = text.original_marker(lang)
+    if mark:
+        _para(doc, mark, grey=True)
 
 
 def _para(
@@ -69,6 +91,7 @@ def _para(
     bold: str = "",
     grey: bool = False,
     sub: bool = False,
+    lang: str = "",
 ) -> Any:
     paragraph = doc.add_paragraph(style=style)
     if sub or style == "List Bullet":
@@ -82,13 +105,13 @@ def _para(
     if grey:
         run.font.color.rgb = GREY
         run.font.size = Pt(9.5)
-    _rtl(paragraph, bold + value)
+    _rtl(paragraph, bold + value, lang)
     return paragraph
 
 
-def _heading(doc: Any, value: str, level: int) -> None:
+def _heading(doc: Any, value: str, level: int, lang: str = "") -> None:
     heading = doc.add_heading(value, level=level)
-    _rtl(heading, value)
+    _rtl(heading, value, lang)
 
 
 def _blocks(doc: Any, blocks: tuple[Block, ...]) -> None:
@@ -172,7 +195,8 @@ def render(summary: SummaryExport) -> bytes:
     _para(doc, text.meta(summary), grey=True)
     if summary.purpose:
         _heading(doc, _("Purpose"), 1)
-        _para(doc, summary.purpose)
+        _para(doc, summary.purpose, lang=summary.purpose_lang)
+        _marked(doc, summary.purpose_lang)
     if summary.rules:
         _heading(doc, _("Ground rules"), 1)
         for rule in summary.rules:
@@ -180,7 +204,10 @@ def render(summary: SummaryExport) -> bytes:
             paragraph.add_run(rule.title).bold = True
             if rule.body:
                 paragraph.add_run(": " + rule.body)
-            _rtl(paragraph, rule.title)
+            mark = text.original_marker(rule.lang)
+            _rtl(paragraph, rule.title, rule.lang)
+            if mark:
+                paragraph.add_run(" " + mark).font.color.rgb = GREY
     if summary.general:
         _heading(doc, _("General synthesis"), 1)
         _blocks(doc, summary.general)
@@ -188,14 +215,15 @@ def render(summary: SummaryExport) -> bytes:
     for session in summary.sessions:
         _heading(doc, text.session_heading(session.title, session.day), 2)
         for item in session.items:
-            _heading(doc, item.title, 3)
+            _heading(doc, item.title, 3, item.lang)
+            _marked(doc, item.lang)
             kind = f"{text.label(item.level_label)} · {text.label(item.kind_label)}"
             _para(doc, kind, grey=True)
             if item.off_record:
                 _para(doc, text.label(text.OFF_RECORD_NOTE))
                 continue
             if item.description:
-                _para(doc, item.description)
+                _para(doc, item.description, lang=item.lang)
             if item.synthesis:
                 _para(doc, "", bold=_("Synthesis"))
                 _blocks(doc, item.synthesis)

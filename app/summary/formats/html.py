@@ -10,6 +10,7 @@ from markupsafe import Markup
 from app import i18n
 from app.i18n import gettext
 from app.summary.formats import text
+from app.summary.localize import localize
 from app.summary.present import SummaryExport
 from app.templating import render_text
 
@@ -21,6 +22,13 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')  # noqa: S704  # nosec B704 (escaped for CSS just above)
 
 
+def _lang_attribute(code: str) -> Markup:
+    """` lang="xx"` on an element whose text is in another language than the page's."""
+    if not text.foreign(code):
+        return Markup("")
+    return Markup(' lang="{}"').format(code)
+
+
 def _context(summary: SummaryExport, parts: tuple[str, ...] | None = None) -> dict[str, Any]:
     locale = i18n.current_locale.get()
     return {
@@ -28,6 +36,8 @@ def _context(summary: SummaryExport, parts: tuple[str, ...] | None = None) -> di
         "lang": locale,
         "dir": i18n.direction(locale),
         "dir_of": text.direction,
+        "lang_of": _lang_attribute,
+        "marker": text.original_marker,
         "meta": text.meta(summary),
         "session_heading": text.session_heading,
         "support_line": text.support_line,
@@ -63,7 +73,7 @@ def render_bilingual(summary: SummaryExport, second: str) -> str:
         row = []
         for code in (first, second):
             with i18n.using(code):
-                row.append((code, i18n.direction(code), _cell(summary, name)))
+                row.append((code, i18n.direction(code), _cell(localize(summary, code), name)))
         rows.append(row)
     return render_text("summary/print.html", {**_context(summary), "pairs": rows})
 

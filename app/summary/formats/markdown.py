@@ -27,16 +27,29 @@ def _blocks(blocks: tuple[Block, ...]) -> list[str]:
     return out
 
 
+def _marked(lang: str) -> list[str]:
+    """The mark of a text shown in its original language, as its own line."""
+    mark = text.original_marker(lang)
+    return [f"*{esc(mark)}*", ""] if mark else []
+
+
 def render(summary: SummaryExport) -> str:
     lines = [f"# {esc(summary.title)}", ""]
     lines += [esc(text.meta(summary)), "", f"*{esc(text.label(text.CONFIDENTIAL))}*", ""]
     if summary.purpose:
-        lines += ["## " + _("Purpose"), "", esc(summary.purpose), ""]
+        lines += [
+            "## " + _("Purpose"),
+            "",
+            esc(summary.purpose),
+            "",
+            *_marked(summary.purpose_lang),
+        ]
     if summary.rules:
         lines += ["## " + _("Ground rules"), ""]
         for i, rule in enumerate(summary.rules, 1):
             body = f": {esc(rule.body)}" if rule.body else ""
-            lines.append(f"{i}. **{esc(rule.title)}**{body}")
+            mark = text.original_marker(rule.lang)
+            lines.append(f"{i}. **{esc(rule.title)}**{body}" + (f" *{esc(mark)}*" if mark else ""))
         lines.append("")
     if summary.general:
         lines += ["## " + _("General synthesis"), "", *_blocks(summary.general)]
@@ -47,6 +60,7 @@ def render(summary: SummaryExport) -> str:
             lines += [
                 f"#### {esc(item.title)}",
                 "",
+                *_marked(item.lang),
                 f"*{esc(text.label(item.level_label))}* · {esc(text.label(item.kind_label))}",
                 "",
             ]

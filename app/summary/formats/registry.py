@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from app import i18n
 from app.errors import Invalid
 from app.summary.formats import docx, html, json, markdown, pdf
+from app.summary.localize import localize
 from app.summary.present import SummaryExport
 
 
@@ -16,6 +17,13 @@ class Format:
     suffix: str
     media_type: str
     render: Callable[[SummaryExport], bytes]
+    localized: bool = True  # JSON: every language's version as the model holds them
+
+    def file(self, summary: SummaryExport, lang: str) -> bytes:
+        """The file of this format in `lang` (the caller runs it under `i18n.using(lang)`):
+        the staff-written texts in that language's version. The JSON keeps the whole model,
+        so that it hashes to the fingerprint it states."""
+        return self.render(localize(summary, lang) if self.localized else summary)
 
 
 def registry() -> dict[str, Format]:
@@ -28,7 +36,7 @@ def registry() -> dict[str, Format]:
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             docx.render,
         ),
-        "json": Format("json", "application/json", json.render),
+        "json": Format("json", "application/json", json.render, localized=False),
     }
 
 
@@ -59,14 +67,16 @@ def second_language(fmt: str, lang: str, lang2: str | None) -> str | None:
 
 
 def render(fmt: str, summary: SummaryExport, lang: str, lang2: str | None = None) -> bytes:
-    """The file in the export's language, whatever the request's (labels, dates, numbers);
-    with lang2, in two languages: side by side (HTML, PDF) or one after the other (Markdown)."""
+    """The file in the export's language, whatever the request's (labels, dates, numbers, and
+    the version of the staff-written texts in that language); with lang2, in two languages:
+    side by side (HTML, PDF) or one after the other (Markdown)."""
     with i18n.using(lang):
         if lang2 is None:
-            return registry()[fmt].render(summary)
+            return registry()[fmt].file(summary, lang)
         if fmt == "md":
-            first = markdown.render(summary)
+            first = markdown.render(localize(summary, lang))
             with i18n.using(lang2):
-                return (first + "\n\n---\n\n" + markdown.render(summary)).encode("utf-8")
+                second = markdown.render(localize(summary, lang2))
+                return (first + "\n\n---\n\n" + second).encode("utf-8")
         page = html.render_bilingual(summary, lang2)
         return pdf.from_html(page) if fmt == "pdf" else page.encode("utf-8")

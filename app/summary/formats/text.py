@@ -14,6 +14,7 @@ from datetime import date
 from app import i18n, l10n
 from app.i18n import N_, gettext, translate
 from app.summary.present import ProposalOut, SummaryExport
+from app.translations import service as translations
 
 OFF_RECORD_NOTE = N_("Off the record: nothing from this item is reported.")
 CONFIDENTIAL = N_("Chatham House Rule — not for attribution")
@@ -37,10 +38,26 @@ def strong_direction(value: str) -> str | None:
     return None
 
 
-def direction(value: str = "") -> str:
-    """A paragraph's direction: its content's, else the export language's (computed here,
-    because WeasyPrint and Word ignore dir="auto")."""
-    return strong_direction(value) or i18n.direction(i18n.current_locale.get())
+def direction(value: str = "", lang: str = "") -> str:
+    """A paragraph's direction: its content's, else its language's (`lang`, for a text
+    shown in the original's language), else the export language's (computed here, because
+    WeasyPrint and Word ignore dir="auto")."""
+    return strong_direction(value) or (
+        translations.direction(lang) if lang else i18n.direction(i18n.current_locale.get())
+    )
+
+
+def foreign(lang: str) -> bool:
+    """Whether a text is in another language than the export's (an original shown where
+    the export's language has no version of it)."""
+    return bool(lang) and translations.base(lang) != translations.base(i18n.current_locale.get())
+
+
+def original_marker(lang: str) -> str:
+    """The visible mark of a text shown in its original language, in the export's language."""
+    if not foreign(lang):
+        return ""
+    return translate("(original language: %(name)s)", name=translations.language_name(lang))
 
 
 def isolate(value: str) -> str:

@@ -1,0 +1,42 @@
+"""The export model in the export's language: the version of that language of the purpose,
+the ground rules and the agenda items (app/summary/parallel.py), each text with its own
+language (the original's where it has no version, which the formats mark)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from app.summary.parallel import TextOut, Version
+from app.summary.present import ItemOut, RuleOut, SummaryExport
+from app.translations import service as translations
+
+
+def version(model: SummaryExport, lang: str) -> Version | None:
+    """The version for a reader of `lang`, else the original's; None for a model without."""
+    wanted = translations.base(lang)
+    found = [v for v in model.versions if translations.base(v.lang) == wanted]
+    return found[0] if found else (model.versions[0] if model.versions else None)
+
+
+def _item(item: ItemOut, text: TextOut) -> ItemOut:
+    description = "" if item.off_record else text.body
+    return replace(item, title=text.title, description=description, lang=text.lang)
+
+
+def localize(model: SummaryExport, lang: str) -> SummaryExport:
+    """The model as it is exported in `lang` (the fingerprint and the versions unchanged)."""
+    chosen = version(model, lang)
+    if chosen is None:
+        return model
+    texts = iter(chosen.items)
+    sessions = tuple(
+        replace(s, items=tuple(_item(item, next(texts)) for item in s.items))
+        for s in model.sessions
+    )
+    return replace(
+        model,
+        purpose=chosen.purpose.body,
+        purpose_lang=chosen.purpose.lang,
+        rules=tuple(RuleOut(t.title, t.body, t.lang) for t in chosen.rules),
+        sessions=sessions,
+    )
