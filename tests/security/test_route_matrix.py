@@ -1234,6 +1234,7 @@ FIELD_VALUES: dict[str, Any] = {
     "action": "redact",
     "reason": "Checked by hand",
     "language": "en",
+    "email": "someone@example.org",
 }
 
 

@@ -47,7 +47,7 @@ def test_a_change_after_the_sign_offs_refuses_release(client, settings, database
     review = state(database, s.world, settings)
     assert not review.rule_met and review.signoffs == 0 and review.stale_signoffs == 2
     response = organizer.post(f"/w/{wid}/summary/release", {"override": ""})
-    assert response.status_code == 422 and "release rule is not met" in response.text
+    assert response.status_code == 409 and "release rule is not met" in response.text
     assert not state(database, s.world, settings).released
     assert audit(database, wid, "summary.release") == []
 
