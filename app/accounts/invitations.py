@@ -171,7 +171,10 @@ class Joining:
 
 
 def joining(db: Session, token: str) -> Joining:
-    row = open_link(db, token, JOIN)
+    return _joining(db, open_link(db, token, JOIN))
+
+
+def _joining(db: Session, row: StaffInvitation) -> Joining:
     workshop = db.get(Workshop, row.workshop_id)
     assert workshop is not None and row.role is not None  # open_link checked the workshop
     return Joining(row.email, workshop.id, workshop.title, row.role)
@@ -179,16 +182,15 @@ def joining(db: Session, token: str) -> Joining:
 
 def accept(
     db: Session,
-    settings: Settings,
     *,
     token: str,
     display_name: str,
     password: str,
     confirm: str,
-) -> tuple[Joining, sessions.NewSession]:
-    """Make the invited account, add it to the staff and sign it in."""
-    joined_as = joining(db, token)
+) -> tuple[Joining, User]:
+    """Make the invited account and add it to the staff (the caller signs it in)."""
     row = open_link(db, token, JOIN)
+    joined_as = _joining(db, row)
     if password != confirm:
         raise Invalid("The two passwords differ.", field="confirm")
     if db.exec(select(User).where(User.email == row.email)).first() is not None:
@@ -221,7 +223,7 @@ def accept(
         detail=f"{user.email} as {row.role}",
     )
     changed(db, row.workshop_id, "workshop")
-    return joined_as, sessions.create(db, settings, kind="staff", user_id=user.id)
+    return joined_as, user
 
 
 def request_reset(

@@ -9,10 +9,9 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts import invitations, mail
-from app.accounts.routes import client_key
+from app.accounts.routes import client_key, finish_sign_in
 from app.deps import DbDep, SettingsDep
 from app.errors import Invalid, TooMany
-from app.security import sessions
 from app.templating import render
 from app.views import ROLE_LABELS
 
@@ -56,9 +55,8 @@ async def accept_invitation(
     confirm: Password = "",
 ) -> Response:
     try:
-        joined, new = invitations.accept(
+        joined, user = invitations.accept(
             db,
-            settings,
             token=join_link,
             display_name=display_name,
             password=password,
@@ -68,11 +66,8 @@ async def accept_invitation(
         db.rollback()
         values = {"display_name": display_name}
         return _invite_page(request, db, join_link, values=values, errors=exc.errors, status=422)
-    sessions.end(db, sessions.token_from(request, settings))  # rotation: never reuse an id
-    response = RedirectResponse(f"/w/{joined.workshop_id}/manage", status_code=303)
-    sessions.set_cookie(response, settings, sessions.session_cookie(settings), new.token)
-    sessions.set_cookie(response, settings, sessions.staff_hint_cookie(settings), "1")
-    return response
+    target = f"/w/{joined.workshop_id}/manage"
+    return finish_sign_in(request, db, settings, user, next=target, action="", fields={})
 
 
 @router.get("/login/reset", response_class=HTMLResponse)
