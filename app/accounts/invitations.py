@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select, update
 from app.accounts import ratelimit
 from app.accounts.mail import Outgoing
 from app.accounts.models import StaffInvitation, User
-from app.accounts.service import create_user, normalise_email
+from app.accounts.service import create_user, normalise_email, sign_out_everywhere
 from app.audit import service as audit
 from app.config import Settings
 from app.errors import Gone, Invalid, TooMany
@@ -24,7 +24,7 @@ from app.i18n import N_, translate
 from app.ids import utcnow
 from app.live.bus import changed
 from app.policy import Viewer
-from app.security import passwords, sessions
+from app.security import passwords
 from app.security.tokens import new_token, token_hash
 from app.workshops.models import Membership, Workshop
 
@@ -284,7 +284,7 @@ def reset(db: Session, *, token: str, password: str, confirm: str) -> User:
         col(StaffInvitation.used_at).is_(None),
     )
     db.exec(others.values(expires_at=utcnow()))
-    sessions.end_all_for_user(db, user.id)
+    sign_out_everywhere(db, user.id)
     return user
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 import unicodedata
 
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from app.accounts import ratelimit
 from app.accounts.models import ApiToken, User
@@ -103,6 +104,14 @@ def change_password(db: Session, *, viewer: Viewer, current: str, new: str, conf
     sessions.end_all_for_user(db, user.id, except_id=viewer.session_id)
 
 
+def sign_out_everywhere(db: Session, user_id: str, *, except_session: str | None = None) -> None:
+    """After a reset or a new second factor: every session of the account ends (but the one
+    that made the change, if given) and every API token goes, so that whoever took a session
+    cannot keep the account through a token minted meanwhile."""
+    sessions.end_all_for_user(db, user_id, except_id=except_session)
+    db.exec(delete(ApiToken).where(col(ApiToken.user_id) == user_id))
+
+
 def create_api_token(db: Session, *, viewer: Viewer, name: str) -> str:
     """Create a token and return it once; only its hash is stored."""
     name = unicodedata.normalize("NFC", name).strip()
@@ -159,5 +168,5 @@ def reset_password(db: Session, *, email: str, password: str) -> User:
         raise Invalid(problem, field="password")
     user.password_hash = passwords.hash_password(password)
     db.add(user)
-    sessions.end_all_for_user(db, user.id)
+    sign_out_everywhere(db, user.id)
     return user

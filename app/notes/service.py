@@ -34,7 +34,7 @@ from app.notes.present import (
 from app.policy import Viewer
 from app.rules import service as rules
 from app.security import keys
-from app.translations import texts
+from app.translations import stale, texts
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
 
@@ -281,7 +281,10 @@ def edit(
     """Change the text of one's own note."""
     note = get_own(db, settings, workshop, note_id, viewer=viewer)
     _writable(workshop)
-    note.body = _clean_body(body)
+    cleaned = _clean_body(body)
+    if cleaned != note.body:
+        stale.forget(db, "note", note.id)
+    note.body = cleaned
     db.add(note)
     if note.visibility != "private":
         changed(db, workshop.id, "notes")
@@ -304,6 +307,7 @@ def delete(
             target=note,
             detail=note.visibility,
         )
+    stale.forget(db, "note", note.id)
     db.delete(note)
     if shared:
         changed(db, workshop.id, "notes")

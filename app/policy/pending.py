@@ -33,11 +33,14 @@ def joins_now(waiting: int, workshop: Any) -> bool:
 
 
 def for_staff(rows: Iterable[Any], workshop: Any) -> list[Any]:
-    """The pending rows staff may see (the listed ones; the waiting ones too only if they are
-    enough to join), in shuffle-key order."""
+    """The pending rows staff may see (the listed ones; an item's waiting ones too only if
+    that item's are enough to join), in shuffle-key order."""
     note("visible", "Proposal:pending")
     pending = [row for row in rows if row.status == "pending"]
-    waiting = sum(1 for row in pending if not row.listed)
-    everyone = joins_now(waiting, workshop)
-    shown = [row for row in pending if everyone or row.listed]
+    waiting: dict[str, int] = {}  # per agenda item: waiting rows of two items never add up
+    for row in pending:
+        if not row.listed:
+            waiting[row.item_id] = waiting.get(row.item_id, 0) + 1
+    joining = {item for item, count in waiting.items() if joins_now(count, workshop)}
+    shown = [row for row in pending if row.listed or row.item_id in joining]
     return sorted(shown, key=lambda row: str(row.shuffle_key))

@@ -47,6 +47,7 @@ class ReplayMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.cookie = session_cookie(settings)
+        self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in WRITES:
@@ -66,7 +67,10 @@ class ReplayMiddleware:
         database: Database = scope["app"].state.db
         caller = (
             service.staff_caller(
-                database, cookie=_cookie(headers, self.cookie), bearer=_bearer(headers)
+                database,
+                self.settings,
+                cookie=_cookie(headers, self.cookie),
+                bearer=_bearer(headers),
             )
             if key
             else None

@@ -14,7 +14,8 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from app.accounts.models import ApiToken, AuthSession
+from app.accounts.models import ApiToken, AuthSession, User
+from app.config import Settings
 from app.db import Database
 from app.ids import utcnow
 from app.replay.models import FormReplay
@@ -44,19 +45,31 @@ class Answer:
     same_request: bool = True
 
 
-def staff_caller(database: Database, *, cookie: str | None, bearer: str | None) -> Caller | None:
-    """The staff session or API token making the request; None for participants (their
-    forms are idempotent in their services and leave no row here) and for anyone else."""
+def staff_caller(
+    database: Database, settings: Settings, *, cookie: str | None, bearer: str | None
+) -> Caller | None:
+    """The staff session or API token making the request, if it may still act: a live
+    session (neither idle past the limit nor past its absolute end, as app.security.sessions
+    rules) or a token of an active account. None for participants (their forms are idempotent
+    in their services and leave no row here), for a lapsed credential (a kept page is never
+    shown to it: the request runs and meets the sign-in), and for anyone else."""
+    now = utcnow()
     with database.session() as db:
         if bearer:
             token = db.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(bearer)))
             row = token.first()
-            return Caller(f"token:{row.id}", bearer) if row is not None else None
+            user = db.get(User, row.user_id) if row is not None else None
+            if row is None or user is None or not user.is_active:
+                return None
+            return Caller(f"token:{row.id}", bearer)
         if not cookie or len(cookie) > 200:
             return None
         session = db.exec(select(AuthSession).where(AuthSession.token_hash == token_hash(cookie)))
         found = session.first()
     if found is None or found.kind != "staff":
+        return None
+    idle = timedelta(minutes=settings.staff_idle_minutes)
+    if (found.expires_at and now >= found.expires_at) or now - found.last_seen_at >= idle:
         return None
     return Caller(f"session:{found.id}", cookie)
 

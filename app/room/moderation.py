@@ -16,6 +16,7 @@ from app.live.bus import changed
 from app.policy import Viewer
 from app.room import common
 from app.room.models import Proposal, Theme
+from app.translations import stale
 from app.workshops.models import Workshop
 
 
@@ -56,6 +57,7 @@ def edit(
     row = _moderated(db, viewer, workshop, proposal_id)
     body = clean_text(text, field="text", label="Text", max_length=2000, multiline=True)
     if body != row.text:
+        stale.forget(db, "proposal", row.id)
         row.text = body
         row.edited = True
         db.add(row)

@@ -24,7 +24,7 @@ from app.room import common
 from app.room.models import Proposal, Reaction, Theme
 from app.room.present import ProposalView, ThemeView
 from app.security import keys
-from app.translations import texts
+from app.translations import stale, texts
 from app.workshops.models import Workshop
 
 MAX_TEXT = 2000
@@ -175,7 +175,10 @@ def edit(
     attribute: bool = False,
 ) -> Proposal:
     row, item = _own(db, settings, viewer, workshop, proposal_id)
-    row.text = _clean(text)
+    cleaned = _clean(text)
+    if cleaned != row.text:
+        stale.forget(db, "proposal", row.id)
+    row.text = cleaned
     row.attribution = _attribution(viewer, item, attribute)
     db.add(row)
     return row
@@ -191,6 +194,7 @@ def withdraw(
     row.author_tag = None
     row.attribution = None
     db.add(row)
+    stale.forget(db, "proposal", row.id)
 
 
 def for_item(

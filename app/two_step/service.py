@@ -15,14 +15,14 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col, delete, select
 
 from app.accounts.models import User
-from app.accounts.service import NO_SUCH_ACCOUNT, normalise_email
+from app.accounts.service import NO_SUCH_ACCOUNT, normalise_email, sign_out_everywhere
 from app.audit import service as audit
 from app.config import Settings
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import N_
 from app.ids import utcnow
 from app.policy import Viewer
-from app.security import passwords, sessions
+from app.security import passwords
 from app.two_step import codes
 from app.two_step.models import StaffRecoveryCode, StaffTotp
 from app.workshops.models import Workshop
@@ -107,7 +107,7 @@ def confirm(
     row.confirmed_at, row.last_step = utcnow(), step
     db.add(row)
     fresh = _new_recovery_codes(db, user.id)
-    sessions.end_all_for_user(db, user.id, except_id=viewer.session_id)
+    sign_out_everywhere(db, user.id, except_session=viewer.session_id)
     audit.record(db, viewer=viewer, workshop_id=None, action="account.two_step.on", target=user)
     return fresh
 
@@ -217,7 +217,7 @@ def operator_reset(db: Session, *, email: str) -> User:
         raise Invalid(NO_SUCH_ACCOUNT, field="email")
     db.exec(delete(StaffRecoveryCode).where(col(StaffRecoveryCode.user_id) == user.id))
     db.exec(delete(StaffTotp).where(col(StaffTotp.user_id) == user.id))
-    sessions.end_all_for_user(db, user.id)
+    sign_out_everywhere(db, user.id)
     audit.record(
         db, viewer=OPERATOR, workshop_id=None, action="account.two_step.reset", target=user
     )

@@ -7,13 +7,16 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select as sa_select
 from sqlmodel import select
 
+from app.accounts.models import AuthSession
 from app.agenda.models import AgendaItem
+from app.ids import utcnow
 from app.models import metadata
 from app.replay.models import FormReplay
 from app.room.models import Proposal, Theme
@@ -314,3 +317,25 @@ def _key_of(page: str, action: str) -> str:
             assert key, attributes
             return key[1]
     raise AssertionError(f"no form posts to {action}")
+
+
+def test_a_kept_page_is_never_shown_to_a_lapsed_session(room: Any) -> None:
+    """A kept page may hold a secret (a new API token, an invitation link): once the session
+    has been idle past the limit, sending the form again meets the sign-in, not the page."""
+    organizer = room.staff("organizer")
+    form = {
+        "name": "script",
+        "idempotency_key": _key_of(organizer.get("/account").text, "/account/tokens"),
+    }
+    first = organizer.post("/account/tokens", form)
+    assert first.status_code == 200 and "tt_" in first.text
+    with room.world.database.transaction() as db:
+        for row in db.exec(select(AuthSession)):
+            row.last_seen_at = utcnow() - timedelta(
+                minutes=room.world.settings.staff_idle_minutes + 1
+            )
+            db.add(row)
+    again = organizer.post("/account/tokens", form)
+    assert again.headers.get("idempotent-replayed") is None
+    assert first.text not in again.text
+    assert again.status_code in (303, 401) or "Sign in" in again.text

@@ -11,9 +11,10 @@ import pytest
 from sqlmodel import select
 
 from app import i18n
+from app.agenda.models import AgendaItem
 from app.errors import NotFound
 from app.notes import service as notes
-from app.room import moderation, proposals
+from app.room import moderation, proposals, runtime
 from app.translations import texts
 from app.translations.models import TextTranslation
 from app.workshops import service as workshops
@@ -96,6 +97,32 @@ def test_the_translator_sees_exactly_the_texts_the_issue_names(room) -> None:
     expected |= {("note", nid, v) for v, nid in shared.items()}
     assert got == expected
     assert late.id not in {t.id for t in _worklist(room)}
+
+
+def test_waiting_proposals_of_two_items_never_add_up_to_a_group(room) -> None:
+    """Four left waiting on one item and one new on the next are two groups too small, not a
+    group of five: else the translator would see each new proposal the moment it is sent."""
+    world = room.world
+    open_round(world, room.contribution.id)
+    for i in range(4):
+        submit(world, participant_viewer(world, i), f"Left waiting {i}")
+    fac = world.viewer("facilitator")
+    with tx(world, fac) as (db, workshop):
+        runtime.finish(db, viewer=fac, workshop=workshop, item_id=room.contribution.id)
+    open_round(world, room.on_record.id)
+    alone = submit(world, participant_viewer(world, 4), "The only one on the next item")
+    assert _worklist(room) == []
+    assert alone.id not in {p.id for p in _staff_pending(room)}
+
+
+def _staff_pending(room: Room) -> list[proposals.ProposalView]:
+    fac = room.world.viewer("facilitator")
+    with tx(room.world, fac) as (db, workshop):
+        item = db.get(AgendaItem, room.on_record.id)
+        listed = proposals.for_item(
+            db, room.world.settings, viewer=fac, workshop=workshop, item=item
+        )
+        return list(listed.pending)
 
 
 def test_the_translator_never_sees_an_author(room) -> None:
@@ -294,3 +321,63 @@ def test_the_translator_api_lists_text_only_and_writes(room) -> None:
     assert (
         translator.client.put(url, json={**ok, "id": "f" * 32}, headers=headers).status_code == 404
     )
+
+
+def _translations_of(room: Room, object_id: str) -> list[TextTranslation]:
+    with room.world.database.session() as db:
+        return list(db.exec(select(TextTranslation).where(TextTranslation.object_id == object_id)))
+
+
+@pytest.mark.parametrize("change", ["author edits", "withdrawn", "moderator edits"])
+def test_a_changed_text_loses_its_translations(room, change: str) -> None:
+    """A translation shows the wording it was made from: after an edit (the author's, or a
+    moderator taking out an identifying detail) or a withdrawal it is gone, not left beside a
+    text that no longer says it."""
+    world, item = room.world, room.contribution.id
+    open_round(world, item)
+    author = participant_viewer(world, 0, secret=b"s" * 32)
+    target = submit(world, author, "Idea 0")
+    for i in range(1, 5):
+        submit(world, participant_viewer(world, i), f"Idea {i}")
+    _translate(room, "proposal", target.id, "ar", ARABIC)
+    assert _translations_of(room, target.id)
+    if change == "author edits":
+        with tx(world, author) as (db, workshop):
+            proposals.edit(
+                db,
+                world.settings,
+                viewer=author,
+                workshop=workshop,
+                proposal_id=target.id,
+                text="Idea 0, said otherwise",
+            )
+    elif change == "withdrawn":
+        with tx(world, author) as (db, workshop):
+            proposals.withdraw(
+                db, world.settings, viewer=author, workshop=workshop, proposal_id=target.id
+            )
+    else:
+        reveal(world, item, override_reason=None)
+        fac = world.viewer("facilitator")
+        with tx(world, fac) as (db, workshop):
+            moderation.edit(
+                db, viewer=fac, workshop=workshop, proposal_id=target.id, text="Idea, redacted"
+            )
+    assert _translations_of(room, target.id) == []
+
+
+def test_a_rewritten_shared_note_loses_its_translations(room) -> None:
+    note_id = _note(room, "room", "A note for the room")
+    _translate(room, "note", note_id, "ar", ARABIC)
+    assert _translations_of(room, note_id)
+    rapporteur = room.world.viewer("rapporteur")
+    with tx(room.world, rapporteur) as (db, workshop):
+        notes.edit(
+            db,
+            room.world.settings,
+            viewer=rapporteur,
+            workshop=workshop,
+            note_id=note_id,
+            body="A note for the room, rewritten",
+        )
+    assert _translations_of(room, note_id) == []

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from app import cli, config
-from app.accounts.models import AuthSession, StaffInvitation, User
+from app.accounts.models import ApiToken, AuthSession, StaffInvitation, User
 from app.audit.models import AuditEntry
 from app.config import Settings
 from app.db import Database
@@ -283,7 +283,10 @@ def test_a_forgotten_password_is_reset_by_e_mail(
     client, inbox = mailing
     with database.transaction() as db:
         user = make_user(db, email="forgot@example.org")
-    Browser(client).login(user)
+    owner = Browser(client)
+    owner.login(user)
+    owner.get("/account")
+    assert owner.post("/account/tokens", {"name": "minted meanwhile"}).status_code == 200
     assert _signed_in(database, user.id) == 1
     answer = _stranger(client).post("/login/reset", {"email": "Forgot@example.org"})
     unknown = _stranger(client).post("/login/reset", {"email": "nobody@example.org"})
@@ -298,6 +301,8 @@ def test_a_forgotten_password_is_reset_by_e_mail(
     assert done.status_code == 303 and done.headers["location"] == "/login/changed"
     assert "Your password was changed" in browser.get("/login/changed").text
     assert _signed_in(database, user.id) == 0  # every session ended
+    with database.session() as db:  # and every API token: none minted by a thief survives
+        assert db.exec(select(ApiToken).where(ApiToken.user_id == user.id)).all() == []
     assert browser.get(link).status_code == 410
     old = Browser(TestClient(client.app, base_url="http://testserver"))
     assert old.post("/login", {"email": user.email, "password": PASSWORD}).status_code == 400

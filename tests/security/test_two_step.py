@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from app.accounts.models import AuthSession
+from app.accounts.models import ApiToken, AuthSession
 from app.audit.models import AuditEntry
 from app.ids import utcnow
 from app.policy import Viewer
@@ -245,3 +245,17 @@ def test_an_expired_pending_sign_in_cannot_be_completed(client, settings, databa
     assert 'name="resume.body" value="Kept text"' in late.text  # what was typed is still kept
     # the cookie alone, without the password step, never completes
     assert _fresh(client).post("/login/two-step", {"code": code_at(secret, 1)}).status_code == 401
+
+
+def test_turning_it_on_revokes_every_api_token(client, settings, database) -> None:  # type: ignore[no-untyped-def]
+    """Whoever held a stolen session and minted a token loses it when the owner turns two-step
+    sign-in on (the owner's own session stays)."""
+    world = make_world(settings, database)
+    browser = Browser(client)
+    browser.login(world.users["organizer"])
+    browser.get("/account")
+    assert browser.post("/account/tokens", {"name": "minted meanwhile"}).status_code == 200
+    enrol(browser)
+    with database.session() as db:
+        assert list(db.exec(select(ApiToken))) == []
+    assert browser.get("/account").status_code == 200

@@ -107,9 +107,12 @@ def test_requirement_blocks_members_without_it_and_lets_through_those_with_it(
     participant.join(world.invitations[0])
     assert participant.get(f"/w/{wid}").status_code == 200
 
-    # once the facilitator has it, the pages and the token work again
+    # once the facilitator has it, the pages work again; the token made before is revoked
+    # with the new second factor (whoever held a stolen session loses it), a new one works
     secret, _ = enrol(facilitator)
     assert facilitator.get(f"/w/{wid}/console").status_code == 200
+    assert api.get(f"/api/v1/workshops/{wid}", headers=bearer).status_code == 401
+    bearer = {"Authorization": f"Bearer {_token(facilitator)}"}
     assert api.get(f"/api/v1/workshops/{wid}", headers=bearer).status_code == 200
     me = api.get("/api/v1/me", headers=bearer).json()
     assert me["two_step"] is True and me["two_step_needed_for"] == []
