@@ -78,6 +78,11 @@ class _Sources(BaseSettings):
         return init_settings, env_settings, file_secret_settings, dotenv_settings
 
 
+def _loopback(host: str) -> bool:
+    """Whether an SMTP host is this machine (a local relay: a plain connection stays here)."""
+    return host.strip().lower() in {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
 def _read_sources() -> dict[str, str]:
     env_file = os.environ.get("TRACKTWO_ENV_FILE", ".env")
     secrets_dir = os.environ.get("TRACKTWO_SECRETS_DIR")
@@ -182,6 +187,11 @@ class Settings:
             raise SettingsError("TRACKTWO_LOG_FORMAT must be text or json")
         if self.smtp_security not in {"starttls", "tls", "none"}:
             raise SettingsError("TRACKTWO_SMTP_SECURITY must be starttls, tls or none")
+        if self.smtp_username and self.smtp_security == "none" and not _loopback(self.smtp_host):
+            raise SettingsError(
+                "TRACKTWO_SMTP_SECURITY=none would send the SMTP password in the clear to "
+                f"{self.smtp_host!r}: use starttls or tls (none is only for a relay on this host)"
+            )
         if self.smtp_host and "@" not in self.smtp_from:
             raise SettingsError(
                 "TRACKTWO_SMTP_FROM must be the sender's address when TRACKTWO_SMTP_HOST is set"

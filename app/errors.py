@@ -85,6 +85,13 @@ class Inconsistent(Invalid):
     status_code = 409
 
 
+class TooManyTries(Invalid):
+    """A form refused because too many answers to it failed (a password asked again): 429,
+    with the message on its field, so the form is shown again and nothing typed is lost."""
+
+    status_code = 429
+
+
 class Conflict(DomainError):
     status_code = 409
     title = N_("Not possible right now")

@@ -143,6 +143,19 @@ def withdraw(db: Session, *, viewer: Viewer, workshop: Workshop, invitation_id: 
     )
 
 
+def _use_up(db: Session, row: StaffInvitation, user_id: str) -> None:
+    """Mark the link used by a conditional UPDATE (only if still unused), so two requests
+    racing with one link cannot both go through: the loser is told the link is gone."""
+    taken = db.exec(
+        update(StaffInvitation)
+        .where(col(StaffInvitation.id) == row.id, col(StaffInvitation.used_at).is_(None))
+        .values(used_at=utcnow(), user_id=user_id)
+    )
+    if not taken.rowcount:
+        raise Gone(LINK_GONE)
+    db.expire(row)
+
+
 def open_link(db: Session, token: str, purpose: str) -> StaffInvitation:
     """The unused, unexpired link of this purpose, or Gone (the same for any other case)."""
     if not token or len(token) > 100:
@@ -201,11 +214,9 @@ def accept(
         )
     user = create_user(db, email=row.email, display_name=display_name, password=password)
     assert row.workshop_id is not None and row.role is not None  # a JOIN link has both
+    _use_up(db, row, user.id)
     membership = Membership(workshop_id=row.workshop_id, user_id=user.id, role=row.role)
     db.add(membership)
-    row.used_at = utcnow()
-    row.user_id = user.id
-    db.add(row)
     db.flush()
     joined = Viewer(
         kind="staff",
@@ -274,10 +285,9 @@ def reset(db: Session, *, token: str, password: str, confirm: str) -> User:
         raise Invalid(problem, field="password")
     if password != confirm:
         raise Invalid("The two passwords differ.", field="confirm")
+    _use_up(db, row, user.id)
     user.password_hash = passwords.hash_password(password)
     db.add(user)
-    row.used_at = utcnow()
-    db.add(row)
     others = update(StaffInvitation).where(
         col(StaffInvitation.user_id) == user.id,
         col(StaffInvitation.purpose) == RESET,

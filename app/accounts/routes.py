@@ -162,15 +162,18 @@ async def account(
 async def change_password(
     request: Request,
     db: DbDep,
+    settings: SettingsDep,
     viewer: StaffDep,
     current: Annotated[str, Form(max_length=1024)] = "",
     new: Annotated[str, Form(max_length=1024)] = "",
     confirm: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     try:
-        service.change_password(db, viewer=viewer, current=current, new=new, confirm=confirm)
+        service.change_password(
+            db, settings, viewer=viewer, current=current, new=new, confirm=confirm
+        )
     except Invalid as exc:
-        return account_page(request, db, viewer, errors=exc.errors, status=422)
+        return account_page(request, db, viewer, errors=exc.errors, status=exc.status_code)
     return account_page(
         request, db, viewer, message="Your password was changed. Other sessions were signed out."
     )

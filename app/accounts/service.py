@@ -9,7 +9,7 @@ import unicodedata
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from app.accounts import ratelimit
+from app.accounts import ratelimit, reauth
 from app.accounts.models import ApiToken, User
 from app.config import Settings
 from app.errors import Invalid, NotFound, TooMany
@@ -88,12 +88,18 @@ def authenticate(
     return user
 
 
-def change_password(db: Session, *, viewer: Viewer, current: str, new: str, confirm: str) -> None:
+def change_password(
+    db: Session, settings: Settings, *, viewer: Viewer, current: str, new: str, confirm: str
+) -> None:
+    """A new password, given the current one (asked again under app.accounts.reauth)."""
     user = db.get(User, viewer.user_id) if viewer.user_id else None
     if user is None:
         raise NotFound()
+    reauth.guard(db, settings, user.id, field="current")
     if not passwords.verify_password(user.password_hash, current[:1024]):
-        raise Invalid("Your current password is not right.", field="current")
+        wrong = Invalid("Your current password is not right.", field="current")
+        reauth.refuse(db, settings, user.id, wrong)
+    reauth.passed(db, settings, user.id)
     problem = passwords.password_problem(new)
     if problem:
         raise Invalid(problem, field="new")

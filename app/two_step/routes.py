@@ -77,7 +77,7 @@ async def cancel(db: DbDep, viewer: StaffDep, next: Next = "") -> Response:
 def _refused(request: Request, db: DbDep, viewer: StaffDep, form: str, exc: Invalid) -> Response:
     db.rollback()
     errors = {f"{form}_{name}": text for name, text in exc.errors.items()}
-    return account_page(request, db, viewer, errors=errors, status=422)
+    return account_page(request, db, viewer, errors=errors, status=exc.status_code)
 
 
 @router.post("/account/two-step/confirm", response_class=HTMLResponse)

@@ -14,6 +14,7 @@ import logging
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, delete, select
 
+from app.accounts import reauth
 from app.accounts.models import User
 from app.accounts.service import NO_SUCH_ACCOUNT, normalise_email, sign_out_everywhere
 from app.audit import service as audit
@@ -77,9 +78,10 @@ def cancel(db: Session, *, viewer: Viewer) -> None:
         db.delete(row)
 
 
-def _check_password(user: User, password: str) -> None:
+def _check_password(db: Session, settings: Settings, user: User, password: str) -> None:
+    reauth.guard(db, settings, user.id)
     if not passwords.verify_password(user.password_hash, password[:1024]):
-        raise Invalid(WRONG_PASSWORD, field="password")
+        reauth.refuse(db, settings, user.id, Invalid(WRONG_PASSWORD, field="password"))
 
 
 def _new_recovery_codes(db: Session, user_id: str) -> list[str]:
@@ -99,11 +101,12 @@ def confirm(
     row = state(db, user.id)
     if row is None or row.confirmed_at is not None:
         raise Conflict("Start the set-up again: there is no set-up waiting for a code.")
-    _check_password(user, password)
+    _check_password(db, settings, user, password)
     secret = codes.unseal(settings, user.id, row.secret)
     step = codes.matching_step(secret, code, last_step=None)
     if step is None:
-        raise Invalid(WRONG_CODE, field="code")
+        reauth.refuse(db, settings, user.id, Invalid(WRONG_CODE, field="code"))
+    reauth.passed(db, settings, user.id)
     row.confirmed_at, row.last_step = utcnow(), step
     db.add(row)
     fresh = _new_recovery_codes(db, user.id)
@@ -154,11 +157,12 @@ def _check_password_and_code(
     user = _user(db, viewer)
     if not is_active(db, user.id):
         raise Conflict("Two-step sign-in is not on for your account.")
-    _check_password(user, password)
+    _check_password(db, settings, user, password)
     reason = use_code(db, settings, user_id=user.id, code=code)
     if reason:
         log.warning("two-step change refused: %s", reason)
-        raise Invalid(WRONG_CODE, field="code")
+        reauth.refuse(db, settings, user.id, Invalid(WRONG_CODE, field="code"))
+    reauth.passed(db, settings, user.id)
     return user
 
 

@@ -181,3 +181,27 @@ def test_env_example_documents_every_setting() -> None:
     read = {f"TRACKTWO_{name.upper()}" for name in config._Sources.model_fields}
     read |= {"TRACKTWO_ENV_FILE", "TRACKTWO_SECRETS_DIR"}
     assert read <= documented, f"undocumented in .env.example: {sorted(read - documented)}"
+
+
+@pytest.mark.parametrize(
+    ("host", "refused"),
+    [("mail.example.org", True), ("localhost", False), ("127.0.0.1", False)],
+)
+def test_an_smtp_password_is_never_sent_in_the_clear(
+    monkeypatch: pytest.MonkeyPatch, host: str, refused: bool
+) -> None:
+    for name, value in {
+        "SMTP_HOST": host,
+        "SMTP_FROM": "tracktwo@example.org",
+        "SMTP_USERNAME": "tracktwo",
+        "SMTP_PASSWORD": "relay password",
+        "SMTP_SECURITY": "none",
+    }.items():
+        monkeypatch.setenv(f"TRACKTWO_{name}", value)
+    if refused:
+        with pytest.raises(SettingsError, match="in the clear"):
+            load_settings()
+    else:
+        assert load_settings().smtp_security == "none"
+    monkeypatch.setenv("TRACKTWO_SMTP_SECURITY", "starttls")
+    assert load_settings().smtp_host == host

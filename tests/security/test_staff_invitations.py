@@ -20,13 +20,15 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from app import cli, config
+from app.accounts import invitations
 from app.accounts.models import ApiToken, AuthSession, StaffInvitation, User
 from app.audit.models import AuditEntry
 from app.config import Settings
 from app.db import Database
-from app.errors import NotFound
+from app.errors import Gone, NotFound
 from app.ids import utcnow
 from app.main import create_app
+from app.security import passwords
 from app.workshops import staff
 from app.workshops.models import Membership, Workshop
 from tests.factories import PASSWORD, Browser, World, make_user, make_world
@@ -375,3 +377,32 @@ def test_the_service_itself_refuses_non_organizers(
                 email="someone@example.org",
                 role="observer",
             )
+
+
+def test_two_requests_racing_with_one_reset_link_cannot_both_win(
+    settings: Settings, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second request read the link while it was still unused; the first then used it:
+    the second is told the link is gone, and the first one's password stands."""
+    with database.transaction() as db:
+        user = make_user(db, email="raced@example.org")
+        token = invitations.reset_link(db, settings, email=user.email).url.rsplit("/", 1)[1]
+    with database.session() as db:
+        stale = invitations.open_link(db, token, invitations.RESET)
+        db.expunge(stale)
+    with database.transaction() as db:
+        invitations.reset(db, token=token, password=NEW_PASSWORD, confirm=NEW_PASSWORD)
+    monkeypatch.setattr(invitations, "open_link", lambda db, token, purpose: _attached(db, stale))
+    second = "the second and later passphrase"
+    with database.session() as db, pytest.raises(Gone):
+        invitations.reset(db, token=token, password=second, confirm=second)
+        db.commit()
+    with database.session() as db:
+        stored = db.get(User, user.id)
+        assert stored is not None
+        assert passwords.verify_password(stored.password_hash, NEW_PASSWORD)
+
+
+def _attached(db: Any, row: StaffInvitation) -> StaffInvitation:
+    db.add(row)  # as it was read, nothing reloaded: the link still looks unused
+    return row
