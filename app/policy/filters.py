@@ -135,9 +135,18 @@ def _text_translation_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     """A translation of a proposal or note: the translators of the workshop; anyone else only
     beside what they may read of the original: a revealed, unhidden proposal, or a note
     cleared for the room or the summary (never one of a pending proposal, even its author's).
-    The export audience: none."""
+    The export audience: those of the notes it may export (a synthesis in each language)."""
     if viewer.is_export:
-        return false()
+        if not viewer.workshop_id:
+            return false()
+        exported: ColumnElement[bool] = and_(
+            model.workshop_id == viewer.workshop_id,
+            model.kind == "note",
+            model.object_id.in_(
+                select(col(Note.id)).where(_exportable_notes(Note, viewer.workshop_id))
+            ),
+        )
+        return exported
     clauses: list[ColumnElement[bool]] = []
     translating = workshops_with(viewer, "translate")
     if translating:
@@ -295,6 +304,16 @@ def _queue_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     return _in_workshops(model, workshops_with(viewer, "queue.read"))
 
 
+def _exportable_notes(model: Any, workshop_id: str) -> ColumnElement[bool]:
+    """The notes that may leave the room: cleared for the summary, none of an off-the-record
+    item (the export audience's notes, and the notes whose translations it may read)."""
+    return and_(
+        model.workshop_id == workshop_id,
+        model.visibility == "summary",
+        or_(model.item_id.is_(None), model.item_id.in_(_on_record_items(workshop_id))),
+    )
+
+
 @filter_for("Note")
 def _note_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     """Private: the author only. Team: organizers, facilitators, rapporteurs. Room, summary:
@@ -302,11 +321,7 @@ def _note_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     The export audience: notes cleared for the summary, none of an off-the-record item."""
     clauses: list[ColumnElement[bool]] = []
     if viewer.is_export and viewer.workshop_id:
-        return and_(
-            model.workshop_id == viewer.workshop_id,
-            model.visibility == "summary",
-            or_(model.item_id.is_(None), model.item_id.in_(_on_record_items(viewer.workshop_id))),
-        )
+        return _exportable_notes(model, viewer.workshop_id)
     if viewer.is_staff:
         team = workshops_with(viewer, "note.team")
         room = workshops_with(viewer, "room.read")

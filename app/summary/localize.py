@@ -1,11 +1,12 @@
 """The export model in the export's language: the version of that language of the purpose,
-the ground rules and the agenda items (app/summary/parallel.py), each text with its own
-language (the original's where it has no version, which the formats mark)."""
+the ground rules, the agenda items and the synthesis (app/summary/parallel.py), each text with
+its own language (the original's where it has no version, which the formats mark)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from app.summary.blocks import Block
 from app.summary.parallel import TextOut, Version
 from app.summary.present import ItemOut, RuleOut, SummaryExport
 from app.translations import service as translations
@@ -18,9 +19,12 @@ def version(model: SummaryExport, lang: str) -> Version | None:
     return found[0] if found else (model.versions[0] if model.versions else None)
 
 
-def _item(item: ItemOut, text: TextOut) -> ItemOut:
+def _item(item: ItemOut, text: TextOut, synthesis: tuple[Block, ...] | None) -> ItemOut:
     description = "" if item.off_record else text.body
-    return replace(item, title=text.title, description=description, lang=text.lang)
+    chosen = item.synthesis if synthesis is None or item.off_record else synthesis
+    return replace(
+        item, title=text.title, description=description, lang=text.lang, synthesis=chosen
+    )
 
 
 def localize(model: SummaryExport, lang: str) -> SummaryExport:
@@ -29,12 +33,16 @@ def localize(model: SummaryExport, lang: str) -> SummaryExport:
     if chosen is None:
         return model
     texts = iter(chosen.items)
+    count = sum(len(s.items) for s in model.sessions)
+    per_item = chosen.syntheses if chosen.syntheses and len(chosen.syntheses) == count else None
+    syntheses = iter(per_item or [None] * count)
     sessions = tuple(
-        replace(s, items=tuple(_item(item, next(texts)) for item in s.items))
+        replace(s, items=tuple(_item(item, next(texts), next(syntheses)) for item in s.items))
         for s in model.sessions
     )
     return replace(
         model,
+        general=model.general if chosen.syntheses is None else chosen.general,
         purpose=chosen.purpose.body,
         purpose_lang=chosen.purpose.lang,
         rules=tuple(RuleOut(t.title, t.body, t.lang) for t in chosen.rules),

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from markdown_it import MarkdownIt
 from sqlmodel import Session, col, select
 
 from app import policy
@@ -26,6 +25,7 @@ from app.room import snapshots
 from app.room.consensus import Support, support
 from app.room.models import Proposal, Theme
 from app.rules.models import GroundRule
+from app.summary.blocks import Block, blocks
 from app.summary.parallel import Original, Version, versions
 from app.summary.texts import FinalParagraph, TextParagraphOut, final_versions
 from app.views import LEVEL_LABELS
@@ -47,16 +47,6 @@ DIVIDES = N_("Divides the sides")
 MIXED = N_("Mixed views across the sides")
 BROAD = N_("Broad support")
 NO_SUPPORT = Support(reacted=0, band=None, k_holds=False)
-
-_md = MarkdownIt("commonmark", {"html": False})
-
-
-@dataclass(frozen=True)
-class Block:
-    """A paragraph, a list item or a heading of a synthesis, as plain text."""
-
-    kind: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -133,30 +123,6 @@ def identity(_key: str, _label: str, text: str) -> str:
     return text
 
 
-def blocks(source: str) -> tuple[Block, ...]:
-    """Markdown to plain-text blocks (formatting marks dropped), the same in every format."""
-    out: list[Block] = []
-    kinds: list[str] = []
-    for token in _md.parse(source):
-        if token.type in {"heading_open", "bullet_list_open", "ordered_list_open"}:
-            kinds.append("h" if token.type == "heading_open" else "li")
-        elif token.type in {"heading_close", "bullet_list_close", "ordered_list_close"}:
-            kinds.pop()
-        elif token.type == "inline":
-            text = " ".join(
-                (child.content if child.type in {"text", "code_inline"} else " ").strip()
-                for child in token.children or []
-            )
-            text = " ".join(text.split())
-            if text:
-                out.append(Block(kinds[-1] if kinds else "p", text))
-        elif token.type in {"fence", "code_block"}:
-            for line in token.content.splitlines():
-                if line.strip():
-                    out.append(Block("p", " ".join(line.split())))
-    return tuple(out)
-
-
 def support_label(s: Support) -> str:
     """Support in words, never with a party label; a party statement only where k holds."""
     if s.k_holds and s.parties:
@@ -224,6 +190,7 @@ class _Context:
     theme_name: dict[str, str] = field(default_factory=dict)
     proposals_by_item: dict[str, list[Proposal]] = field(default_factory=lambda: defaultdict(list))
     texts: dict[str, list[FinalParagraph]] = field(default_factory=dict)
+    note_bodies: dict[str, str] = field(default_factory=dict)  # each note as emitted
 
 
 def _read(db: Session, workshop: Workshop, viewer: policy.Viewer) -> _Rows:
@@ -259,7 +226,9 @@ def _context(rows: _Rows, emit: Emit, supports: dict[str, Support]) -> _Context:
 def _synthesis(ctx: _Context, item_id: str | None) -> tuple[Block, ...]:
     out: list[Block] = []
     for note in ctx.notes_by_item.get(item_id, []):
-        out.extend(blocks(ctx.emit(f"note:{note.id}", N_("Synthesis note"), note.body)))
+        body = ctx.emit(f"note:{note.id}", N_("Synthesis note"), note.body)
+        ctx.note_bodies[note.id] = body
+        out.extend(blocks(body))
     return tuple(out)
 
 
@@ -383,6 +352,14 @@ def build(
     ]
     items = _listed(rows)
     shown = [(i, o.title, o.description) for i, o in zip(items, _flat(sessions), strict=True)]
+    general = _synthesis(ctx, None)
+    notes = [(n, -1, ctx.note_bodies[n.id]) for n in ctx.notes_by_item.get(None, [])]
+    notes += [
+        (n, index, ctx.note_bodies[n.id])
+        for index, item in enumerate(items)
+        for n in ctx.notes_by_item.get(item.id, [])
+        if n.id in ctx.note_bodies  # an off-the-record item shows no synthesis
+    ]
     return SummaryExport(
         title=emit("workshop:title", N_("Workshop title"), workshop.title),
         start_date=workshop.start_date,
@@ -391,11 +368,11 @@ def build(
         track=TRACK_LABELS.get(workshop.track, workshop.track),
         status=status,
         rules=tuple(RuleOut(title=t, body=b) for _, t, b in rules),
-        general=_synthesis(ctx, None),
+        general=general,
         sessions=sessions,
         method=_method(db, workshop, viewer, rows, k),
         versions=versions(
-            db, workshop, viewer, emit=emit, original=Original(purpose, rules, shown)
+            db, workshop, viewer, emit=emit, original=Original(purpose, rules, shown, notes)
         ),
     )
 

@@ -75,9 +75,10 @@ def _notes(db: Session, *, viewer: Viewer, workshop: Workshop) -> list[Note]:
     return policy.notes_to_translate(db.exec(statement))
 
 
-def _translations(
+def translated(
     db: Session, *, viewer: Viewer, workshop: Workshop, kind: str, ids: Iterable[str]
 ) -> dict[str, dict[str, str]]:
+    """The translations of these texts the viewer may read: {object id: {lang: text}}."""
     wanted = list(ids)
     result: dict[str, dict[str, str]] = {object_id: {} for object_id in wanted}
     if not wanted:
@@ -97,10 +98,10 @@ def worklist(db: Session, *, viewer: Viewer, workshop: Workshop) -> list[ToTrans
     policy.ensure(viewer, "translate", workshop)
     proposals = _proposals(db, viewer=viewer, workshop=workshop)
     notes = _notes(db, viewer=viewer, workshop=workshop)
-    done_p = _translations(
+    done_p = translated(
         db, viewer=viewer, workshop=workshop, kind="proposal", ids=[p.id for p in proposals]
     )
-    done_n = _translations(
+    done_n = translated(
         db, viewer=viewer, workshop=workshop, kind="note", ids=[n.id for n in notes]
     )
     items = [
@@ -181,7 +182,7 @@ def beside(
     """The translations, into the request's language, of texts the viewer may read."""
     reader = i18n.current_locale.get()
     found: dict[str, Beside] = {}
-    for object_id, versions in _translations(
+    for object_id, versions in translated(
         db, viewer=viewer, workshop=workshop, kind=kind, ids=ids
     ).items():
         for lang, text in sorted(versions.items(), key=lambda kv: kv[0] != reader):

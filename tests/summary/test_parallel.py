@@ -13,8 +13,10 @@ import zipfile
 import pytest
 from sqlmodel import select
 
-from app import i18n
+from app import i18n, policy
 from app.l10n import gettext_in
+from app.notes.models import Note
+from app.room.models import Proposal
 from app.rules.models import GroundRule
 from app.summary import fingerprint, released
 from app.summary import service as summary
@@ -22,7 +24,8 @@ from app.summary.formats.json import _adapter
 from app.summary.formats.registry import FORMATS
 from app.summary.parallel import TextOut
 from app.translations import service as translations
-from app.translations.models import ContentTranslation
+from app.translations import texts
+from app.translations.models import ContentTranslation, TextTranslation
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
 from tests.summary.helpers import EXTRACT
@@ -309,3 +312,97 @@ def test_a_participant_reviews_the_draft_in_their_language(
     assert browser.post(f"/w/{wid}/summary/review/signoff").status_code == 303
     review = state(database, s.world, settings)
     assert review.signoffs == 1 and review.stale_signoffs == 0  # one text, in every language
+
+
+SYNTHESIS_AR = "اتفقت المجموعة بأن تبادل البيانات يأتي قبل كل شيء"
+GENERAL_AR = "وجد الطرفان أرضية مشتركة بشأن الرصد"
+
+
+def _note_id(s: Seeded, body_start: str) -> str:
+    with s.world.database.session() as db:
+        rows = db.exec(select(Note).where(Note.workshop_id == s.world.workshop.id))
+        return next(n.id for n in rows if n.body.startswith(body_start))
+
+
+def _translate_note(s: Seeded, note_id: str, lang: str, text: str) -> None:
+    """A note's translation through the translator's write path."""
+    translator = s.world.viewer("translator")
+    with s.world.database.transaction() as db:
+        workshop = workshops.get(db, s.world.workshop.id, viewer=translator, action="translate")
+        texts.save(
+            db,
+            viewer=translator,
+            workshop=workshop,
+            kind="note",
+            object_id=note_id,
+            lang=lang,
+            text=text,
+        )
+
+
+@pytest.fixture
+def synthesis_translated(client, settings, database):  # type: ignore[no-untyped-def]
+    s = _translated(settings, database)
+    _translate_note(s, _note_id(s, "The group agreed"), "ar", SYNTHESIS_AR)
+    _translate_note(s, _note_id(s, "Overall, the sides"), "ar", GENERAL_AR)
+    _translate_note(s, _note_id(s, "ROOM-NOTE-CANARY"), "ar", "ROOM-TRANSLATION-CANARY")
+    _translate_note(s, _note_id(s, "OFFREC-NOTE-CANARY"), "ar", "OFFNOTE-TRANSLATION-CANARY")
+    organizer = staff(client, s.world)
+    resolve_all(organizer, database, settings, s.world)
+    return s, organizer
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_synthesis_is_exported_in_its_translation(synthesis_translated, fmt: str) -> None:
+    s, organizer = synthesis_translated
+    arabic = flat(_export(organizer, s.world.workshop.id, fmt, "ar"))
+    english = flat(_export(organizer, s.world.workshop.id, fmt, "en"))
+    for translated in (SYNTHESIS_AR, GENERAL_AR):
+        assert flat(translated) in arabic, (fmt, translated)
+        assert (flat(translated) in english) == (fmt == "json")  # JSON: every version
+    for original in ("The group agreed that", "the sides found common ground"):
+        assert flat(original) in english
+        assert (flat(original) in arabic) == (fmt == "json")
+    for seen in (arabic, english):  # neither a room note's nor an off-record note's version
+        assert "roomtranslationcanary" not in seen and "offnotetranslationcanary" not in seen
+
+
+def test_an_untranslated_synthesis_note_is_marked_with_its_language(translated) -> None:
+    s, organizer = translated
+    wid = s.world.workshop.id
+    workspace(organizer, wid)
+    page = organizer.post(f"/w/{wid}/summary/export.html", {"lang": "ar"}).text
+    found = re.search(r"<p ([^>]*)>Overall, the sides found common ground", page)
+    assert found and found.group(1) == 'dir="ltr" lang="en"'
+
+
+def test_a_synthesis_translation_is_checked_and_fingerprinted(client, settings, database) -> None:  # type: ignore[no-untyped-def]
+    s = _translated(settings, database)
+    wid = s.world.workshop.id
+    organizer = staff(client, s.world)
+    resolve_all(organizer, database, settings, s.world)
+    before = _current(database, settings, s.world)
+    _translate_note(s, _note_id(s, "The group agreed"), "ar", SYNTHESIS_AR)
+    assert _current(database, settings, s.world) != before  # an Arabic reader's text changed
+    named = f"كما قال {NAMES[2]} فإن الثقة تتبع البيانات"
+    _translate_note(s, _note_id(s, "Overall, the sides"), "ar", named)
+    hits = open_hits(database, settings, s.world)
+    assert len(hits) == 1 and hits[0].match == NAMES[2]
+    resolve_all(organizer, database, settings, s.world)
+    for fmt in FORMATS:
+        assert flat(NAMES[2]) not in flat(_export(organizer, wid, fmt, "ar")), fmt
+
+
+def test_the_export_audience_reads_a_translation_only_of_a_text_it_may_export(
+    synthesis_translated,
+) -> None:
+    s, _organizer = synthesis_translated
+    audience = policy.export_audience(s.world.workshop.id)
+    with s.world.database.session() as db:
+        every = db.exec(select(TextTranslation)).all()
+        readable = db.exec(policy.visible(select(TextTranslation), audience, TextTranslation))
+        notes = {n.id for n in db.exec(policy.visible(select(Note), audience, Note))}
+        proposals = {p.id for p in db.exec(policy.visible(select(Proposal), audience, Proposal))}
+        shown = {(t.kind, t.object_id) for t in readable}
+    assert len(every) == 4 and len(shown) == 2  # of the four, the two cleared notes' only
+    assert all(oid in (notes if kind == "note" else proposals) for kind, oid in shown)

@@ -16,8 +16,9 @@ from docx.shared import Cm, Pt, RGBColor
 
 from app import i18n
 from app.i18n import gettext as _
+from app.summary.blocks import Block
 from app.summary.formats import text
-from app.summary.present import Block, SummaryExport
+from app.summary.present import SummaryExport
 from app.translations import service as translations
 
 FONT = "Noto Sans"
@@ -117,11 +118,11 @@ def _heading(doc: Any, value: str, level: int, lang: str = "") -> None:
 def _blocks(doc: Any, blocks: tuple[Block, ...]) -> None:
     for block in blocks:
         if block.kind == "li":
-            _para(doc, block.text, style="List Bullet")
+            _para(doc, block.text, style="List Bullet", lang=block.lang)
         elif block.kind == "h":
-            _para(doc, "", bold=block.text)
+            _para(doc, "", bold=block.text, lang=block.lang)
         else:
-            _para(doc, block.text)
+            _para(doc, block.text, lang=block.lang)
 
 
 def _fonts(doc: Any, locale: str) -> None:

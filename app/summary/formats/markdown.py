@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from app.i18n import gettext as _
+from app.summary.blocks import Block
 from app.summary.formats import text
-from app.summary.present import Block, SummaryExport
+from app.summary.present import SummaryExport
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _LEADING = re.compile(r"^(\s*)([#+=>-]|\d+[.)])")
