@@ -40,14 +40,18 @@ def _kind(multiline: bool, max_length: int, *, required: bool = True) -> Any:
 Name120 = Annotated[str, _kind(False, 120)]
 Title200 = Annotated[str, _kind(False, 200)]
 Email254 = Annotated[str, _kind(False, 254)]
+Title300 = Annotated[str, _kind(False, 300)]
 Title400 = Annotated[str, _kind(False, 400)]
 Reason500 = Annotated[str, _kind(False, 500)]
 Line200 = Annotated[str, _kind(False, 200, required=False)]
 Line500 = Annotated[str, _kind(False, 500, required=False)]
+Line1000 = Annotated[str, _kind(False, 1000, required=False)]
 Text1000 = Annotated[str, _kind(True, 1000, required=False)]
+Text2000 = Annotated[str, _kind(True, 2000, required=False)]
 Text4000 = Annotated[str, _kind(True, 4000, required=False)]
 Words2000 = Annotated[str, _kind(True, 2000)]
 Words20000 = Annotated[str, _kind(True, 20000)]
+Words60000 = Annotated[str, _kind(True, 60000)]
 # An e-mail address as the services take it: an @, no space or control character anywhere.
 Address254 = Annotated[
     str,

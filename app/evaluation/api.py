@@ -3,39 +3,68 @@ view models as the pages."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from pydantic import Field, StrictBool
 
 from app import policy
+from app.apiroutes import WHOLE, ApiRoute, Body, Id
+from app.apitext import Text2000, Title300
 from app.audit import service as audit
 from app.deps import DbDep, SettingsDep, ViewerDep
-from app.errors import NotFound
 from app.evaluation import impact, impact_formats, service, texts
 from app.evaluation.library import EXAMPLES
 from app.evaluation.present import as_dict
-from app.i18n import gettext
+from app.i18n import SHIPPED, gettext
 from app.summary.formats.registry import export_language
 
-router = APIRouter(tags=["evaluation"])
+router = APIRouter(tags=["evaluation"], route_class=ApiRoute)
+
+Moment = Literal["pre", "post", "follow_up"]
+Format = Literal["md", "html", "pdf", "docx", "json"]
+assert set(get_args(Format)) == set(impact_formats.FORMATS)
+Language = Literal["en", "fr", "ru", "ar", "he", "fa", "ur"]
+assert get_args(Language) == SHIPPED
+Likert = Annotated[int, Field(strict=True, ge=1, le=5), WHOLE]
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+REPORT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The impact report in the format asked for, never stored",
+        "content": {
+            "text/markdown": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}},
+            "application/pdf": BINARY,
+            impact_formats.FORMATS["docx"][0]: BINARY,
+            "application/json": {"schema": {"type": "object"}},
+        },
+    },
+    409: {"description": "Blocked: the attribution check finds something in the report"},
+}
 
 
-class ItemIn(BaseModel):
-    prompt: str = Field(max_length=service.MAX_PROMPT)
-    kind: str = Field(default="likert", max_length=8)
+class PromptIn(Body):
+    prompt: Title300
 
 
-class HiddenIn(BaseModel):
-    hidden: bool
+class ItemIn(PromptIn):
+    kind: Literal["likert", "text"] = "likert"
 
 
-class MomentIn(BaseModel):
-    state: str = Field(max_length=16)
+class HiddenIn(Body):
+    hidden: StrictBool
 
 
-class AnswersIn(BaseModel):
-    answers: dict[str, int | str] = Field(max_length=service.MAX_ITEMS)
+class MomentIn(Body):
+    state: Literal["open", "ended"]
+
+
+class AnswersIn(Body):
+    answers: dict[Id, Likert | Text2000] = Field(
+        max_length=service.MAX_ITEMS,
+        description="By statement id: 1-5 for a statement, text for a question; an id of "
+        "no statement, a value of the other kind or nothing answered at all is a 409",
+    )
 
 
 @router.get("/workshops/{workshop_id}/evaluation")
@@ -81,7 +110,7 @@ async def add_item(workshop_id: str, data: ItemIn, db: DbDep, viewer: ViewerDep)
 
 @router.patch("/workshops/{workshop_id}/evaluation/items/{survey_item_id}")
 async def edit_item(
-    workshop_id: str, survey_item_id: str, data: ItemIn, db: DbDep, viewer: ViewerDep
+    workshop_id: str, survey_item_id: str, data: PromptIn, db: DbDep, viewer: ViewerDep
 ) -> dict[str, Any]:
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
     item = service.edit_item(
@@ -101,7 +130,7 @@ async def delete_item(
 
 @router.put("/workshops/{workshop_id}/evaluation/moments/{moment}")
 async def set_moment(
-    workshop_id: str, moment: str, data: MomentIn, db: DbDep, viewer: ViewerDep
+    workshop_id: str, moment: Moment, data: MomentIn, db: DbDep, viewer: ViewerDep
 ) -> dict[str, Any]:
     """Open a moment ("open") or end it ("ended", for good)."""
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
@@ -114,7 +143,7 @@ async def set_moment(
 @router.post("/workshops/{workshop_id}/evaluation/answers/{moment}", status_code=201)
 async def answer(
     workshop_id: str,
-    moment: str,
+    moment: Moment,
     data: AnswersIn,
     db: DbDep,
     settings: SettingsDep,
@@ -137,16 +166,16 @@ async def publish(workshop_id: str, db: DbDep, viewer: ViewerDep) -> dict[str, A
     return {"results": as_dict(policy.present(row, viewer)), "held_back": held}
 
 
-@router.post("/workshops/{workshop_id}/evaluation/impact/{fmt}")
+@router.post(
+    "/workshops/{workshop_id}/evaluation/impact/{fmt}", response_class=Response, responses=REPORT
+)
 async def impact_report(
-    workshop_id: str, fmt: str, db: DbDep, viewer: ViewerDep, lang: str | None = None
+    workshop_id: str, fmt: Format, db: DbDep, viewer: ViewerDep, lang: Language | None = None
 ) -> Response:
     """The impact report (organizer) in md, html, pdf, docx or json; `?lang=` chooses the
     language. 409 while the attribution check finds something in its text."""
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
     policy.ensure(viewer, "impact.export", workshop)
-    if fmt not in impact_formats.FORMATS:
-        raise NotFound()
     language = export_language(lang)
     body = impact_formats.render(impact.build(db, workshop, viewer=viewer), fmt, language)
     audit.record(db, viewer=viewer, workshop_id=workshop.id, action="impact.export", detail=fmt)

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from app import policy
 from app.audit import service as audit
 from app.config import Settings
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Inconsistent, NotFound
 from app.evaluation import results
 from app.evaluation.models import (
     KINDS,
@@ -200,9 +200,12 @@ def answered(
 
 
 def _texts(items: list[SurveyItem], given: Mapping[str, object]) -> dict[str, str]:
+    """The answers to the questions; a number given to one is of the other kind (409)."""
     out = {}
     for item in items:
         if item.kind == "text":
+            if not isinstance(given.get(item.id), str | None):
+                raise Inconsistent("Write the answer as text.", field=item.id)
             answer = clean_text(
                 given.get(item.id),
                 field=item.id,
@@ -229,10 +232,10 @@ def _values(
         if isinstance(raw, str) and raw.isdigit():
             raw = int(raw)
         if isinstance(raw, bool) or raw not in SCALE:
-            raise Invalid("Choose a value from 1 to 5.", field=item.id)
+            raise Inconsistent("Choose a value from 1 to 5.", field=item.id)
         out[item.id] = int(raw)
     if not out and not texts:
-        raise Invalid("Answer at least one statement.")
+        raise Inconsistent("Answer at least one statement.")
     return out
 
 

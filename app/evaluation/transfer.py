@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from app import policy
 from app.accounts.models import User
 from app.audit import service as audit
-from app.errors import Invalid, NotFound
+from app.errors import Inconsistent, Invalid, NotFound
 from app.evaluation.models import TransferEntry
 from app.forms import clean_choice, clean_date, clean_text
 from app.policy import Viewer
@@ -87,6 +87,14 @@ def _entry(db: Session, workshop: Workshop, entry_id: str, viewer: Viewer) -> Tr
     return found
 
 
+def _stored(value: object, *, field: str, label: str, choices: tuple[str, ...]) -> str:
+    """One of what is stored: anything else is Inconsistent (409), not malformed."""
+    try:
+        return clean_choice(str(value), field=field, label=label, choices=choices)
+    except Invalid as exc:
+        raise Inconsistent(exc.message, field=field) from None
+
+
 def record(
     db: Session,
     *,
@@ -101,15 +109,13 @@ def record(
     """Record a briefing: `item` is a released-summary item number, or "whole"."""
     policy.ensure(viewer, "transfer.record", workshop)
     items = {str(i.number): i for i in summary_items(db, workshop, viewer=viewer)}
-    choice = clean_choice(
-        str(item or WHOLE), field="item", label="Summary item", choices=(WHOLE, *items)
-    )
+    choice = _stored(item or WHOLE, field="item", label="Summary item", choices=(WHOLE, *items))
     place = clean_text(
         destination, field="destination", label="Briefed to", max_length=MAX_DESTINATION
     )
     day = clean_date(briefed_on, field="briefed_on", label="On", required=True)
     staff = {s.user_id: s for s in staff_of(db, workshop, viewer=viewer)}
-    who = clean_choice(str(by or ""), field="by", label="By", choices=tuple(staff))
+    who = _stored(by or "", field="by", label="By", choices=tuple(staff))
     said = clean_text(
         outcome, field="outcome", label="Outcome", max_length=MAX_OUTCOME, required=False
     )

@@ -2,29 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from app.apiroutes import ApiRoute, Body, Id
+from app.apitext import Line1000, Title300
 from app.deps import DbDep, ViewerDep
 from app.evaluation import transfer
 from app.evaluation.transfer_present import as_dict, present
 from app.evaluation.transfer_routes import views_of
 
-router = APIRouter(tags=["transfer"])
+router = APIRouter(tags=["transfer"], route_class=ApiRoute)
+
+# A day from 1990 on (what the service takes): the year in the pattern, the rest by the format.
+Since1990 = Annotated[
+    str,
+    Field(
+        pattern=r"^(199[0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$",
+        json_schema_extra={"format": "date"},
+        description="The day of the briefing (YYYY-MM-DD), from 1990 on",
+    ),
+]
 
 
-class TransferIn(BaseModel):
-    item: str = Field(default="whole", max_length=16)
-    destination: str = Field(max_length=transfer.MAX_DESTINATION)
-    briefed_on: str = Field(max_length=10)
-    by: str = Field(max_length=32)
-    outcome: str = Field(default="", max_length=transfer.MAX_OUTCOME)
+class TransferIn(Body):
+    item: str = Field(
+        default="whole",
+        max_length=16,
+        description='"whole", or the number of an item of the released summary (else 409)',
+    )
+    destination: Title300
+    briefed_on: Since1990
+    by: Id = Field(description="The user id of a staff member of the workshop (else 409)")
+    outcome: Line1000 = ""
 
 
-class OutcomeIn(BaseModel):
-    outcome: str = Field(max_length=transfer.MAX_OUTCOME)
+class OutcomeIn(Body):
+    outcome: Line1000
 
 
 @router.get("/workshops/{workshop_id}/transfer")

@@ -8,27 +8,39 @@ from dataclasses import asdict
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from app.apiroutes import ApiRoute, Body, IdempotencyKey
+from app.apitext import Words2000, Words60000
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.ntext import figures, marks, page, service
 from app.room import service as room
 
-router = APIRouter(prefix="/workshops/{workshop_id}/texts/{text_id}", tags=["ntext"])
+router = APIRouter(
+    prefix="/workshops/{workshop_id}/texts/{text_id}", tags=["ntext"], route_class=ApiRoute
+)
 
 
-class DraftIn(BaseModel):
-    text: str = Field(max_length=service.MAX_DRAFT)
-    lang: str = Field(default="", max_length=16)
+class DraftIn(Body):
+    text: Words60000 = Field(
+        description="Paragraphs separated by a blank line: at most 60, of at most 4000 "
+        "characters each (else 409)"
+    )
+    lang: str = Field(
+        default="",
+        max_length=16,
+        pattern=r"^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$",
+        description="One of the workshop's languages (else 409); its first by default",
+    )
 
 
-class MarkIn(BaseModel):
+class MarkIn(Body):
     value: Literal["agree", "disagree", "pass"]
 
 
-class CritiqueIn(BaseModel):
-    text: str = Field(max_length=4000)
-    idempotency_key: str = Field(min_length=16, max_length=64)
+class CritiqueIn(Body):
+    text: Words2000
+    idempotency_key: IdempotencyKey
 
 
 def _read(

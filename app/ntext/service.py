@@ -13,7 +13,7 @@ from sqlmodel import Session, col, delete, select
 from app import policy
 from app.agenda.models import AgendaItem
 from app.audit import service as audit
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Inconsistent, Invalid, NotFound
 from app.forms import clean_choice, clean_text
 from app.ids import new_id, today
 from app.live.bus import changed
@@ -82,10 +82,10 @@ def split_paragraphs(text: object) -> list[str]:
     found = [block for block in blocks if block]
     if not found:
         raise Invalid("Write at least one paragraph.", field="text")
-    if len(found) > MAX_PARAGRAPHS:
-        raise Invalid("A text holds at most 60 paragraphs.", field="text")
+    if len(found) > MAX_PARAGRAPHS:  # the paragraphs together: no schema says it (409)
+        raise Inconsistent("A text holds at most 60 paragraphs.", field="text")
     if any(len(block) > MAX_PARAGRAPH for block in found):
-        raise Invalid("A paragraph holds at most 4000 characters.", field="text")
+        raise Inconsistent("A paragraph holds at most 4000 characters.", field="text")
     return found
 
 
@@ -107,8 +107,11 @@ def save_draft(
     by blank lines, in one of the workshop's languages (the first by default)."""
     policy.ensure(viewer, "room.facilitate", workshop)
     ensure_writable(workshop)
-    codes = languages(workshop)
-    chosen = clean_choice(lang or codes[0], field="lang", label="Language", choices=tuple(codes))
+    codes = tuple(languages(workshop))
+    try:  # one of the workshop's languages, as stored: another is Inconsistent (409)
+        chosen = clean_choice(lang or codes[0], field="lang", label="Language", choices=codes)
+    except Invalid as exc:
+        raise Inconsistent(exc.message, field="lang") from None
     blocks = split_paragraphs(text)
     draft = _draft(db, viewer, item)
     if draft is None:

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import StrictBool
 
+from app.apiroutes import ApiRoute, Body
+from app.apitext import Title200
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import DomainError
 from app.forms import refused
@@ -19,14 +21,14 @@ from app.workshops import series
 from app.workshops import service as workshops
 
 router = APIRouter(tags=["workshops"])
-api = APIRouter(prefix="/workshops/{workshop_id}/series", tags=["workshops"])
+api = APIRouter(prefix="/workshops/{workshop_id}/series", tags=["workshops"], route_class=ApiRoute)
 
 Short = Annotated[str, Form(max_length=200)]
 
 
-class NextRoundIn(BaseModel):
-    title: str = Field(max_length=200)
-    carry_roster: bool = False
+class NextRoundIn(Body):
+    title: Title200
+    carry_roster: StrictBool = False
 
 
 def _page(
