@@ -108,8 +108,8 @@ def test_six_answer_before_and_after_and_the_organizer_sees_the_change(
         assert "Ministry of Water Resources" in organizer.locator("main").inner_text()
 
         organizer.goto(f"/w/{wid}/evaluation")
-        with organizer.expect_download() as download:
-            organizer.locator("#impact").get_by_role("button", name="PDF").click()
+        with organizer.expect_download(timeout=60_000) as download:  # a PDF takes a while
+            organizer.locator("#impact").get_by_role("button", name="PDF").click(no_wait_after=True)
         pdf = SHOTS / "eval-impact.pdf"
         download.value.save_as(str(pdf))
         assert pdf.read_bytes().startswith(b"%PDF")
