@@ -237,12 +237,11 @@ def accept(
     return joined_as, user
 
 
-def request_reset(
-    db: Session, settings: Settings, *, email: object, client: str
-) -> Outgoing | None:
-    """The e-mail to send for a reset asked on the sign-in page, or None when the address has
-    no active account; the caller answers alike either way. Throttled per client and
-    address."""
+def ask_reset(db: Session, settings: Settings, *, email: object, client: str) -> str:
+    """A reset asked on the sign-in page: the address checked and the ask counted (throttled
+    per client and address), the same work whether or not it has an account; the link, if
+    any, is made after the answer has gone (`reset_mail`), so the answer's time says
+    nothing about the address either."""
     address = normalise_email(str(email or ""))[:254]
     if "@" not in address:
         raise Invalid("Enter a valid e-mail address.", field="email")
@@ -252,6 +251,12 @@ def request_reset(
         raise TooMany("Too many requests. Wait a few minutes and try again.")
     ratelimit.fail(db, settings, "reset-client", client)
     ratelimit.fail(db, settings, "reset-email", address)
+    return address
+
+
+def reset_mail(db: Session, settings: Settings, *, address: str) -> Outgoing | None:
+    """The e-mail with a new reset link for an asked address, or None when it has no active
+    account (nothing is sent, nothing is stored)."""
     user = db.exec(select(User).where(User.email == address)).first()
     if user is None or not user.is_active:
         log.info("password reset asked for no active account")

@@ -8,9 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app import i18n
 from app.accounts import invitations, mail
 from app.accounts.routes import client_key, finish_sign_in
-from app.deps import DbDep, SettingsDep
+from app.config import Settings
+from app.db import Database
+from app.deps import DbDep, SettingsDep, get_database
 from app.errors import Invalid, TooMany
 from app.templating import render
 from app.views import ROLE_LABELS
@@ -90,15 +93,23 @@ async def request_reset(
         context = {"values": {}, "errors": {}, "mail": False}
         return render(request, "accounts/reset_request.html", context, status=409)
     try:
-        outgoing = invitations.request_reset(db, settings, email=email, client=client_key(request))
+        address = invitations.ask_reset(db, settings, email=email, client=client_key(request))
     except (Invalid, TooMany) as exc:
         db.commit()  # the throttle's count stays
         errors = exc.errors if isinstance(exc, Invalid) else {"email": exc.message}
         context = {"values": {"email": email}, "errors": errors, "mail": True}
         return render(request, "accounts/reset_request.html", context, status=exc.status_code)
-    if outgoing is not None:
-        background.add_task(mail.send, settings, outgoing)
+    locale = i18n.current_locale.get()
+    background.add_task(_send_reset, get_database(request), settings, address, locale)
     return render(request, "accounts/reset_sent.html", {})
+
+
+def _send_reset(database: Database, settings: Settings, address: str, locale: str) -> None:
+    """After the answer: the link made and mailed, if the address has an active account."""
+    with i18n.using(locale), database.transaction() as db:
+        outgoing = invitations.reset_mail(db, settings, address=address)
+    if outgoing is not None:
+        mail.send(settings, outgoing)
 
 
 def _reset_page(

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from app import cli, config
-from app.accounts import invitations
+from app.accounts import invitations, link_routes
 from app.accounts.models import ApiToken, AuthSession, StaffInvitation, User
 from app.audit.models import AuditEntry
 from app.config import Settings
@@ -406,3 +406,21 @@ def test_two_requests_racing_with_one_reset_link_cannot_both_win(
 def _attached(db: Any, row: StaffInvitation) -> StaffInvitation:
     db.add(row)  # as it was read, nothing reloaded: the link still looks unused
     return row
+
+
+def test_a_reset_ask_does_the_same_work_with_or_without_an_account(
+    mailing: Any, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing that depends on the address having an account happens before the answer: the
+    link is made (and mailed) after it, so the answer's time cannot tell the two apart."""
+    client, inbox = mailing
+    with database.transaction() as db:
+        make_user(db, email="known@example.org")
+    later: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(link_routes, "_send_reset", lambda *args: later.append(args[2:]))
+    for address in ("known@example.org", "nobody@example.org"):
+        assert _stranger(client).post("/login/reset", {"email": address}).status_code == 200
+    with database.session() as db:
+        assert db.exec(select(StaffInvitation)).all() == []  # no link made in the request
+    assert [args[0] for args in later] == ["known@example.org", "nobody@example.org"]
+    assert inbox.messages == []
