@@ -89,9 +89,9 @@ def test_recorded_by_staff_it_survives_archive_and_exports(
     ]
     browser = Browser(client)
     browser.login(world.users["organizer"])
-    report = browser.get(f"/w/{world.workshop.id}/transfer/report.json")
+    report = browser.post(f"/w/{world.workshop.id}/transfer/report.json")
     assert report.status_code == 200
     assert json.loads(report.text)["transfers"][0]["briefed_on"] == "2026-12-01"
-    page = browser.get(f"/w/{world.workshop.id}/transfer/report.md")
+    page = browser.post(f"/w/{world.workshop.id}/transfer/report.md")
     assert "Ministry of Water" in page.text and "Cited in a policy paper" in page.text
-    assert browser.get(f"/w/{world.workshop.id}/transfer/report.pdf").status_code == 404
+    assert browser.post(f"/w/{world.workshop.id}/transfer/report.pdf").status_code == 404
