@@ -8,8 +8,9 @@ is released, none of an item off the record), since it outlives this round's arc
 new round's own archive shreds it. The roster is carried forward only if asked, and then as
 NEW participants with new invitations: no column of the new round points at the old round's
 participants, the new round has its own key, and each participant's authorship secret is
-drawn anew when the new invitation is claimed, so no tag of one round can be matched with one of another,
-even by someone holding the database and both keys. Each round is archived on its own.
+drawn anew when the new invitation is claimed, so no tag of one round can be matched with one
+of another, even by someone holding the database and both keys. Each round is archived on its
+own.
 """
 
 from __future__ import annotations

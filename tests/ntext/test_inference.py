@@ -10,11 +10,13 @@ import re
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
 from app import policy
+from app.ntext.models import MarkTally
 from app.room import moderation
 from tests.factories import Browser
-from tests.ntext.helpers import critique, publish_text, read, start, text_world, viewers
+from tests.ntext.helpers import critique, mark, publish_text, read, start, text_world, viewers
 from tests.properties.views import mask
 from tests.room.conftest import accept_rules
 from tests.room.helpers import reveal, tx
@@ -113,3 +115,30 @@ def test_author_and_non_author_receive_one_size_and_one_content(  # type: ignore
     assert got["author"]["sizes"] == got["other"]["sizes"]
     assert got["author"]["page"] == got["other"]["page"]
     assert got["author"]["json"] == got["other"]["json"]
+
+
+def test_live_tallies_reach_only_the_staff_who_publish_them(settings, database) -> None:  # type: ignore[no-untyped-def]
+    """The per-party counts of marks are read by one service: the facilitating staff taking a
+    snapshot to publish. Anyone else who read them could difference two moments and learn one
+    person's mark; the export audience never reads them; a draft has none to read."""
+    world, item_id = text_world(settings, database, k=3, per_party=3)
+    start(world, item_id)
+    ids = publish_text(world, item_id, "One.\n\nTwo.")
+    people = viewers(world)
+    for n, person in enumerate(people):
+        mark(world, person, ids[n % 2], "agree")
+    readers = {
+        "participant": people[0],
+        "observer": world.viewer("observer"),
+        "rapporteur": world.viewer("rapporteur"),
+        "translator": world.viewer("translator"),
+        "export": policy.export_audience(world.workshop.id),
+    }
+    with database.session() as db:
+        for who, viewer in readers.items():
+            seen = db.exec(policy.visible(select(MarkTally), viewer, MarkTally)).all()
+            assert seen == [], who
+        for role in ("facilitator", "organizer"):
+            viewer = world.viewer(role)
+            rows = db.exec(policy.visible(select(MarkTally), viewer, MarkTally)).all()
+            assert sum(row.count for row in rows) == len(people), role
