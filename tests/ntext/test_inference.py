@@ -90,7 +90,8 @@ def test_author_and_non_author_receive_one_size_and_one_content(  # type: ignore
     api = f"/api/v1/workshops/{world.workshop.id}/texts/{item_id}"
     author, other = _browser(app, world, 0), _browser(app, world, 1)  # one party
     author.post(f"{url}/paragraphs/{ids[0]}/mark", {"value": "disagree"})
-    other.post(f"{url}/paragraphs/{ids[1]}/mark", {"value": "pass"})
+    author.post(f"{url}/paragraphs/{ids[2]}/mark", {"value": "agree"})
+    other.post(f"{url}/paragraphs/{ids[1]}/mark", {"value": "pass"})  # one mark fewer
     key = re.search(r'name="idempotency_key" value="([^"]+)"', author.get(url).text)
     assert key
     sent = author.post(
