@@ -13,11 +13,11 @@ from sqlmodel import Session, col, select
 from app import policy
 from app.accounts.models import User
 from app.audit import service as audit
-from app.errors import Inconsistent, Invalid, NotFound
+from app.errors import Conflict, Inconsistent, Invalid, NotFound
 from app.evaluation.models import TransferEntry
 from app.forms import clean_choice, clean_date, clean_text
 from app.policy import Viewer
-from app.summary import released
+from app.summary import attribution, checklist, released
 from app.workshops import service as workshops
 from app.workshops.models import Membership, Workshop
 
@@ -78,6 +78,21 @@ def entries(db: Session, workshop: Workshop, *, viewer: Viewer) -> list[Transfer
     )
     order = (col(TransferEntry.briefed_on), col(TransferEntry.id))
     return list(db.exec(statement.order_by(*order)))
+
+
+def export(db: Session, workshop: Workshop, *, viewer: Viewer, fmt: str) -> list[TransferEntry]:
+    """The entries of the transfer log's report, as every export is made: after the
+    attribution check over its text (Conflict while it finds anything), and audit-logged."""
+    found = entries(db, workshop, viewer=viewer)
+    terms = checklist.for_workshop(db, workshop)
+    texts = [t for e in found for t in (e.item_title, e.destination, e.outcome) if t]
+    if any(attribution.hits(text, terms) for text in texts):
+        raise Conflict(
+            "The transfer log's text matches the attribution check list (a roster name, an "
+            "affiliation, a party or a listed term). Edit the log first."
+        )
+    audit.record(db, viewer=viewer, workshop_id=workshop.id, action="transfer.export", detail=fmt)
+    return found
 
 
 def _entry(db: Session, workshop: Workshop, entry_id: str, viewer: Viewer) -> TransferEntry:

@@ -116,6 +116,31 @@ async def record(
     return RedirectResponse(f"/w/{workshop.id}/transfer", status_code=303)
 
 
+@router.post("/w/{workshop_id}/transfer/report.{fmt}")
+async def report(
+    workshop_id: str, fmt: str, request: Request, db: DbDep, viewer: ViewerDep
+) -> Response:
+    """The transfer log as its own report (declared before the entry routes, whose id would
+    match "report.md"), in the request's language: an export, so after
+    the attribution check (the page again, 409, while it finds anything) and logged."""
+    workshop = transfer.workshop_for(db, workshop_id, viewer=viewer)
+    if fmt not in REPORTS:
+        raise NotFound()
+    try:
+        found = transfer.export(db, workshop, viewer=viewer, fmt=fmt)
+    except DomainError as exc:
+        return _redraw(request, db, (workshop, viewer), exc, {})
+    names = {s.user_id: s.name for s in transfer.staff_of(db, workshop, viewer=viewer)}
+    views = [present(e, names) for e in found]
+    body = (
+        markdown(workshop.title, views, i18n.current_locale.get())
+        if fmt == "md"
+        else json_report(workshop.title, views)
+    )
+    headers = {"Content-Disposition": f'attachment; filename="transfer-log.{fmt}"'}
+    return Response(body, media_type=REPORTS[fmt], headers=headers)
+
+
 @router.post("/w/{workshop_id}/transfer/{transfer_id}", response_class=HTMLResponse)
 async def set_outcome(
     workshop_id: str,
@@ -142,19 +167,3 @@ async def delete(
     workshop = transfer.workshop_for(db, workshop_id, viewer=viewer)
     transfer.delete(db, viewer=viewer, workshop=workshop, entry_id=transfer_id)
     return RedirectResponse(f"/w/{workshop.id}/transfer", status_code=303)
-
-
-@router.get("/w/{workshop_id}/transfer/report.{fmt}")
-async def report(workshop_id: str, fmt: str, db: DbDep, viewer: ViewerDep) -> Response:
-    """The transfer log as its own report, in the request's language."""
-    workshop = transfer.workshop_for(db, workshop_id, viewer=viewer)
-    if fmt not in REPORTS:
-        raise NotFound()
-    views = views_of(db, workshop, viewer)
-    body = (
-        markdown(workshop.title, views, i18n.current_locale.get())
-        if fmt == "md"
-        else json_report(workshop.title, views)
-    )
-    headers = {"Content-Disposition": f'attachment; filename="transfer-log.{fmt}"'}
-    return Response(body, media_type=REPORTS[fmt], headers=headers)

@@ -1,6 +1,8 @@
 """JSON API of the negotiating text: read it, mark and critique its paragraphs, and for the
 facilitating staff draft and publish versions and figures. Answers are the page's view model
-(app/ntext/page.py): no author field, `mine` as 1 or 0."""
+(app/ntext/page.py): no author field, `mine` as 1 or 0, and the caller's own mark as the
+state of its three controls (`my_mark`: 1 or 0 for each value), so that the answer has one
+size and one shape whatever the caller marked."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from app.apiroutes import ApiRoute, Body, IdempotencyKey
 from app.apitext import Words2000, Words60000
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.ntext import figures, marks, page, service
+from app.ntext.present import mark_state
 from app.room import service as room
 
 router = APIRouter(
@@ -49,7 +52,11 @@ def _read(
     db.flush()
     workshop = room.enter_room(db, viewer=viewer, workshop_id=workshop_id)
     item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=item_id)
-    return asdict(page.text_page(db, settings, viewer=viewer, workshop=workshop, item=item))
+    data = asdict(page.text_page(db, settings, viewer=viewer, workshop=workshop, item=item))
+    for version in data["versions"]:
+        for paragraph in version["paragraphs"]:
+            paragraph["my_mark"] = mark_state(paragraph["my_mark"])
+    return data
 
 
 @router.get("")
@@ -57,8 +64,9 @@ async def read_text(
     workshop_id: str, text_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
 ) -> dict[str, Any]:
     """Every version the caller may read (newest first), each paragraph with its changes
-    against the previous version, published figures if shown, the caller's own marks and
-    the critiques the caller may see."""
+    against the previous version, published figures if shown, the caller's own marks (as
+    control states), the critiques listed beside it (in groups of at least the minimum
+    batch) and the caller's own pending critiques (`pending`)."""
     return _read(db, settings, viewer, workshop_id, text_id)
 
 

@@ -1,6 +1,11 @@
 """What one viewer sees of a negotiating text: every version they may read, each beside the
 previous one (word by word), with the published figures, their own marks and the critiques
-given on it."""
+given on it.
+
+Two participants who differ only in what they marked or wrote receive the same page apart
+from their own input: the state of their mark controls (of one size whatever the mark:
+app/ntext/present.py `mark_state`, templates/ntext/text.html) and their own pending
+critiques. A revealed critique carries nothing of its author, not even for the author."""
 
 from __future__ import annotations
 
@@ -45,28 +50,30 @@ class TextPage:
 
 def _critiques(
     db: Session, settings: Settings, viewer: Viewer, workshop: Workshop, item: AgendaItem
-) -> dict[str, list[CritiqueView]]:
-    """The critiques this viewer may see, by paragraph: revealed ones (shuffled order), the
-    viewer's own pending ones, and for the facilitating staff the grouped pending list."""
+) -> tuple[dict[str, list[CritiqueView]], dict[str, list[CritiqueView]]]:
+    """By paragraph: the revealed critiques listed beside it, only in groups of at least the
+    minimum batch (app/policy/critiques.py), the same for every viewer; and the viewer's own
+    pending ones (their private area: staff see pending critiques only in the console)."""
     listed = proposals.for_item(db, settings, viewer=viewer, workshop=workshop, item=item)
-    shown = [*listed.pending, *listed.revealed]
-    bound = marks.bindings(db, viewer=viewer, proposal_ids=[p.id for p in shown])
-    out: dict[str, list[CritiqueView]] = {}
-    for view in shown:
+    own = [view for view in listed.pending if view.mine]
+    revealed = [view for view in listed.revealed if not view.hidden]
+    bound = marks.bindings(db, viewer=viewer, proposal_ids=[p.id for p in [*own, *revealed]])
+    groups = policy.critiques.listed(db, workshop, item.id)
+    shown: dict[str, list[tuple[int, str, CritiqueView]]] = {}
+    for view in revealed:
         paragraph = bound.get(view.id)
-        if paragraph is None:
-            continue
-        out.setdefault(paragraph, []).append(
-            CritiqueView(
-                id=view.id,
-                text=view.text,
-                pending=view.status == "pending",
-                hidden=view.hidden,
-                edited=view.edited,
-                mine=int(bool(view.mine)),
-            )
-        )
-    return out
+        group = groups.get((paragraph or "", view.batch))
+        if paragraph is None or group is None:
+            continue  # its group has not reached the minimum: it waits
+        critique = CritiqueView(view.id, view.text, pending=False, edited=view.edited, mine=0)
+        shown.setdefault(paragraph, []).append((group, view.id, critique))
+    pending: dict[str, list[CritiqueView]] = {}
+    for view in own:
+        if (paragraph := bound.get(view.id)) is not None:
+            critique = CritiqueView(view.id, view.text, pending=True, edited=view.edited, mine=1)
+            pending.setdefault(paragraph, []).append(critique)
+    ordered = {pid: [c for _g, _id, c in sorted(rows)] for pid, rows in shown.items()}
+    return ordered, pending
 
 
 def _changes(before: list[ParagraphView], after: list[ParagraphView]) -> list[ParagraphView]:
@@ -93,7 +100,7 @@ def text_page(
     ids = [p.id for p in paragraphs.get(current.id, [])] if current else []
     mine = marks.my_marks(db, viewer, workshop, key, ids)
     shown, published = figures.for_item(db, viewer=viewer, workshop=workshop, item=item)
-    critiques = _critiques(db, settings, viewer, workshop, item)
+    critiques, pending = _critiques(db, settings, viewer, workshop, item)
     views: list[VersionView] = []
     previous: list[ParagraphView] = []
     for row in rows:
@@ -103,6 +110,7 @@ def text_page(
                 my_mark=mine.get(p.id),
                 figure=shown.get(p.id),
                 critiques=critiques.get(p.id, []),
+                pending=pending.get(p.id, []),
             )
             for p in paragraphs[row.id]
         ]

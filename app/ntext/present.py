@@ -44,9 +44,8 @@ class CritiqueView:
     id: str
     text: str
     pending: bool
-    hidden: bool
     edited: bool
-    mine: int  # 1 or 0: the same length for the author and for everyone else
+    mine: int  # 1 only on the viewer's own pending critiques; 0 on every revealed one
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,8 @@ class ParagraphView:
     text: str
     my_mark: str | None = None
     figure: FigureView | None = None
-    critiques: list[CritiqueView] = field(default_factory=list)
+    critiques: list[CritiqueView] = field(default_factory=list)  # revealed, in groups
+    pending: list[CritiqueView] = field(default_factory=list)  # the viewer's own, not revealed
     changes: list[Segment] = field(default_factory=list)  # against the previous version
     new: bool = False
 
@@ -72,6 +72,12 @@ class VersionView:
     @property
     def draft(self) -> bool:
         return self.published_on is None
+
+
+def mark_state(value: str | None) -> dict[str, int]:
+    """The viewer's mark as the state of its three controls, 1 or 0 each: one size whatever
+    the mark (or none), as the JSON answer must be for every participant (Anonymity 7)."""
+    return {choice: int(choice == value) for choice in MARK_LABELS}
 
 
 @policy.presenter("TextParagraph")

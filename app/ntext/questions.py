@@ -1,22 +1,26 @@
 """The questions a negotiating text leaves open: the paragraphs of each text's version in
 force that the published figures do not mark as lived with by every party. A series of
-workshops carries them forward to the next round (app/workshops/series.py)."""
+workshops carries them forward to the next round (app/workshops/series.py), only where the
+policy lets them outlive the round (`policy.texts.carries_forward`: released, not off the
+record)."""
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
+from app import policy
 from app.ntext import figures, service
 from app.policy import Viewer
 from app.room import common
 from app.workshops.models import Workshop
 
 
-def open_questions(db: Session, *, viewer: Viewer, workshop: Workshop) -> list[str]:
-    """One line per open paragraph: the text's title, the paragraph's number and its text."""
+def open_questions(db: Session, *, viewer: Viewer, workshop: Workshop, released: bool) -> list[str]:
+    """One line per open paragraph that may be carried forward: the text's title, the
+    paragraph's number and its text. `released`: whether the round's summary is released."""
     out = []
     for item in common.items(db, viewer=viewer, workshop=workshop):
-        if item.kind != service.KIND:
+        if not policy.texts.carries_forward(item, released=released):
             continue
         version = service.current(db, viewer=viewer, item=item)
         if version is None:

@@ -14,7 +14,7 @@ from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import DomainError
 from app.forms import refused
 from app.ntext import figures, marks, page, service
-from app.ntext.present import BAND_LABELS, MARK_LABELS
+from app.ntext.present import BAND_LABELS
 from app.policy import Viewer
 from app.room import service as room
 from app.templating import render
@@ -46,7 +46,6 @@ def _page(
     text = page.text_page(db, settings, viewer=viewer, workshop=workshop, item=item)
     context = {
         "text": text,
-        "mark_labels": MARK_LABELS,
         "band_labels": BAND_LABELS,
         "errors": {},
         "values": {},

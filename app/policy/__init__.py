@@ -15,12 +15,13 @@ it ran.
     pending.py      what staff may see of pending proposals (in groups, shuffled)
     translating.py  what a translator sees: text to translate, never an author
     texts.py        the filters of the negotiating text (versions, paragraphs, marks)
+    critiques.py    which revealed critiques are listed beside a paragraph (in groups)
     counts.py       numbers a viewer may learn without rows (sizes, counts, queue places)
     presenters.py   the presenter registry (features register on import)
     two_step.py     workshops that require two-step sign-in of their staff
 """
 
-from app.policy import texts  # registers the negotiating text's filters
+from app.policy import critiques, texts  # texts registers the negotiating text's filters
 from app.policy.access import (
     allowed,
     ensure,
@@ -99,6 +100,7 @@ __all__ = [
     "check_session_level",
     "check_two_step_requirement",
     "counted_parties",
+    "critiques",
     "deniable",
     "effective_k",
     "ensure",

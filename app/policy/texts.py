@@ -4,7 +4,9 @@ the binding of critiques to paragraphs.
 Drafts are the facilitating staff's; everyone who reads the room reads published versions.
 A critique's binding is visible exactly where its proposal is (the proposal filter, then
 `keep_mine_or_revealed` on the proposals themselves). Marks are rows to count or to match by
-tag, never shown, and none reaches the export audience; tallies only as published figures.
+tag, never shown, and none reaches the export audience; tallies only as published figures,
+read by the facilitating staff who publish them. A text's open paragraphs are carried into
+the next round only where the released document could hold them (`carries_forward`).
 """
 
 from __future__ import annotations
@@ -54,6 +56,13 @@ def _versions_for(viewer: Viewer) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
+def carries_forward(item: Any, *, released: bool) -> bool:
+    """Whether a text item's open paragraphs may be carried into the next round's context,
+    where they outlive this round's archive: only what the released document may hold, so
+    only once the round's summary is released, and never of an item off the record."""
+    return released and item.kind == "text" and item.level != OFF_RECORD
+
+
 @filter_for("TextVersion")
 def _version_filter(viewer: Viewer, _model: Any) -> ColumnElement[bool]:
     return _versions_for(viewer)
@@ -85,12 +94,17 @@ def _mark_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
 
 @filter_for("MarkTally")
 def _tally_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
-    """Per-party counts of published paragraphs; shown only as published figures where the
-    k rule holds (app/ntext/figures.py)."""
-    if viewer.is_export:
+    """Per-party counts, for the one service that reads them: the facilitating staff
+    publishing a snapshot of the figures (app/ntext/figures.py), of published versions of
+    their own workshops only. Everyone else (readers, participants, the export audience)
+    sees marks only as that published snapshot, never the live tallies."""
+    drafting = workshops_with(viewer, "room.facilitate")
+    if viewer.is_export or not drafting:
         return false()
-    readable = select(col(TextVersion.id)).where(_versions_for(viewer))
+    published = select(col(TextVersion.id)).where(
+        col(TextVersion.workshop_id).in_(drafting), col(TextVersion.published_on).is_not(None)
+    )
     inside: ColumnElement[bool] = model.paragraph_id.in_(
-        select(col(TextParagraph.id)).where(col(TextParagraph.version_id).in_(readable))
+        select(col(TextParagraph.id)).where(col(TextParagraph.version_id).in_(published))
     )
     return inside

@@ -3,11 +3,14 @@
 The next round is a new workshop in the same series: the title, parties, staff and ground
 rules (as a new version, to be accepted again) are copied; the released summary and the
 questions still open are carried forward as read-only context (RoundContext, under the new
-round's key). The roster is carried forward only if asked, and then as NEW participants
-with new invitations: no column of the new round points at the old round's participants,
-the new round has its own key, and each participant's authorship secret is drawn anew when
-the new invitation is claimed, so no tag of one round can be matched with one of another,
-even by someone holding the database and both keys. Each round is archived on its own.
+round's key): only what the released document may hold (the questions only once the summary
+is released, none of an item off the record), since it outlives this round's archive; the
+new round's own archive shreds it. The roster is carried forward only if asked, and then as
+NEW participants with new invitations: no column of the new round points at the old round's
+participants, the new round has its own key, and each participant's authorship secret is
+drawn anew when the new invitation is claimed, so no tag of one round can be matched with one
+of another, even by someone holding the database and both keys. Each round is archived on its
+own.
 """
 
 from __future__ import annotations
@@ -69,7 +72,12 @@ def next_round(
             previous_title=workshop.title,
             summary=_released_markdown(db, viewer, workshop),
             open_questions="\n".join(
-                questions.open_questions(db, viewer=viewer, workshop=workshop)
+                questions.open_questions(
+                    db,
+                    viewer=viewer,
+                    workshop=workshop,
+                    released=bool(released.kept(db, workshop, viewer=viewer)),
+                )
             ),
         )
     )

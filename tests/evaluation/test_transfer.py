@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
+from app.audit.models import AuditEntry
 from app.errors import Invalid, NotFound
 from app.evaluation import transfer
 from app.evaluation.models import TransferEntry
@@ -89,9 +90,56 @@ def test_recorded_by_staff_it_survives_archive_and_exports(
     ]
     browser = Browser(client)
     browser.login(world.users["organizer"])
-    report = browser.get(f"/w/{world.workshop.id}/transfer/report.json")
+    report = browser.post(f"/w/{world.workshop.id}/transfer/report.json")
     assert report.status_code == 200
     assert json.loads(report.text)["transfers"][0]["briefed_on"] == "2026-12-01"
-    page = browser.get(f"/w/{world.workshop.id}/transfer/report.md")
+    page = browser.post(f"/w/{world.workshop.id}/transfer/report.md")
     assert "Ministry of Water" in page.text and "Cited in a policy paper" in page.text
-    assert browser.get(f"/w/{world.workshop.id}/transfer/report.pdf").status_code == 404
+    assert browser.post(f"/w/{world.workshop.id}/transfer/report.pdf").status_code == 404
+
+
+def _brief(world, destination: str) -> None:  # type: ignore[no-untyped-def]
+    organizer = world.viewer("organizer")
+    with tx(world, organizer) as (db, workshop):
+        transfer.record(
+            db,
+            viewer=organizer,
+            workshop=workshop,
+            item="whole",
+            destination=destination,
+            briefed_on="2026-12-01",
+            by=world.users["organizer"].id,
+        )
+
+
+def _exports(database) -> list[tuple[str | None, str]]:  # type: ignore[no-untyped-def]
+    with database.session() as db:
+        rows = db.exec(select(AuditEntry).where(AuditEntry.action == "transfer.export"))
+        return [(row.actor_user_id, row.detail) for row in rows]
+
+
+def test_the_report_is_an_export_checked_for_attribution_and_logged(
+    client: TestClient, settings, database
+) -> None:
+    """Like every export: a log that names someone on the roster is not exported (the page
+    again, 409, nothing logged as exported); a clean one is, and the export is audit-logged
+    with the staff member who made it."""
+    world = make_world(settings, database, status="live")
+    name = world.invitations[0].participant.display_name
+    _brief(world, f"Briefed {name}'s ministry")
+    browser = Browser(client)
+    browser.login(world.users["organizer"])
+    url = f"/w/{world.workshop.id}/transfer/report"
+    refused = browser.post(url + ".md")
+    assert refused.status_code == 409 and "attachment" not in refused.headers.get(
+        "content-disposition", ""
+    )
+    assert _exports(database) == []
+    organizer = world.viewer("organizer")
+    with tx(world, organizer) as (db, workshop):
+        (entry,) = transfer.entries(db, workshop, viewer=organizer)
+        transfer.delete(db, viewer=organizer, workshop=workshop, entry_id=entry.id)
+    _brief(world, "Ministry of Water")
+    made = browser.post(url + ".json")
+    assert made.status_code == 200 and "Ministry of Water" in made.text
+    assert _exports(database) == [(world.users["organizer"].id, "json")]

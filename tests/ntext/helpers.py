@@ -15,9 +15,20 @@ from tests.factories import World, make_world
 from tests.room.helpers import participant_viewer, tx
 
 
-def text_world(settings, database, *, k: int = 3, per_party: int = 3, languages: str = "en"):  # type: ignore[no-untyped-def]
+def text_world(
+    settings,
+    database,
+    *,
+    k: int = 3,
+    per_party: int = 3,
+    languages: str = "en",
+    names=None,
+    level: str = "chatham",
+):  # type: ignore[no-untyped-def]
     """A live workshop (k as given, two parties) whose agenda holds one negotiating text."""
-    world = make_world(settings, database, status="live", participants_per_party=per_party)
+    world = make_world(
+        settings, database, status="live", participants_per_party=per_party, names=names
+    )
     with database.transaction() as db:
         workshop = db.get(Workshop, world.workshop.id)
         assert workshop is not None
@@ -33,6 +44,7 @@ def text_world(settings, database, *, k: int = 3, per_party: int = 3, languages:
             title="The single text",
             kind="text",
             position=0,
+            level=level,
         )
         db.add(item)
         db.flush()

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.room.models import Proposal
 from tests.factories import Browser
-from tests.ntext.helpers import start, text_world
+from tests.ntext.helpers import critique, start, text_world, viewers
 from tests.room.conftest import accept_rules
 from tests.room.helpers import reveal
 
@@ -62,6 +62,12 @@ def test_two_rounds_through_the_forms(app, client, settings, database) -> None: 
         f"{url}/paragraphs/{paragraphs[1]}/critique", {"text": "", "idempotency_key": "j" * 20}
     )
     assert empty.status_code == 422
+    assert "מי ימנה את הוועדה?" in person.get(url).text  # theirs alone until the reveal
+    reveal(world, item_id)
+    assert "מי ימנה את הוועדה?" not in person.get(url).text  # a group of one waits
+    others = viewers(world)[1:3]
+    for n, other in enumerate(others):
+        critique(world, other, paragraphs[1], f"הערה {n}")
     reveal(world, item_id)
     assert "מי ימנה את הוועדה?" in person.get(url).text
 
@@ -102,7 +108,9 @@ def test_api_reads_marks_and_critiques(app, client, settings, database) -> None:
         headers=token,
     )
     assert made.status_code == 201 and made.json()["mine"] == 1
-    assert person.client.get(api).json()["versions"][0]["paragraphs"][0]["my_mark"] == "pass"
+    shown = person.client.get(api).json()["versions"][0]["paragraphs"][0]
+    assert shown["my_mark"] == {"agree": 0, "disagree": 0, "pass": 1}
+    assert [c["text"] for c in shown["pending"]] == ["Why?"] and shown["critiques"] == []
     with world.database.session() as db:
         assert db.get(Proposal, made.json()["id"]) is not None
     # one mark is fewer than k people: its paragraph keeps its (empty) figures

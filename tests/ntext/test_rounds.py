@@ -6,6 +6,7 @@ and the database holds nothing that pairs them, even with both rounds' keys."""
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,6 +18,9 @@ from app.ntext.models import TextMark
 from app.roster.models import Participant
 from app.rules.models import GroundRule
 from app.security import keys, sessions
+from app.security.at_rest import SHREDDED
+from app.summary import service as summary
+from app.workshops import archive as archiving
 from app.workshops import series
 from app.workshops import service as workshops
 from app.workshops.models import Membership, Party, RoundContext, Workshop
@@ -30,6 +34,19 @@ def _copied(db, model, wid):  # type: ignore[no-untyped-def]
     fields = {"Party": ("name",), "Membership": ("user_id", "role"), "GroundRule": ("title",)}
     rows = db.exec(select(model).where(model.workshop_id == wid))
     return sorted(tuple(getattr(r, f) for f in fields[model.__name__]) for r in rows)
+
+
+def release(world: World) -> None:
+    """Close the round, open its summary for review and release it (with a reason)."""
+    organizer = world.viewer("organizer")
+    with tx(world, organizer) as (db, workshop):
+        workshops.transition(db, viewer=organizer, workshop=workshop, to="closed")
+    with tx(world, organizer) as (db, workshop):
+        summary.open_review(
+            db, world.settings, workshop, viewer=organizer, rule="minimum", min_signoffs=1
+        )
+    with tx(world, organizer) as (db, workshop):
+        summary.release(db, world.settings, workshop, viewer=organizer, override="test")
 
 
 def open_next(world: World, *, carry: bool = True) -> series.NextRound:
@@ -54,6 +71,7 @@ def test_the_next_round_copies_and_carries_forward(settings, database) -> None: 
         mark(world, viewer, ids[0], "agree")
         mark(world, viewer, ids[1], "agree" if n < 3 else "disagree")
     publish_figures(world, item_id)
+    release(world)
     made = open_next(world)
     new = made.workshop
     assert new.series_id is not None
@@ -161,3 +179,58 @@ def test_the_series_page_opens_a_round_and_shows_its_links_once(
     assert made.text.count("/join/") == len(world.invitations)
     again = organizer.get(url)
     assert "/join/" not in again.text and "Round two" in again.text
+
+
+def _open_paragraphs(world: World, item_id: str, text: str) -> None:
+    """Publish `text` and its figures: every paragraph divided, so every one is open."""
+    ids = publish_text(world, item_id, text)
+    for n in range(6):
+        for pid in ids:
+            mark(world, participant_viewer(world, n), pid, "agree" if n < 3 else "disagree")
+    publish_figures(world, item_id)
+
+
+def _context(world: World, made: series.NextRound) -> RoundContext:
+    with world.database.session() as db:
+        return db.exec(
+            select(RoundContext).where(RoundContext.workshop_id == made.workshop.id)
+        ).one()
+
+
+def test_only_what_the_release_may_hold_is_carried_forward(settings, database) -> None:  # type: ignore[no-untyped-def]
+    """The next round's context outlives this round's archive: before the release nothing
+    of the texts is carried, and never a paragraph of a text off the record."""
+    world, item_id = text_world(settings, database, k=3, per_party=3)
+    hidden, hidden_id = text_world(settings, database, k=3, per_party=3, level="off_record")
+    for w, iid, words in ((world, item_id, "Shared water"), (hidden, hidden_id, "Secret dam")):
+        start(w, iid)
+        _open_paragraphs(w, iid, f"{words}, first.\n\n{words}, second.")
+    assert _context(world, open_next(world)).open_questions == ""  # not released yet
+    assert _context(hidden, open_next(hidden)).open_questions == ""
+    release(world)
+    release(hidden)
+    carried = _context(world, open_next(world)).open_questions
+    assert carried == (
+        "The single text §1: Shared water, first.\nThe single text §2: Shared water, second."
+    )
+    assert _context(hidden, open_next(hidden)).open_questions == ""
+
+
+def test_the_next_rounds_archive_shreds_what_it_carried(settings, database) -> None:  # type: ignore[no-untyped-def]
+    world, item_id = text_world(settings, database, k=3, per_party=3)
+    start(world, item_id)
+    _open_paragraphs(world, item_id, "Shared water, first.")
+    release(world)
+    made = open_next(world)
+    assert _context(world, made).open_questions.endswith("Shared water, first.")
+    organizer = world.viewer("organizer")
+    organizer = replace(organizer, roles={**organizer.roles, made.workshop.id: "organizer"})
+    with database.transaction() as db:
+        new = workshops.get(db, made.workshop.id, viewer=organizer)
+        for status in ("open", "closed"):
+            workshops.transition(db, viewer=organizer, workshop=new, to=status)
+        archiving.archive(db, settings, viewer=organizer, workshop=new, confirm_title=new.title)
+    with database.session() as db:
+        row = db.exec(select(RoundContext).where(RoundContext.workshop_id == made.workshop.id))
+        (stored,) = list(row)
+    assert (stored.open_questions, stored.summary) == (SHREDDED, SHREDDED)

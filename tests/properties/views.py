@@ -3,8 +3,9 @@
 Declared per-viewer parts (everything else must be the same for any two viewers who differ
 only in what they wrote):
 
-- HTML: every element carrying `data-viewer-part` (own pending proposals and their forms,
-  "yours", the own reaction, the own note, the own sign-off), removed with its content;
+- HTML: every element carrying `data-viewer-part` (own pending proposals and critiques and
+  their forms, "yours", the own reaction, the own marks of a text, the own note, the own
+  sign-off), removed with its content;
 - JSON: the values of the keys in VIEWER_KEYS, and the viewer's own items of the lists in
   OWN_ITEMS (the own pending proposals; the own private notes);
 - per-request nonces (CSRF tokens, form idempotency keys, an event stream's randomly drawn
@@ -32,7 +33,7 @@ from app.room.present import TimerView
 
 VIEWER_ATTR = "data-viewer-part"
 SCHEDULE_ATTR = "data-schedule-time"
-VIEWER_KEYS = frozenset({"mine", "my_reaction", "signed", "signed_version"})
+VIEWER_KEYS = frozenset({"mine", "my_reaction", "my_mark", "signed", "signed_version"})
 OWN_ITEMS: Mapping[str, Callable[[Any], bool]] = {
     "pending": lambda item: True,  # a participant's pending list holds only their own
     "notes": lambda item: isinstance(item, dict) and item.get("mine") is True,

@@ -471,7 +471,7 @@ TABLE: dict[tuple[str, str], Expect] = {
         TRANSFER, form=lambda s, r: {"outcome": "No response"}
     ),
     ("POST", "/w/{workshop_id}/transfer/{transfer_id}/delete"): may(TRANSFER, form=none),
-    ("GET", "/w/{workshop_id}/transfer/report.{fmt}"): may(TEAM),
+    ("POST", "/w/{workshop_id}/transfer/report.{fmt}"): may(TEAM, form=none),
     ("GET", "/api/v1/workshops/{workshop_id}/transfer"): may(TEAM),
     ("POST", "/api/v1/workshops/{workshop_id}/transfer"): may(TRANSFER, json=briefing),
     ("PATCH", "/api/v1/workshops/{workshop_id}/transfer/{transfer_id}"): may(
