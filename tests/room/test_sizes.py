@@ -60,3 +60,30 @@ def test_author_and_non_author_get_answers_of_one_size(room: Any) -> None:
 
     sizes = {who: _sizes(b, room.wid) for who, b in (("author", author), ("other", other))}
     assert sizes["author"] == sizes["other"], sizes
+
+
+def test_a_reaction_does_not_change_the_pages_size(room: Any) -> None:
+    """Whether and how a participant reacted is not in the size of their pages."""
+    _start_round(room)
+    writer, _ = room.participant(2)
+    for n in range(3):
+        _submit(writer, room.wid, f"Shared water board, variant {n}")
+    revealing = room.staff("facilitator").post(
+        f"/w/{room.wid}/console/items/{room.contribution.id}/reveal",
+        {"override_reason": "a small test batch"},
+    )
+    assert revealing.status_code < 400, revealing.text[:300]
+    reactor, _ = room.participant(0)
+    bystander, _ = room.participant(1)
+    revealed = reactor.client.get(f"/api/v1/workshops/{room.wid}/room").json()["proposals"]
+    ids = [p["id"] for p in revealed["revealed"]]
+    assert len(ids) == 3
+    before = {k: v for k, v in _sizes(reactor, room.wid).items() if "JSON" not in k}
+    for proposal_id, value in zip(ids, ("agree", "disagree"), strict=False):
+        page = reactor.get(f"/w/{room.wid}/room")
+        assert page.status_code == 200
+        answer = reactor.post(f"/w/{room.wid}/room/proposals/{proposal_id}/react", {"value": value})
+        assert answer.status_code in (200, 303), answer.text[:200]
+    html = {k: v for k, v in _sizes(reactor, room.wid).items() if "JSON" not in k}
+    unreacted = {k: v for k, v in _sizes(bystander, room.wid).items() if "JSON" not in k}
+    assert html == before == unreacted, (html, before, unreacted)
