@@ -346,41 +346,19 @@ def _counted_parties(db: Session, viewer: Viewer, workshop: Workshop) -> list[tu
     return [(p.id, p.name) for p in parties if p.id in counted]
 
 
-def _merge(old: dict[str, Any], new: dict[str, Any], fresh: dict[str, bool]) -> dict[str, Any]:
-    """The new figures of the moments (and spans) that may be updated, the old of the rest."""
-    before = {item["id"]: item for item in old.get("items", [])}
-    out = []
-    for item in new["items"]:
-        prior = before.get(item["id"], {})
-        moments = {
-            m: item["moments"][m]
-            if fresh[m]
-            else prior.get("moments", {}).get(m, {"total": None, "parties": []})
-            for m in MOMENTS
-        }
-        changes = {
-            s: item["changes"][s]
-            if fresh["pre"] and fresh[s]
-            else prior.get("changes", {}).get(s, {"total": None, "parties": []})
-            for s in SPANS
-        }
-        out.append({**item, "moments": moments, "changes": changes})
-    return {"items": out}
-
-
 def publish(db: Session, *, viewer: Viewer, workshop: Workshop) -> tuple[SurveyResults, int]:
-    """Publish the results as they stand; a moment whose answers changed by fewer than k
-    since the last publication keeps its published figures (no differencing). Returns the
-    publication and how many moments were held back."""
+    """Publish the results as they stand; a group of cells (an item's total and party cells
+    at a moment, or over a span) any cell of which changed by fewer than k people since the
+    last publication keeps its published figures (no differencing, per cell). Returns the
+    publication and how many groups were held back."""
     policy.ensure(viewer, "evaluation.build", workshop)
     survey = survey_of(db, workshop, viewer=viewer)
     if survey is None or workshop.status == "archived":
         raise Conflict("There is no survey to publish.")
     k = policy.effective_k(workshop)
-    answers = _answers(db, viewer, survey)
-    figures = results.compute(
+    figures, bases = results.compute(
         items=[(i.id, i.prompt) for i in items_of(db, survey, viewer=viewer) if i.kind == "likert"],
-        answers=answers,
+        answers=_answers(db, viewer, survey),
         tallies=_tallies(db, viewer, workshop, SurveyTally, "moment"),
         changes=_tallies(db, viewer, workshop, SurveyChangeTally, "span"),
         parties=_counted_parties(db, viewer, workshop),
@@ -389,19 +367,23 @@ def publish(db: Session, *, viewer: Viewer, workshop: Workshop) -> tuple[SurveyR
     row = db.get(SurveyResults, survey.id) or SurveyResults(
         survey_id=survey.id, workshop_id=workshop.id
     )
-    old_counts = json.loads(row.counts)
-    new_counts = results.answer_counts(answers)
-    fresh = {m: policy.may_update(abs(new_counts[m] - old_counts.get(m, 0)), k) for m in MOMENTS}
-    row.payload = json.dumps(_merge(json.loads(row.payload), figures, fresh), sort_keys=True)
-    row.counts = json.dumps(
-        {m: new_counts[m] if fresh[m] else old_counts.get(m, 0) for m in MOMENTS}, sort_keys=True
+    kept = json.loads(row.counts)
+    payload, kept_bases, held = results.merge(
+        json.loads(row.payload),
+        kept.get("cells", {}),
+        figures,
+        bases,
+        k,
+        legacy=row.seq > 0 and "cells" not in kept,
     )
+    row.payload = json.dumps(payload, sort_keys=True)
+    row.counts = json.dumps({"cells": kept_bases}, sort_keys=True)
     row.seq += 1
     row.published_on = today()
     db.add(row)
     db.flush()
     audit.record(db, viewer=viewer, workshop_id=workshop.id, action="evaluation.publish")
-    return row, sum(1 for m in MOMENTS if not fresh[m])
+    return row, held
 
 
 def published(db: Session, *, viewer: Viewer, workshop: Workshop) -> SurveyResults | None:

@@ -35,9 +35,12 @@ from app.policy.access import (
 )
 from app.policy.aggregation import (
     K_FLOOR,
+    breakdown_allowed,
+    cell_may_update,
     counted_parties,
     deniable,
     effective_k,
+    leftover,
     may_update,
     min_batch,
 )
@@ -98,6 +101,8 @@ __all__ = [
     "check_item_level",
     "check_session_level",
     "check_two_step_requirement",
+    "breakdown_allowed",
+    "cell_may_update",
     "counted_parties",
     "deniable",
     "effective_k",
@@ -107,6 +112,7 @@ __all__ = [
     "filter_for",
     "keep_mine_or_revealed",
     "keep_own_notes",
+    "leftover",
     "may_clear_for_summary",
     "may_relax",
     "may_see_results",
