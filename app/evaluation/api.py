@@ -59,9 +59,9 @@ async def read_evaluation(
             )
         ],
     }
-    pending = texts.pending_texts(db, viewer=viewer, workshop=workshop)
+    pending = texts.questions_ready(db, viewer=viewer, workshop=workshop)
     if pending is not None:
-        out["pending_texts"] = pending
+        out["texts_ready"] = pending  # questions with a full batch, never how many wait
     if policy.allowed(viewer, "evaluation.build", workshop):
         out["examples"] = [gettext(e) for e in EXAMPLES]
     if viewer.is_participant and survey is not None:

@@ -84,9 +84,9 @@ def _group(
     shown = [(name, shape(cells.get(pid, []), k)) for pid, name in parties]
     rest = policy.leftover(Counter(total), [Counter(cells.get(pid, [])) for pid, _ in parties])
     breakdown = []
-    if shown and all(cell is not None for _, cell in shown):
-        if policy.breakdown_allowed(rest, k):
-            breakdown = [{"party": name, **cell} for name, cell in shown]
+    every = bool(shown) and all(cell is not None for _, cell in shown)
+    if every and policy.breakdown_allowed(rest, k):
+        breakdown = [{"party": name, **cell} for name, cell in shown]
     figures = {"total": shape(total, k), "parties": breakdown}
     basis = {"total": _counts(total)} if figures["total"] is not None else {}
     if breakdown:

@@ -62,6 +62,7 @@ from app.policy.filters import (
 from app.policy.levels import check_item_level, check_session_level, may_relax
 from app.policy.pending import for_staff as pending_for_staff
 from app.policy.pending import joins_now as pending_joins_now
+from app.policy.pending import texts_ready
 from app.policy.presenters import PRESENTERS, present, present_all, presenter
 from app.policy.record import recorded, start_recording
 from app.policy.translating import NOTE_VISIBILITIES as TRANSLATABLE_NOTES
@@ -98,11 +99,11 @@ __all__ = [
     "Viewer",
     "allowed",
     "always",
+    "breakdown_allowed",
+    "cell_may_update",
     "check_item_level",
     "check_session_level",
     "check_two_step_requirement",
-    "breakdown_allowed",
-    "cell_may_update",
     "counted_parties",
     "deniable",
     "effective_k",
@@ -138,6 +139,7 @@ __all__ = [
     "staff_roles",
     "start_recording",
     "texts",
+    "texts_ready",
     "translates_only",
     "visible",
     "workshops_with",
