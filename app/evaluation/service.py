@@ -3,7 +3,10 @@ three moments; participants answer (their answers paired by a tag only they can 
 the organizer publishes results that every reader of them sees alike.
 
 An answer is final: one per person and moment (the pairing tag is unique per moment). The
-participant's party goes only into the tallies, bumped in SQL in the same transaction.
+participant's party goes only into the tallies, bumped in SQL in the same transaction. The
+answers are ciphertext under the workshop key, padded to one length: a dump cannot set the
+answer rows against the per-party tallies to tell a party's answers person by person, and
+archive's key destruction reaches every copy (dead tuples, WAL, backups).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from app.config import Settings
 from app.errors import Conflict, Invalid, NotFound
 from app.evaluation import results
 from app.evaluation.models import (
+    ANSWERS_PADDED,
     KINDS,
     MOMENT_STATES,
     MOMENTS,
@@ -40,7 +44,7 @@ from app.i18n import N_
 from app.ids import new_id, today
 from app.policy import Viewer
 from app.rules import service as rules
-from app.security import keys
+from app.security import at_rest, crypto, keys
 from app.workshops import service as workshops
 from app.workshops.models import Party, Workshop
 
@@ -248,6 +252,15 @@ def _bump(db: Session, model: Any, **cell: Any) -> None:
     )
 
 
+def _sealed(db: Session, workshop: Workshop, row_id: str, values: Mapping[str, int]) -> str:
+    """The answers as stored: padded to one length (how many were answered does not show)
+    and encrypted under the workshop key, as app.security.at_rest would (this insert is not
+    the ORM's)."""
+    plain = json.dumps(dict(values), sort_keys=True).ljust(ANSWERS_PADDED)
+    key = at_rest.data_key(db, workshop.id)
+    return crypto.encrypt_text(key, "survey_response", row_id, "answers", plain)
+
+
 def answer(
     db: Session,
     settings: Settings,
@@ -274,15 +287,16 @@ def answer(
             "recovery code to answer."
         )
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    row_id = new_id()
     statement = (
         insert(SurveyResponse)
         .values(
-            id=new_id(),
+            id=row_id,
             workshop_id=workshop.id,
             survey_id=survey.id,
             moment=moment,
             pairing_tag=tag,
-            answers=json.dumps(values, sort_keys=True),
+            answers=_sealed(db, workshop, row_id, values),
         )
         .on_conflict_do_nothing(index_elements=["survey_id", "moment", "pairing_tag"])
     )
