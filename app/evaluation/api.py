@@ -88,9 +88,9 @@ async def read_evaluation(
             )
         ],
     }
-    pending = texts.pending_texts(db, viewer=viewer, workshop=workshop)
+    pending = texts.questions_ready(db, viewer=viewer, workshop=workshop)
     if pending is not None:
-        out["pending_texts"] = pending
+        out["texts_ready"] = pending  # questions with a full batch, never how many wait
     if policy.allowed(viewer, "evaluation.build", workshop):
         out["examples"] = [gettext(e) for e in EXAMPLES]
     if viewer.is_participant and survey is not None:
@@ -159,8 +159,9 @@ async def answer(
 
 @router.post("/workshops/{workshop_id}/evaluation/publish")
 async def publish(workshop_id: str, db: DbDep, viewer: ViewerDep) -> dict[str, Any]:
-    """Publish the results; `held_back`: moments with fewer than k new answers since the
-    last publication, which keep their published figures."""
+    """Publish the results; `held_back`: groups of figures (an item at a moment or over a
+    span) a cell of which changed by fewer than k people since the last publication, which
+    keep their published figures."""
     workshop = service.workshop_for(db, workshop_id, viewer=viewer)
     row, held = service.publish(db, viewer=viewer, workshop=workshop)
     return {"results": as_dict(policy.present(row, viewer)), "held_back": held}

@@ -24,6 +24,8 @@ SPANS = ("post", "follow_up")  # changes are measured from "pre" to each of thes
 MOMENT_STATES = ("waiting", "open", "ended")
 SCALE = (1, 2, 3, 4, 5)
 KINDS = ("likert", "text")
+ANSWERS_PADDED = 1000  # JSON of up to 20 answers ({"<32 hex>": n, ...}), padded to this
+ANSWERS_STORED = 4000  # the column, wide enough for its ciphertext (encrypted_length(1000) = 1376)
 
 
 class Survey(SQLModel, table=True):
@@ -78,7 +80,8 @@ class SurveyText(SQLModel, table=True):
 
 
 class SurveyResponse(SQLModel, table=True):
-    """One person's answers at one moment: values by item id (JSON) and the pairing tag."""
+    """One person's answers at one moment: values by item id (JSON, padded to one length,
+    ciphertext under the workshop key: app/security/at_rest.py) and the pairing tag."""
 
     __tablename__ = "survey_response"
     __table_args__ = (UniqueConstraint("survey_id", "moment", "pairing_tag"), NO_ROWID)
@@ -90,7 +93,7 @@ class SurveyResponse(SQLModel, table=True):
     survey_id: str = Field(foreign_key="survey.id", index=True, max_length=32, ondelete="CASCADE")
     moment: str = Field(max_length=16)
     pairing_tag: str = Field(max_length=64)
-    answers: str = Field(default="{}", max_length=4000)
+    answers: str = Field(default="{}", max_length=ANSWERS_STORED)  # ciphertext
 
 
 class SurveyTally(SQLModel, table=True):

@@ -66,7 +66,7 @@ def _page(
         "texts": policy.present_all(
             texts.revealed_texts(db, viewer=viewer, workshop=workshop), viewer
         ),
-        "pending": texts.pending_texts(db, viewer=viewer, workshop=workshop),
+        "pending": texts.questions_ready(db, viewer=viewer, workshop=workshop),
         "min_batch": policy.min_batch(workshop),
         "formats": tuple(impact_formats.FORMATS),
         "answered": done,

@@ -3,7 +3,10 @@ three moments; participants answer (their answers paired by a tag only they can 
 the organizer publishes results that every reader of them sees alike.
 
 An answer is final: one per person and moment (the pairing tag is unique per moment). The
-participant's party goes only into the tallies, bumped in SQL in the same transaction.
+participant's party goes only into the tallies, bumped in SQL in the same transaction. The
+answers are ciphertext under the workshop key, padded to one length: a dump cannot set the
+answer rows against the per-party tallies to tell a party's answers person by person, and
+archive's key destruction reaches every copy (dead tuples, WAL, backups).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from app.config import Settings
 from app.errors import Conflict, Inconsistent, NotFound
 from app.evaluation import results
 from app.evaluation.models import (
+    ANSWERS_PADDED,
     KINDS,
     MOMENT_STATES,
     MOMENTS,
@@ -40,7 +44,7 @@ from app.i18n import N_
 from app.ids import new_id, today
 from app.policy import Viewer
 from app.rules import service as rules
-from app.security import keys
+from app.security import at_rest, crypto, keys
 from app.workshops import service as workshops
 from app.workshops.models import Party, Workshop
 
@@ -251,6 +255,15 @@ def _bump(db: Session, model: Any, **cell: Any) -> None:
     )
 
 
+def _sealed(db: Session, workshop: Workshop, row_id: str, values: Mapping[str, int]) -> str:
+    """The answers as stored: padded to one length (how many were answered does not show)
+    and encrypted under the workshop key, as app.security.at_rest would (this insert is not
+    the ORM's)."""
+    plain = json.dumps(dict(values), sort_keys=True).ljust(ANSWERS_PADDED)
+    key = at_rest.data_key(db, workshop.id)
+    return crypto.encrypt_text(key, "survey_response", row_id, "answers", plain)
+
+
 def answer(
     db: Session,
     settings: Settings,
@@ -277,15 +290,16 @@ def answer(
             "recovery code to answer."
         )
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    row_id = new_id()
     statement = (
         insert(SurveyResponse)
         .values(
-            id=new_id(),
+            id=row_id,
             workshop_id=workshop.id,
             survey_id=survey.id,
             moment=moment,
             pairing_tag=tag,
-            answers=json.dumps(values, sort_keys=True),
+            answers=_sealed(db, workshop, row_id, values),
         )
         .on_conflict_do_nothing(index_elements=["survey_id", "moment", "pairing_tag"])
     )
@@ -349,41 +363,19 @@ def _counted_parties(db: Session, viewer: Viewer, workshop: Workshop) -> list[tu
     return [(p.id, p.name) for p in parties if p.id in counted]
 
 
-def _merge(old: dict[str, Any], new: dict[str, Any], fresh: dict[str, bool]) -> dict[str, Any]:
-    """The new figures of the moments (and spans) that may be updated, the old of the rest."""
-    before = {item["id"]: item for item in old.get("items", [])}
-    out = []
-    for item in new["items"]:
-        prior = before.get(item["id"], {})
-        moments = {
-            m: item["moments"][m]
-            if fresh[m]
-            else prior.get("moments", {}).get(m, {"total": None, "parties": []})
-            for m in MOMENTS
-        }
-        changes = {
-            s: item["changes"][s]
-            if fresh["pre"] and fresh[s]
-            else prior.get("changes", {}).get(s, {"total": None, "parties": []})
-            for s in SPANS
-        }
-        out.append({**item, "moments": moments, "changes": changes})
-    return {"items": out}
-
-
 def publish(db: Session, *, viewer: Viewer, workshop: Workshop) -> tuple[SurveyResults, int]:
-    """Publish the results as they stand; a moment whose answers changed by fewer than k
-    since the last publication keeps its published figures (no differencing). Returns the
-    publication and how many moments were held back."""
+    """Publish the results as they stand; a group of cells (an item's total and party cells
+    at a moment, or over a span) any cell of which changed by fewer than k people since the
+    last publication keeps its published figures (no differencing, per cell). Returns the
+    publication and how many groups were held back."""
     policy.ensure(viewer, "evaluation.build", workshop)
     survey = survey_of(db, workshop, viewer=viewer)
     if survey is None or workshop.status == "archived":
         raise Conflict("There is no survey to publish.")
     k = policy.effective_k(workshop)
-    answers = _answers(db, viewer, survey)
-    figures = results.compute(
+    figures, bases = results.compute(
         items=[(i.id, i.prompt) for i in items_of(db, survey, viewer=viewer) if i.kind == "likert"],
-        answers=answers,
+        answers=_answers(db, viewer, survey),
         tallies=_tallies(db, viewer, workshop, SurveyTally, "moment"),
         changes=_tallies(db, viewer, workshop, SurveyChangeTally, "span"),
         parties=_counted_parties(db, viewer, workshop),
@@ -392,19 +384,23 @@ def publish(db: Session, *, viewer: Viewer, workshop: Workshop) -> tuple[SurveyR
     row = db.get(SurveyResults, survey.id) or SurveyResults(
         survey_id=survey.id, workshop_id=workshop.id
     )
-    old_counts = json.loads(row.counts)
-    new_counts = results.answer_counts(answers)
-    fresh = {m: policy.may_update(abs(new_counts[m] - old_counts.get(m, 0)), k) for m in MOMENTS}
-    row.payload = json.dumps(_merge(json.loads(row.payload), figures, fresh), sort_keys=True)
-    row.counts = json.dumps(
-        {m: new_counts[m] if fresh[m] else old_counts.get(m, 0) for m in MOMENTS}, sort_keys=True
+    kept = json.loads(row.counts)
+    payload, kept_bases, held = results.merge(
+        json.loads(row.payload),
+        kept.get("cells", {}),
+        figures,
+        bases,
+        k,
+        legacy=row.seq > 0 and "cells" not in kept,
     )
+    row.payload = json.dumps(payload, sort_keys=True)
+    row.counts = json.dumps({"cells": kept_bases}, sort_keys=True)
     row.seq += 1
     row.published_on = today()
     db.add(row)
     db.flush()
     audit.record(db, viewer=viewer, workshop_id=workshop.id, action="evaluation.publish")
-    return row, sum(1 for m in MOMENTS if not fresh[m])
+    return row, held
 
 
 def published(db: Session, *, viewer: Viewer, workshop: Workshop) -> SurveyResults | None:

@@ -1,6 +1,13 @@
 """Free-text survey answers: never shown one by one, revealed by the organizer in batches of
 at least the policy's minimum batch (`policy.min_batch`), in a random order, and hidden by a
-moderator (organizer, facilitator) where needed, like proposals."""
+moderator (organizer, facilitator) where needed, like proposals.
+
+They are shown per question and moment, so the batch is counted per question and moment
+(`policy.texts_ready`): a question whose waiting answers are fewer than the minimum keeps
+them waiting, whatever the other questions hold. The organizer never sees how many wait,
+only how many questions are ready to reveal: that figure moves when a question's batch
+fills, never with each answer written (as the room's staff see pending proposals).
+"""
 
 from __future__ import annotations
 
@@ -21,18 +28,21 @@ def _texts_of(db: Session, viewer: Viewer, workshop: Workshop) -> list[SurveyTex
     return list(db.exec(statement.order_by(col(SurveyText.id))))  # random ids: no order
 
 
-def pending_texts(db: Session, *, viewer: Viewer, workshop: Workshop) -> int | None:
-    """How many free-text answers await a reveal (the organizer; never their text)."""
+def questions_ready(db: Session, *, viewer: Viewer, workshop: Workshop) -> int | None:
+    """How many questions (at a moment) have a full batch of written answers to reveal (the
+    organizer; never how many answers wait, never their text)."""
     if not policy.allowed(viewer, "evaluation.build", workshop):
         return None
-    return sum(1 for t in _texts_of(db, viewer, workshop) if t.status == "pending")
+    ready = policy.texts_ready(_texts_of(db, viewer, workshop), workshop)
+    return len({(t.moment, t.item_id) for t in ready})
 
 
 def reveal_texts(db: Session, *, viewer: Viewer, workshop: Workshop) -> int:
-    """Reveal every pending free-text answer at once: at least the minimum batch."""
+    """Reveal, at once, the waiting answers of every question (at a moment) that has a full
+    batch; the other questions' answers keep waiting."""
     policy.ensure(viewer, "evaluation.build", workshop)
-    pending = [t for t in _texts_of(db, viewer, workshop) if t.status == "pending"]
-    if len(pending) < policy.min_batch(workshop):
+    pending = policy.texts_ready(_texts_of(db, viewer, workshop), workshop)
+    if not pending:
         raise Conflict("Too few answers to reveal yet: wait until the minimum batch is reached.")
     for row in pending:
         row.status = "revealed"

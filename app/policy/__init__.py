@@ -36,9 +36,12 @@ from app.policy.access import (
 )
 from app.policy.aggregation import (
     K_FLOOR,
+    breakdown_allowed,
+    cell_may_update,
     counted_parties,
     deniable,
     effective_k,
+    leftover,
     may_update,
     min_batch,
 )
@@ -60,6 +63,7 @@ from app.policy.filters import (
 from app.policy.levels import check_item_level, check_session_level, may_relax
 from app.policy.pending import for_staff as pending_for_staff
 from app.policy.pending import joins_now as pending_joins_now
+from app.policy.pending import texts_ready
 from app.policy.presenters import PRESENTERS, present, present_all, presenter
 from app.policy.record import recorded, start_recording
 from app.policy.translating import NOTE_VISIBILITIES as TRANSLATABLE_NOTES
@@ -96,6 +100,8 @@ __all__ = [
     "Viewer",
     "allowed",
     "always",
+    "breakdown_allowed",
+    "cell_may_update",
     "check_item_level",
     "check_session_level",
     "check_two_step_requirement",
@@ -109,6 +115,7 @@ __all__ = [
     "filter_for",
     "keep_mine_or_revealed",
     "keep_own_notes",
+    "leftover",
     "may_clear_for_summary",
     "may_relax",
     "may_see_results",
@@ -134,6 +141,7 @@ __all__ = [
     "staff_roles",
     "start_recording",
     "texts",
+    "texts_ready",
     "translates_only",
     "visible",
     "workshops_with",

@@ -4,6 +4,8 @@ minimum reveal batch. Stated once; the arithmetic that applies them is app/room/
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 K_FLOOR = 3
@@ -61,16 +63,54 @@ def may_update(changed_people: int, k: int) -> bool:
 #
 # A cell (the answers of everyone, or of one party, to one survey item at one moment; or the
 # changes of those who answered at both moments of a span) is shown only when at least k are
-# in it and they did not all answer alike: unanimity would tell each member their answer
-# ("6/6 chose 5", "everyone rose by one"). A breakdown by party follows the k rule of results
-# (every counted party's cell deniable, else only the total), and a new publication must
-# differ from the last by none or at least k answers per moment (`may_update`).
+# in it and no member can tell the others' answers from it: unanimity would tell each member
+# their answer ("6/6 chose 5"), and so would [4, 5, 5] to the one who chose 4. A breakdown by
+# party is shown only when every counted party's cell is deniable and so is what is left of
+# the total once the party cells are taken away (those in no counted party: else the total
+# minus the party rows names that group), else only the total. And a new publication keeps
+# every cell as last published unless it is unchanged or changed by at least k people
+# (`cell_may_update`): per cell, not per moment, since a cell can move by one while the
+# moment's count moves by many.
 
 
 def deniable(values: list[int], k: int) -> bool:
-    """Whether a cell of survey answers (or of changes) may be shown: at least k values, and
-    at least two different ones."""
-    return len(values) >= max(K_FLOOR, k) and len(set(values)) >= 2
+    """Whether a cell of survey answers (or of changes) may be shown: at least k values and,
+    whichever one member's value is taken away, at least two different ones left (three
+    different values, or two each held by at least two)."""
+    if len(values) < max(K_FLOOR, k):
+        return False
+    held = Counter(values)
+    return len(held) >= 3 or (len(held) == 2 and min(held.values()) >= 2)
+
+
+def leftover(total: Mapping[int, int], parts: list[Mapping[int, int]]) -> list[int] | None:
+    """What the total holds beyond its parts (value -> count each), as values; None when the
+    parts hold more than the total (nothing sensible to show)."""
+    rest = Counter({value: n for value, n in total.items() if n})
+    for part in parts:
+        rest.subtract(part)
+    if any(n < 0 for n in rest.values()):
+        return None
+    return sorted(value for value, n in rest.items() for _ in range(n))
+
+
+def breakdown_allowed(rest: list[int] | None, k: int) -> bool:
+    """Whether party cells may be shown beside the total: the leftover group (the total
+    minus the party cells) is empty or deniable itself."""
+    return rest is not None and (not rest or deniable(rest, k))
+
+
+def people_between(old: Mapping[Any, int], new: Mapping[Any, int]) -> int:
+    """The fewest people whose answers turn one cell (value -> count) into the other."""
+    keys = set(old) | set(new)
+    gained = sum(max(0, new.get(v, 0) - old.get(v, 0)) for v in keys)
+    lost = sum(max(0, old.get(v, 0) - new.get(v, 0)) for v in keys)
+    return max(gained, lost)
+
+
+def cell_may_update(old: Mapping[Any, int], new: Mapping[Any, int], k: int) -> bool:
+    """Whether a published survey cell may take its new figures (`may_update` per cell)."""
+    return may_update(people_between(old, new), k)
 
 
 def every_party_lives_with(k_holds: bool, party_bands: list[str]) -> bool:

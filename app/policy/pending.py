@@ -16,6 +16,9 @@ when a group joins.
 Listed texts are shown by their shuffle key (128 random bits drawn at submission), never by
 id, rowid or arrival: the members of a group are interleaved at random with the earlier ones.
 Residual: an author's edit or withdrawal of a text already listed shows at the next refresh.
+
+Free-text survey answers (app/evaluation/texts.py) follow the same rule per question and
+moment (`texts_ready`): they are shown in those groups, so a group is the batch.
 """
 
 from __future__ import annotations
@@ -44,3 +47,14 @@ def for_staff(rows: Iterable[Any], workshop: Any) -> list[Any]:
     joining = {item for item, count in waiting.items() if joins_now(count, workshop)}
     shown = [row for row in pending if row.listed or row.item_id in joining]
     return sorted(shown, key=lambda row: str(row.shuffle_key))
+
+
+def texts_ready(rows: Iterable[Any], workshop: Any) -> list[Any]:
+    """The pending free-text survey answers that may be revealed now: those of each
+    (moment, question) whose waiting answers reach the minimum batch on their own."""
+    note("visible", "SurveyText:pending")
+    pending = [row for row in rows if row.status == "pending"]
+    waiting: dict[tuple[str, str], int] = {}
+    for row in pending:
+        waiting[(row.moment, row.item_id)] = waiting.get((row.moment, row.item_id), 0) + 1
+    return [row for row in pending if joins_now(waiting[(row.moment, row.item_id)], workshop)]

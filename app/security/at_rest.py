@@ -5,7 +5,7 @@ key (app.security.crypto: fresh nonce per write, table + row id + column as asso
 note bodies; participants' names and affiliations; proposal texts, hide reasons and opted-in
 attributions; theme names; the paragraphs of negotiating texts; summary comments, listed
 terms, decision reasons and the release override reason; translations of proposals and
-notes; free-text survey answers (ENCRYPTED below). Archive's destruction of the key
+notes; free-text and numeric survey answers (ENCRYPTED below). Archive's destruction of the key
 therefore reaches dead tuples, the WAL, replicas and old backups alike.
 The ORM does the work, so every reader (the notes pages and API, the summary, exports) gets
 plaintext and every writer stores ciphertext, without each service having to remember:
@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import get_history, set_committed_value
 from sqlmodel import col, select
 
-from app.evaluation.models import SurveyText
+from app.evaluation.models import SurveyResponse, SurveyText
 from app.notes.models import Note
 from app.ntext.models import TextParagraph
 from app.room.models import Proposal, Theme
@@ -65,6 +65,7 @@ ENCRYPTED: dict[type[Any], tuple[str, tuple[str, ...]]] = {
     SummaryReview: ("summary_review", ("release_override",)),
     TextTranslation: ("text_translation", ("text",)),
     SurveyText: ("survey_text", ("text",)),
+    SurveyResponse: ("survey_response", ("answers",)),
 }
 SHREDDED = ""  # what archive leaves in an encrypted column: reads back as empty text
 _KEYS = "tracktwo_data_keys"

@@ -17,14 +17,20 @@ STATEMENTS = ("A negotiated solution is possible.", "I trust the other side's in
 
 
 def survey_world(
-    settings: object, database: object, *, per_party: int = 3, k: int = 3
+    settings: object,
+    database: object,
+    *,
+    per_party: int = 3,
+    k: int = 3,
+    parties: tuple[str, ...] = ("Riverside", "Highland"),
 ) -> tuple[World, list[Viewer], list[str]]:
-    """Two parties of `per_party`, k set, two statements, pre and post open."""
+    """Parties (two unless told) of `per_party`, k set, two statements, pre and post open."""
     world = make_world(
         settings,
         database,
         status="live",  # type: ignore[arg-type]
         participants_per_party=per_party,
+        parties=parties,
     )
     with world.database.transaction() as db:
         workshop = db.get(Workshop, world.workshop.id)

@@ -38,7 +38,7 @@ def test_texts_wait_for_a_full_batch_and_hidden_ones_leave_the_room(settings, da
         answer(world, person, "pre", {first: 3, question: f"Answer number {n}"})
     assert _seen(world, people[0]) == [] and _seen(world, organizer) == []
     with tx(world, organizer) as (db, workshop):
-        assert texts.pending_texts(db, viewer=organizer, workshop=workshop) == batch - 1
+        assert texts.questions_ready(db, viewer=organizer, workshop=workshop) == 0
         with pytest.raises(Conflict):
             texts.reveal_texts(db, viewer=organizer, workshop=workshop)
     answer(world, people[batch - 1], "pre", {question: "The last one"})
@@ -57,6 +57,39 @@ def test_texts_wait_for_a_full_batch_and_hidden_ones_leave_the_room(settings, da
         texts.set_hidden(db, viewer=facilitator, workshop=workshop, text_id=rows[0].id, hidden=True)
     assert len(_seen(world, people[1])) == batch - 1
     assert len(_seen(world, facilitator)) == batch  # moderators still see it, marked
+
+
+def _ready(world):  # type: ignore[no-untyped-def]
+    organizer = world.viewer("organizer")
+    with tx(world, organizer) as (db, workshop):
+        return texts.questions_ready(db, viewer=organizer, workshop=workshop)
+
+
+def test_each_question_is_its_own_batch_and_no_count_ticks(settings, database) -> None:
+    """Shown per question: a question with one answer waits, however many the others hold;
+    the organizer's figure does not move when one more person is seen writing."""
+    world, people, (first, _), question = _with_question(settings, database)
+    organizer = world.viewer("organizer")
+    with tx(world, organizer) as (db, workshop):
+        other = service.add_item(
+            db, viewer=organizer, workshop=workshop, prompt="What surprised you?", kind="text"
+        ).id
+        batch = min_batch(workshop)
+    seen = [_ready(world)]
+    for n, person in enumerate(people[:batch]):
+        answer(world, person, "pre", {first: 3, question: f"Common {n}"})
+        seen.append(_ready(world))
+    answer(world, people[batch], "pre", {other: "Alone in its list"})
+    seen.append(_ready(world))
+    answer(world, people[batch + 1], "pre", {question: "One more"})
+    seen.append(_ready(world))
+    assert seen == [0] * batch + [1, 1, 1]  # moves once, when the batch fills
+    with tx(world, organizer) as (db, workshop):
+        assert texts.reveal_texts(db, viewer=organizer, workshop=workshop) == batch + 1
+    shown = _seen(world, people[0])
+    assert "Alone in its list" not in shown and "One more" in shown
+    with tx(world, organizer) as (db, workshop), pytest.raises(Conflict):
+        texts.reveal_texts(db, viewer=organizer, workshop=workshop)  # the lone one waits
 
 
 def test_a_text_row_holds_no_tag_party_or_person(settings, database) -> None:

@@ -16,7 +16,7 @@ from app.config import Settings
 from app.db import Database
 from app.evaluation import service as evaluation
 from app.models import metadata
-from app.security import keys
+from app.security import crypto, keys
 from tests.factories import World
 from tests.properties import attacker
 from tests.properties.seed import Author, seed
@@ -85,6 +85,12 @@ def test_dump_plus_master_key_pairs_no_answer_with_a_person(
     assert len(dump.of(attacker.SURVEY_TEXT_TABLE)) == 3 * len(seeded.authors)
     prefixes = attacker.code_prefixes()
     assert keys.PAIRING_DOMAIN in prefixes
+    # The answers are not there to set against the per-party tallies without the workshop
+    # key (which archive destroys): ciphertext, all of one length however many were answered.
+    stored = [str(r.values["answers"]) for r in answers]
+    assert all(crypto.is_encrypted(v) for v in stored), stored[:1]
+    assert len({len(v) for v in stored}) == 1
+    assert dump.of("survey_tally") and dump.of("survey_change_tally")
 
     links = attacker.pairing_links(dump, prefixes) + attacker.survey_equality_links(dump)
     links += attacker.tag_links(dump, prefixes) + attacker.equality_links(dump)
