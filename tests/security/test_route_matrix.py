@@ -233,8 +233,9 @@ SURVEY_READERS = ("organizer", "facilitator", "rapporteur", "pA")
 
 
 def _survey_text(seed: Seed, _role: str) -> str:
-    """A revealed free-text answer of A: k lowered to the floor (3), pA answers a question
-    at the three moments, the organizer reveals the batch of three."""
+    """A revealed free-text answer of A: k lowered to the floor (3), pA and two more of A's
+    participants answer a question at one moment (each question and moment is its own
+    batch), the organizer reveals the batch of three."""
     if "survey_text_id" not in seed.cache:
         from app.evaluation import service as evaluation
         from app.evaluation import texts
@@ -251,15 +252,24 @@ def _survey_text(seed: Seed, _role: str) -> str:
                 evaluation.set_moment(
                     db, viewer=organizer, workshop=workshop, moment=moment, state="open"
                 )
-        for moment in ("pre", "post", "follow_up"):
+        writers = [_participant_viewer(seed, "pA")] + [
+            replace(
+                _participant_viewer(seed, "pA"),
+                participant_id=invitation.participant.id,
+                party_id=invitation.participant.party_id,
+                secret=keys.participant_secret(f"route-matrix-writer-{n}"),
+            )
+            for n, invitation in enumerate(seed.a.invitations[1:3])
+        ]
+        for n, writer in enumerate(writers):
             with seed.database.transaction() as db:
                 evaluation.answer(
                     db,
                     seed.settings,
-                    viewer=_participant_viewer(seed, "pA"),
+                    viewer=writer,
                     workshop=_workshop(db, seed),
-                    moment=moment,
-                    given={question.id: f"Written at {moment}"},
+                    moment="post",
+                    given={question.id: f"Written by writer {n}"},
                 )
         with seed.database.transaction() as db:
             texts.reveal_texts(db, viewer=organizer, workshop=_workshop(db, seed))
