@@ -106,9 +106,7 @@ def build(db: Session, workshop: Workshop, *, viewer: Viewer) -> ImpactReport:
         results=policy.present(results, viewer) if results is not None else None,
         transfers=tuple(present(e, names) for e in transfer.entries(db, workshop, viewer=viewer)),
     )
-    terms = checklist.for_workshop(db, workshop)
-    places = sum(1 for text in _texts(report) if attribution.hits(text, terms))
-    if places:
+    if attribution.any_hit(_texts(report), checklist.for_workshop(db, workshop)):
         raise Conflict(
             "The report's text matches the attribution check list (a roster name, an "
             "affiliation, a party or a listed term). Edit the survey statements or the "

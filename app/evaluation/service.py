@@ -44,7 +44,7 @@ from app.i18n import N_
 from app.ids import new_id, today
 from app.policy import Viewer
 from app.rules import service as rules
-from app.security import at_rest, crypto, keys
+from app.security import at_rest, keys
 from app.workshops import service as workshops
 from app.workshops.models import Party, Workshop
 
@@ -257,11 +257,9 @@ def _bump(db: Session, model: Any, **cell: Any) -> None:
 
 def _sealed(db: Session, workshop: Workshop, row_id: str, values: Mapping[str, int]) -> str:
     """The answers as stored: padded to one length (how many were answered does not show)
-    and encrypted under the workshop key, as app.security.at_rest would (this insert is not
-    the ORM's)."""
+    and encrypted under the workshop key (this insert is not the ORM's: at_rest.seal)."""
     plain = json.dumps(dict(values), sort_keys=True).ljust(ANSWERS_PADDED)
-    key = at_rest.data_key(db, workshop.id)
-    return crypto.encrypt_text(key, "survey_response", row_id, "answers", plain)
+    return at_rest.seal(db, SurveyResponse, workshop.id, row_id, "answers", plain)
 
 
 def answer(

@@ -84,9 +84,8 @@ def export(db: Session, workshop: Workshop, *, viewer: Viewer, fmt: str) -> list
     """The entries of the transfer log's report, as every export is made: after the
     attribution check over its text (Conflict while it finds anything), and audit-logged."""
     found = entries(db, workshop, viewer=viewer)
-    terms = checklist.for_workshop(db, workshop)
-    texts = [t for e in found for t in (e.item_title, e.destination, e.outcome) if t]
-    if any(attribution.hits(text, terms) for text in texts):
+    texts = [t for e in found for t in (e.item_title, e.destination, e.outcome)]
+    if attribution.any_hit(texts, checklist.for_workshop(db, workshop)):
         raise Conflict(
             "The transfer log's text matches the attribution check list (a roster name, an "
             "affiliation, a party or a listed term). Edit the log first."

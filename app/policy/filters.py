@@ -389,11 +389,10 @@ def _survey_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
 
 
 @filter_for("SurveyResponse")
-@filter_for("SurveyTally")
-@filter_for("SurveyChangeTally")
 def _survey_answer_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
-    """Answer rows and tallies, to find one's own answers by pairing tag (participants) or to
-    compute the results to publish (the organizer); never shown as rows, never exported."""
+    """Answer rows, to find one's own answers by pairing tag (participants: the tag needs the
+    secret, so no SQL can narrow it further) or to compute the results to publish (the
+    organizer); never shown as rows, never exported."""
     if viewer.is_export:
         return false()
     ids = {
@@ -401,6 +400,16 @@ def _survey_answer_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
         *workshops_with(viewer, "evaluation.build"),
     }
     return _in_workshops(model, ids)
+
+
+@filter_for("SurveyTally")
+@filter_for("SurveyChangeTally")
+def _survey_tally_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """The per-party tallies: only to compute the results to publish (the organizer). A
+    participant's answer bumps them in SQL and never reads them; never exported."""
+    if viewer.is_export:
+        return false()
+    return _in_workshops(model, workshops_with(viewer, "evaluation.build"))
 
 
 @filter_for("SurveyText")

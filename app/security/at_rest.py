@@ -101,6 +101,17 @@ def data_key(session: OrmSession, workshop_id: str) -> bytes:
     return key
 
 
+def seal(
+    session: OrmSession, model: type[Any], workshop_id: str, row_id: str, column: str, text: str
+) -> str:
+    """The ciphertext of one encrypted column, as the flush stores it: for a write that does
+    not go through the ORM (an INSERT ... ON CONFLICT DO NOTHING)."""
+    table, columns = ENCRYPTED[model]
+    if column not in columns:
+        raise KeyError(f"{table}.{column} is not an encrypted column")
+    return crypto.encrypt_text(data_key(session, workshop_id), table, row_id, column, text)
+
+
 def _decrypt_loaded(obj: Any, session: OrmSession | None, attrs: Any = None) -> None:
     table, columns = ENCRYPTED[type(obj)]
     if session is None:
@@ -149,8 +160,7 @@ def _encrypt_before_flush(session: OrmSession, _context: Any, _instances: Any) -
             workshop_id = workshop_of(session, obj)
             if obj.id is None or workshop_id is None:
                 raise RuntimeError(f"{table} needs its id and workshop before it is written")
-            key = data_key(session, workshop_id)
-            setattr(obj, column, crypto.encrypt_text(key, table, obj.id, column, text))
+            setattr(obj, column, seal(session, type(obj), workshop_id, obj.id, column, text))
             plain[(id(obj), column)] = (obj, column, text)
 
 

@@ -203,6 +203,12 @@ def hits(text: str, terms: CheckList) -> list[Hit]:
     return sorted(found, key=lambda h: (h.start, h.end))
 
 
+def any_hit(texts: Iterable[str], terms: CheckList) -> bool:
+    """Whether the check list finds anything in these texts: a report with no redaction
+    step of its own (the impact report, the transfer log's) is refused while it does."""
+    return any(hits(text, terms) for text in texts if text)
+
+
 _RANK = {"whole": 0, "part": 1, "derived": 2, "homoglyph": 3}  # then reversed, other scripts
 
 

@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Mapping
 
-from app.evaluation import service
+from app.evaluation import service, transfer
 from app.policy import Viewer
 from app.workshops.models import Workshop
 from tests.factories import World, make_world
@@ -61,3 +61,19 @@ def publish(world: World) -> tuple[dict, int]:
     with tx(world, organizer) as (db, workshop):
         row, held = service.publish(db, viewer=organizer, workshop=workshop)
         return json.loads(row.payload), held
+
+
+def brief(world: World, destination: str, outcome: str = "") -> None:
+    """A briefing of the whole summary, recorded by the organizer through the service."""
+    organizer = world.viewer("organizer")
+    with tx(world, organizer) as (db, workshop):
+        transfer.record(
+            db,
+            viewer=organizer,
+            workshop=workshop,
+            item="whole",
+            destination=destination,
+            briefed_on="2026-12-01",
+            by=world.users["organizer"].id,
+            outcome=outcome,
+        )

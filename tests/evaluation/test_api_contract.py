@@ -26,6 +26,12 @@ def _organizer(world: World) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def _live(settings: Any, database: Any, path: str) -> tuple[World, str, dict[str, str]]:
+    """A live workshop, the API address of `path` in it, and an organizer's token headers."""
+    world = make_world(settings, database, status="live")
+    return world, f"/api/v1/workshops/{world.workshop.id}/{path}", _organizer(world)
+
+
 def _declared(client: TestClient, path: str, method: str, status: str) -> set[str]:
     operation = client.get("/api/openapi.json").json()["paths"][path][method]
     return set(operation["responses"][status]["content"])
@@ -35,9 +41,8 @@ def _declared(client: TestClient, path: str, method: str, status: str) -> set[st
 def test_the_impact_report_is_of_a_declared_media_type(
     client: TestClient, settings: Any, database: Any, fmt: str
 ) -> None:
-    world = make_world(settings, database, status="live")
-    url = f"/api/v1/workshops/{world.workshop.id}/evaluation/impact/{fmt}"
-    response = client.post(url, headers=_organizer(world))
+    _world, url, headers = _live(settings, database, f"evaluation/impact/{fmt}")
+    response = client.post(url, headers=headers)
     assert response.status_code == 200, response.text
     media = response.headers["content-type"].split(";")[0]
     template = "/api/v1/workshops/{workshop_id}/evaluation/impact/{fmt}"
@@ -47,9 +52,7 @@ def test_the_impact_report_is_of_a_declared_media_type(
 def test_an_unknown_format_or_language_is_refused_by_the_schema(
     client: TestClient, settings: Any, database: Any
 ) -> None:
-    world = make_world(settings, database, status="live")
-    url = f"/api/v1/workshops/{world.workshop.id}/evaluation/impact"
-    headers = _organizer(world)
+    _world, url, headers = _live(settings, database, "evaluation/impact")
     assert client.post(f"{url}/odt", headers=headers).status_code == 422
     assert client.post(f"{url}/md?lang=xx", headers=headers).status_code == 422
     assert client.post(f"{url}/md?lang=fr", headers=headers).status_code == 200
@@ -58,9 +61,7 @@ def test_an_unknown_format_or_language_is_refused_by_the_schema(
 def test_a_briefing_by_no_staff_member_is_inconsistent_not_malformed(
     client: TestClient, settings: Any, database: Any
 ) -> None:
-    world = make_world(settings, database, status="live")
-    url = f"/api/v1/workshops/{world.workshop.id}/transfer"
-    headers = _organizer(world)
+    world, url, headers = _live(settings, database, "transfer")
     good = {
         "destination": "Ministry of Water",
         "briefed_on": "2026-12-01",
@@ -106,9 +107,7 @@ def test_a_draft_of_too_many_or_too_long_paragraphs_is_a_409(
 def test_the_next_round_refuses_what_the_schema_refuses(
     client: TestClient, settings: Any, database: Any
 ) -> None:
-    world = make_world(settings, database, status="live")
-    url = f"/api/v1/workshops/{world.workshop.id}/series/next"
-    headers = _organizer(world)
+    _world, url, headers = _live(settings, database, "series/next")
     for body in ({"title": " "}, {"title": "Two", "carry_roster": "yes"}, {"title": "Two", "x": 1}):
         assert client.post(url, json=body, headers=headers).status_code == 422
     assert client.post(url, json={"title": "Two"}, headers=headers).status_code == 201

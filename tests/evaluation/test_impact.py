@@ -11,8 +11,8 @@ import zipfile
 import pytest
 
 from app.errors import Conflict
-from app.evaluation import impact, impact_formats, service, transfer
-from tests.evaluation.helpers import answer, publish, survey_world
+from app.evaluation import impact, impact_formats, service
+from tests.evaluation.helpers import answer, brief, publish, survey_world
 from tests.room.helpers import tx
 
 
@@ -28,18 +28,7 @@ def test_five_formats_hold_the_counts_the_change_and_the_log(settings, database)
         answer(world, person, "pre", {first: 1 + n % 3, second: 2 + n % 2})
         answer(world, person, "post", {first: 2 + n % 3 + n % 2, second: 3 + n % 3})
     publish(world)
-    organizer = world.viewer("organizer")
-    with tx(world, organizer) as (db, workshop):
-        transfer.record(
-            db,
-            viewer=organizer,
-            workshop=workshop,
-            item="whole",
-            destination="Ministry of Water",
-            briefed_on="2026-12-01",
-            by=world.users["organizer"].id,
-            outcome="Cited in a policy paper",
-        )
+    brief(world, "Ministry of Water", "Cited in a policy paper")
     report = _report(world)
     assert report.counts.parties == 2 and report.counts.participants is None
     assert report.results is not None
@@ -83,18 +72,7 @@ def test_a_statement_naming_a_party_blocks_the_report(settings, database) -> Non
 
 def test_a_transfer_naming_a_participant_blocks_the_report(settings, database) -> None:
     world, _people, _ids = survey_world(settings, database)
-    organizer = world.viewer("organizer")
     name = world.invitations[0].participant.display_name
-    with tx(world, organizer) as (db, workshop):
-        transfer.record(
-            db,
-            viewer=organizer,
-            workshop=workshop,
-            item="whole",
-            destination="Ministry of Water",
-            briefed_on="2026-12-01",
-            by=world.users["organizer"].id,
-            outcome=f"{name} was thanked",
-        )
+    brief(world, "Ministry of Water", f"{name} was thanked")
     with pytest.raises(Conflict):
         _report(world)

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import select
+
+from app import policy
+from app.evaluation.models import SurveyChangeTally, SurveyTally
 from app.roster import service as roster
 from tests.evaluation.helpers import answer, publish, survey_world
 from tests.room.helpers import tx
@@ -86,3 +90,20 @@ def test_no_cell_tells_one_member_what_the_others_chose(settings, database) -> N
             if cell is not None and "distribution" in cell:
                 held = [n for n in cell["distribution"] if n]
                 assert len(held) >= 3 or (len(held) == 2 and min(held) >= 2), cell
+
+
+def test_the_party_tallies_are_read_only_to_publish(settings, database) -> None:  # type: ignore[no-untyped-def]
+    """A tally row pairs a party with answers: only the organizer's publishing reads them; a
+    participant (whose answer bumps them in SQL) and every other role read none."""
+    world, people, (first, _second) = survey_world(settings, database)
+    for n, person in enumerate(people):
+        answer(world, person, "pre", {first: 1 + n % 3})
+        answer(world, person, "post", {first: 2 + n % 3})
+    readers = {"participant": people[0], "other participant": people[-1]}
+    readers |= {role: world.viewer(role) for role in ("facilitator", "rapporteur", "observer")}
+    with world.database.session() as db:
+        for model in (SurveyTally, SurveyChangeTally):
+            visible = policy.visible(select(model), world.viewer("organizer"), model)
+            assert db.exec(visible).all(), model  # the organizer publishes from them
+            for who, viewer in readers.items():
+                assert db.exec(policy.visible(select(model), viewer, model)).all() == [], who

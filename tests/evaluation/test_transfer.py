@@ -15,6 +15,7 @@ from app.errors import Invalid, NotFound
 from app.evaluation import transfer
 from app.evaluation.models import TransferEntry
 from app.models import metadata
+from tests.evaluation.helpers import brief
 from tests.factories import Browser, make_world
 from tests.room.helpers import tx
 
@@ -98,20 +99,6 @@ def test_recorded_by_staff_it_survives_archive_and_exports(
     assert browser.post(f"/w/{world.workshop.id}/transfer/report.pdf").status_code == 404
 
 
-def _brief(world, destination: str) -> None:  # type: ignore[no-untyped-def]
-    organizer = world.viewer("organizer")
-    with tx(world, organizer) as (db, workshop):
-        transfer.record(
-            db,
-            viewer=organizer,
-            workshop=workshop,
-            item="whole",
-            destination=destination,
-            briefed_on="2026-12-01",
-            by=world.users["organizer"].id,
-        )
-
-
 def _exports(database) -> list[tuple[str | None, str]]:  # type: ignore[no-untyped-def]
     with database.session() as db:
         rows = db.exec(select(AuditEntry).where(AuditEntry.action == "transfer.export"))
@@ -126,7 +113,7 @@ def test_the_report_is_an_export_checked_for_attribution_and_logged(
     with the staff member who made it."""
     world = make_world(settings, database, status="live")
     name = world.invitations[0].participant.display_name
-    _brief(world, f"Briefed {name}'s ministry")
+    brief(world, f"Briefed {name}'s ministry")
     browser = Browser(client)
     browser.login(world.users["organizer"])
     url = f"/w/{world.workshop.id}/transfer/report"
@@ -139,7 +126,7 @@ def test_the_report_is_an_export_checked_for_attribution_and_logged(
     with tx(world, organizer) as (db, workshop):
         (entry,) = transfer.entries(db, workshop, viewer=organizer)
         transfer.delete(db, viewer=organizer, workshop=workshop, entry_id=entry.id)
-    _brief(world, "Ministry of Water")
+    brief(world, "Ministry of Water")
     made = browser.post(url + ".json")
     assert made.status_code == 200 and "Ministry of Water" in made.text
     assert _exports(database) == [(world.users["organizer"].id, "json")]
