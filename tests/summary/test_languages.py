@@ -247,7 +247,9 @@ def test_export_language_is_chosen_on_the_form_and_the_api(client, settings, dat
     assert both.status_code == 200 and "## المنهجية" in both.text and "## Method" in both.text
     side = browser.post(f"/w/{wid}/summary/export.html", {"lang": "he", "lang2": "ar"})
     assert side.status_code == 200 and '<td lang="ar" dir="rtl">' in side.text
-    assert browser.post(f"/w/{wid}/summary/export.docx", {"lang2": "ar"}).status_code == 422
+    assert browser.post(f"/w/{wid}/summary/export.json", {"lang2": "ar"}).status_code == 422
+    docx_both = browser.post(f"/w/{wid}/summary/export.docx", {"lang": "ar", "lang2": "en"})
+    assert docx_both.status_code == 200 and docx_both.content.startswith(b"PK")
 
 
 def test_bilingual_markdown_is_in_sequence() -> None:
@@ -277,9 +279,38 @@ def test_bilingual_pdf_shows_both_languages(tmp_path) -> None:
     assert "الغرض" in both  # the two headings side by side on one line
 
 
+def test_bilingual_docx_is_side_by_side_each_cell_in_its_language() -> None:
+    doc = Document(io.BytesIO(render("docx", model(), "ar", "en")))
+    assert len(doc.tables) == 1 and not [p for p in doc.paragraphs if p.text.strip()]
+    table = doc.tables[0]
+    assert "<w:bidiVisual/>" in table._tbl.xml  # Arabic first: its column on the right
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    items = sum(len(session.items) for session in model().sessions)
+    assert len(rows) == 3 + items  # the top, the one session's heading, each item, the method
+    (top_ar, top_en), (method_ar, method_en) = rows[0], rows[-1]
+    assert "الغرض" in top_ar and "Purpose" not in top_ar
+    assert "Purpose" in top_en and "الغرض" not in top_en
+    assert "المنهجية" in method_ar and "Method" in method_en
+    ar_cell, en_cell = table.rows[0].cells
+    headings = [p for p in ar_cell.paragraphs if p.text == "الغرض"]
+    assert headings and "<w:bidi/>" in headings[0]._p.xml
+    assert all("<w:bidi/>" not in p._p.xml for p in en_cell.paragraphs if p.text == "Purpose")
+    numbered = [  # each cell's ground rules are numbered from 1, not on from the other cell's
+        p._p.pPr.numPr.numId.val
+        for cell in (ar_cell, en_cell)
+        for p in cell.paragraphs
+        if p.style.name == "List Number"
+    ]
+    assert len(numbered) == 2 and numbered[0] != numbered[1]
+    english_first = Document(io.BytesIO(render("docx", model(), "en", "ar"))).tables[0]
+    assert "<w:bidiVisual/>" not in english_first._tbl.xml
+    assert "Purpose" in english_first.rows[0].cells[0].text
+
+
 def test_a_second_language_is_checked() -> None:
     assert second_language("pdf", "ar", "en") == "en"
     assert second_language("pdf", "ar", "ar") is None and second_language("md", "ar", "") is None
-    for fmt, lang2 in (("pdf", "xx"), ("docx", "en"), ("json", "en")):
+    assert second_language("docx", "ar", "en") == "en"
+    for fmt, lang2 in (("pdf", "xx"), ("docx", "xx"), ("json", "en")):
         with pytest.raises(Invalid):
             second_language(fmt, "ar", lang2)

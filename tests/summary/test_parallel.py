@@ -11,6 +11,7 @@ import re
 import zipfile
 
 import pytest
+from docx import Document
 from sqlmodel import select
 
 from app import i18n, policy
@@ -150,16 +151,20 @@ def test_the_html_marks_each_text_with_its_language(translated) -> None:
     assert 'class="original"' not in english and ' lang="en"' not in english.split("<body>")[1]
 
 
-@pytest.mark.parametrize("fmt", ["html", "md"])
+@pytest.mark.parametrize("fmt", ["html", "md", "docx"])
 def test_a_bilingual_export_gives_each_side_its_own_version(translated, fmt: str) -> None:
     s, organizer = translated
     wid = s.world.workshop.id
     workspace(organizer, wid)
     answer = organizer.post(f"/w/{wid}/summary/export.{fmt}", {"lang": "ar", "lang2": "en"})
-    body = answer.content.decode("utf-8")
-    if fmt == "md":
-        arabic, english = body.split("\n\n---\n\n")
+    if fmt == "docx":
+        table = Document(io.BytesIO(answer.content)).tables[0]
+        arabic = "".join(row.cells[0].text for row in table.rows)
+        english = "".join(row.cells[1].text for row in table.rows)
+    elif fmt == "md":
+        arabic, english = answer.content.decode("utf-8").split("\n\n---\n\n")
     else:
+        body = answer.content.decode("utf-8")
         cells = re.findall(r'<td lang="(\w+)" dir="\w+">(.*?)</td>', body, flags=re.S)
         arabic = "".join(c for code, c in cells if code == "ar")
         english = "".join(c for code, c in cells if code == "en")

@@ -5,7 +5,9 @@ right-to-left paragraphs and list items set as such, and core properties without
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from docx import Document
@@ -18,6 +20,7 @@ from app import i18n
 from app.i18n import gettext as _
 from app.summary.blocks import Block
 from app.summary.formats import text
+from app.summary.localize import localize
 from app.summary.present import SummaryExport
 from app.translations import service as translations
 
@@ -110,8 +113,9 @@ def _para(
     return paragraph
 
 
-def _heading(doc: Any, value: str, level: int, lang: str = "") -> None:
-    heading = doc.add_heading(value, level=level)
+def _heading(box: Any, value: str, level: int, lang: str = "") -> None:
+    """A heading in the document or in a table cell (which has no add_heading)."""
+    heading = box.add_paragraph(value, style="Title" if level == 0 else f"Heading {level}")
     _rtl(heading, value, lang)
 
 
@@ -186,22 +190,22 @@ def _properties(doc: Any, summary: SummaryExport, locale: str) -> None:
     props.revision = 1
 
 
-def render(summary: SummaryExport) -> bytes:
-    locale = i18n.current_locale.get()
-    doc = Document()
-    _fonts(doc, locale)
-    _page(doc, summary)
-    _properties(doc, summary, locale)
-    _heading(doc, summary.title, 0)
-    _para(doc, text.meta(summary), grey=True)
+def _top(box: Any, summary: SummaryExport) -> None:
+    """The title, the meta line, the purpose, the ground rules, the general synthesis and the
+    agenda's heading."""
+    _heading(box, summary.title, 0)
+    _para(box, text.meta(summary), grey=True)
     if summary.purpose:
-        _heading(doc, _("Purpose"), 1)
-        _para(doc, summary.purpose, lang=summary.purpose_lang)
-        _marked(doc, summary.purpose_lang)
+        _heading(box, _("Purpose"), 1)
+        _para(box, summary.purpose, lang=summary.purpose_lang)
+        _marked(box, summary.purpose_lang)
     if summary.rules:
-        _heading(doc, _("Ground rules"), 1)
+        _heading(box, _("Ground rules"), 1)
+        first: Any = None
         for rule in summary.rules:
-            paragraph = doc.add_paragraph(style="List Number")
+            paragraph = box.add_paragraph(style="List Number")
+            first = first or _numbered_from_one(paragraph)
+            _number_with(paragraph, first)
             paragraph.add_run(rule.title).bold = True
             if rule.body:
                 paragraph.add_run(": " + rule.body)
@@ -210,49 +214,129 @@ def render(summary: SummaryExport) -> bytes:
             if mark:
                 paragraph.add_run(" " + mark).font.color.rgb = GREY
     if summary.general:
-        _heading(doc, _("General synthesis"), 1)
-        _blocks(doc, summary.general)
-    _heading(doc, _("Agenda"), 1)
-    for session in summary.sessions:
-        _heading(doc, text.session_heading(session.title, session.day), 2)
-        for item in session.items:
-            _heading(doc, item.title, 3, item.lang)
-            _marked(doc, item.lang)
-            kind = f"{text.label(item.level_label)} · {text.label(item.kind_label)}"
-            _para(doc, kind, grey=True)
-            if item.off_record:
-                _para(doc, text.label(text.OFF_RECORD_NOTE))
-                continue
-            if item.description:
-                _para(doc, item.description, lang=item.lang)
-            if item.synthesis:
-                _para(doc, "", bold=_("Synthesis"))
-                _blocks(doc, item.synthesis)
-            if item.themes:
-                themes = text.join_runs(item.themes)
-                _para(doc, themes, bold=_("Themes:") + " ")
-            if item.text:
-                heading = text.text_heading(item.text[0].version)
-                _para(doc, "", bold=heading)
-                for para in item.text:
-                    _para(doc, para.text, bold=f"{para.number}. ")
-                    if para.every_party:
-                        _para(doc, _("Every party can live with it"), grey=True, sub=True)
-            if item.proposals:
-                _para(doc, "", bold=_("Proposals"))
-                for p in item.proposals:
-                    _para(doc, p.text, style="List Bullet")
-                    if p.theme:
-                        _para(
-                            doc, text.isolate(p.theme), bold=_("Theme:") + " ", grey=True, sub=True
-                        )
-                    _para(doc, text.support_line(p), grey=True, sub=True)
-                    if p.attribution:
-                        said = _("Attributed, at the author's wish, to:") + " "
-                        _para(doc, text.isolate(p.attribution), bold=said, sub=True)
-    _heading(doc, _("Method"), 1)
+        _heading(box, _("General synthesis"), 1)
+        _blocks(box, summary.general)
+    _heading(box, _("Agenda"), 1)
+
+
+def _numbered_from_one(paragraph: Any) -> int:
+    """A numbering of its own for a list, from 1: one list per table cell of a bilingual
+    document, not one count running through both languages."""
+    numbering = paragraph.part.numbering_part.element
+    style_num = paragraph.style.element.pPr.numPr.numId.val
+    num = numbering.add_num(numbering.num_having_numId(style_num).abstractNumId.val)
+    num.add_lvlOverride(ilvl=0).add_startOverride(1)
+    return int(num.numId)
+
+
+def _number_with(paragraph: Any, num_id: int) -> None:
+    paragraph._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = num_id
+
+
+def _item(box: Any, item: Any) -> None:
+    _heading(box, item.title, 3, item.lang)
+    _marked(box, item.lang)
+    kind = f"{text.label(item.level_label)} · {text.label(item.kind_label)}"
+    _para(box, kind, grey=True)
+    if item.off_record:
+        _para(box, text.label(text.OFF_RECORD_NOTE))
+        return
+    if item.description:
+        _para(box, item.description, lang=item.lang)
+    if item.synthesis:
+        _para(box, "", bold=_("Synthesis"))
+        _blocks(box, item.synthesis)
+    if item.themes:
+        _para(box, text.join_runs(item.themes), bold=_("Themes:") + " ")
+    if item.text:
+        _para(box, "", bold=text.text_heading(item.text[0].version))
+        for para in item.text:
+            _para(box, para.text, bold=f"{para.number}. ")
+            if para.every_party:
+                _para(box, _("Every party can live with it"), grey=True, sub=True)
+    if item.proposals:
+        _para(box, "", bold=_("Proposals"))
+        for p in item.proposals:
+            _para(box, p.text, style="List Bullet")
+            if p.theme:
+                _para(box, text.isolate(p.theme), bold=_("Theme:") + " ", grey=True, sub=True)
+            _para(box, text.support_line(p), grey=True, sub=True)
+            if p.attribution:
+                said = _("Attributed, at the author's wish, to:") + " "
+                _para(box, text.isolate(p.attribution), bold=said, sub=True)
+
+
+def _session(box: Any, summary: SummaryExport, index: int) -> None:
+    session = summary.sessions[index]
+    _heading(box, text.session_heading(session.title, session.day), 2)
+
+
+def _session_item(box: Any, summary: SummaryExport, index: int, item: int) -> None:
+    _item(box, summary.sessions[index].items[item])
+
+
+def _method(box: Any, summary: SummaryExport) -> None:
+    _heading(box, _("Method"), 1)
     for line in text.method_lines(summary):
-        _para(doc, line, grey=True)
+        _para(box, line, grey=True)
+
+
+def _parts(summary: SummaryExport) -> list[Callable[[Any, SummaryExport], None]]:
+    """The document in parts (the top, each session's heading, each item, the method): the
+    rows of a bilingual one, small enough to break across pages."""
+    parts: list[Callable[[Any, SummaryExport], None]] = [_top]
+    for i, session in enumerate(summary.sessions):
+        parts.append(partial(_session, index=i))
+        parts += [partial(_session_item, index=i, item=j) for j in range(len(session.items))]
+    return [*parts, _method]
+
+
+def _document(summary: SummaryExport) -> Any:
+    locale = i18n.current_locale.get()
+    doc = Document()
+    _fonts(doc, locale)
+    _page(doc, summary)
+    _properties(doc, summary, locale)
+    return doc
+
+
+def _saved(doc: Any) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def render(summary: SummaryExport) -> bytes:
+    doc = _document(summary)
+    for part in _parts(summary):
+        part(doc, summary)
+    return _saved(doc)
+
+
+def _right_to_left_columns(table: Any) -> None:
+    """w:bidiVisual: the first column on the right, for a document whose first language is RTL."""
+    tblpr = table._tbl.tblPr
+    tblpr.insert(0, OxmlElement("w:bidiVisual"))
+
+
+def render_bilingual(summary: SummaryExport, second: str) -> bytes:
+    """Two languages side by side, part by part, in a two-column table: the export's language
+    first (on the right when it is written right to left), each cell in its own language."""
+    first = i18n.current_locale.get()
+    doc = _document(summary)
+    table = doc.add_table(rows=0, cols=2)
+    if i18n.direction(first) == "rtl":
+        _right_to_left_columns(table)
+    versions = {}
+    for code in (first, second):
+        with i18n.using(code):
+            versions[code] = localize(summary, code)
+    for part in _parts(summary):
+        cells = table.add_row().cells
+        for cell, code in zip(cells, (first, second), strict=True):
+            with i18n.using(code):
+                part(cell, versions[code])
+            empty = cell.paragraphs[0]
+            if not empty.text and len(cell.paragraphs) > 1:
+                empty._p.getparent().remove(empty._p)
+    return _saved(doc)

@@ -43,7 +43,7 @@ def registry() -> dict[str, Format]:
 FORMATS = ("md", "html", "pdf", "docx", "json")
 
 
-BILINGUAL = ("md", "html", "pdf")
+BILINGUAL = ("md", "html", "pdf", "docx")
 
 
 def export_language(lang: str | None) -> str:
@@ -56,20 +56,22 @@ def export_language(lang: str | None) -> str:
 
 
 def second_language(fmt: str, lang: str, lang2: str | None) -> str | None:
-    """The other language of a bilingual export, if one was asked for (md, html, pdf)."""
+    """The other language of a bilingual export, if one was asked for (not JSON)."""
     if not lang2 or lang2 == lang:
         return None
     if lang2 not in i18n.SHIPPED:
         raise Invalid("Choose one of the offered languages.", field="lang2")
     if fmt not in BILINGUAL:
-        raise Invalid("A bilingual export is available in Markdown, HTML and PDF.", field="lang2")
+        raise Invalid(
+            "A bilingual export is available in Markdown, HTML, PDF and DOCX.", field="lang2"
+        )
     return lang2
 
 
 def render(fmt: str, summary: SummaryExport, lang: str, lang2: str | None = None) -> bytes:
     """The file in the export's language, whatever the request's (labels, dates, numbers, and
     the version of the staff-written texts in that language); with lang2, in two languages:
-    side by side (HTML, PDF) or one after the other (Markdown)."""
+    side by side (HTML, PDF, DOCX) or one after the other (Markdown)."""
     with i18n.using(lang):
         if lang2 is None:
             return registry()[fmt].file(summary, lang)
@@ -78,5 +80,7 @@ def render(fmt: str, summary: SummaryExport, lang: str, lang2: str | None = None
             with i18n.using(lang2):
                 second = markdown.render(localize(summary, lang2))
                 return (first + "\n\n---\n\n" + second).encode("utf-8")
+        if fmt == "docx":
+            return docx.render_bilingual(summary, lang2)
         page = html.render_bilingual(summary, lang2)
         return pdf.from_html(page) if fmt == "pdf" else page.encode("utf-8")
