@@ -6,6 +6,7 @@ app/policy.py (and the feature presenters it calls) build these.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -34,6 +35,13 @@ ROLE_LABELS = {
 
 def as_json(view: Any) -> dict[str, Any]:
     return asdict(view)
+
+
+def control_state(value: str | None, choices: Iterable[str]) -> dict[str, int]:
+    """The viewer's own choice (a reaction, a mark) as the state of its controls, 1 or 0 each:
+    one size whatever the choice, or none, as a JSON answer must be for every participant
+    (Anonymity 7: "agree" and "pass" differ in length)."""
+    return {choice: int(choice == value) for choice in choices}
 
 
 @dataclass(frozen=True)

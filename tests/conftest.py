@@ -64,8 +64,21 @@ PG_URL = os.environ.get("TRACKTWO_TEST_DATABASE_URL", "")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def _heavy_files_first(items: list[pytest.Item]) -> None:
+    """Files holding a `slow` or `browser` test go first, in the order they came (pytest-randomly
+    shuffles it): xdist's loadfile hands out files in collection order, so a minute-long file
+    drawn last kept one worker busy after the other had finished (the longest-first rule)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # one process (the mutants' runs with -x): the order given is kept
+    heavy = {item.path for item in items if {"slow", "browser"} & set(item.keywords)}
+    items.sort(key=lambda item: item.path not in heavy)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Marked tests run wherever their requirements are present, and say why they skip."""
+    """Marked tests run wherever their requirements are present, and say why they skip; the
+    heavy files are handed out first."""
+    _heavy_files_first(items)
     no_pg = pytest.mark.skip(
         reason="needs PostgreSQL: set TRACKTWO_TEST_DATABASE_URL="
         "postgresql://postgres@127.0.0.1:5432/<database> (see `make test-pg`)"

@@ -11,6 +11,7 @@ from app import policy
 from app.ntext.diff import Segment
 from app.ntext.models import TextParagraph, TextVersion
 from app.policy import Viewer
+from app.views import control_state
 
 MARK_LABELS = {"agree": "Can live with it", "disagree": "Cannot live with it", "pass": "No view"}
 BAND_LABELS = {
@@ -75,9 +76,8 @@ class VersionView:
 
 
 def mark_state(value: str | None) -> dict[str, int]:
-    """The viewer's mark as the state of its three controls, 1 or 0 each: one size whatever
-    the mark (or none), as the JSON answer must be for every participant (Anonymity 7)."""
-    return {choice: int(choice == value) for choice in MARK_LABELS}
+    """The viewer's mark as the state of its three controls (app.views.control_state)."""
+    return control_state(value, MARK_LABELS)
 
 
 @policy.presenter("TextParagraph")

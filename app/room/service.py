@@ -15,7 +15,7 @@ from app.agenda.models import ROUND_KINDS, AgendaItem
 from app.config import Settings
 from app.errors import NotFound
 from app.policy import Viewer
-from app.room import common, proposals, queue, results
+from app.room import common, consensus, proposals, queue, results
 from app.room.present import (
     MyQueueView,
     QueueEntryView,
@@ -25,7 +25,7 @@ from app.room.present import (
 )
 from app.rules.service import require_accepted
 from app.translations import service as translations
-from app.views import WorkshopView
+from app.views import WorkshopView, control_state
 from app.workshops import service as workshops
 from app.workshops.models import Workshop
 
@@ -144,9 +144,15 @@ def as_json(room: RoomState) -> dict[str, Any]:
 
 
 def proposal_json(view: Any) -> dict[str, Any]:
-    """A proposal view as JSON, with `mine` as 1 or 0: true and false differ in length, and
-    the answer must have the same size for the author and for everyone else (Anonymity 7)."""
-    return {**asdict(view), "mine": int(bool(view.mine))}
+    """A proposal view as JSON, with `mine` as 1 or 0 and `my_reaction` as the state of the
+    three reaction controls: true and false, "agree" and "pass" differ in length, and the
+    answer must have the same size for the author and for everyone else, whatever they
+    chose (Anonymity 7)."""
+    return {
+        **asdict(view),
+        "mine": int(bool(view.mine)),
+        "my_reaction": control_state(view.my_reaction, consensus.VALUES),
+    }
 
 
 def pending_fingerprint(room: RoomState) -> str:

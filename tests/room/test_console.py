@@ -321,7 +321,8 @@ def test_api_state_has_no_author_fields_anywhere(room) -> None:
     mine = author.client.get(api).json()["proposals"]["revealed"]
     theirs = other.client.get(api).json()["proposals"]["revealed"]
     assert [p["mine"] for p in mine] == [True] and [p["mine"] for p in theirs] == [False]
-    assert theirs[0]["my_reaction"] == "agree" and mine[0]["my_reaction"] is None
+    assert theirs[0]["my_reaction"] == {"agree": 1, "disagree": 0, "pass": 0}
+    assert mine[0]["my_reaction"] == {"agree": 0, "disagree": 0, "pass": 0}
 
 
 def test_timer_buttons_speak_the_facilitators_language(room) -> None:
