@@ -1,4 +1,4 @@
-"""Fixtures: a fresh database per test (SQLite file copy, or truncated PostgreSQL), clients."""
+"""Fixtures: a fresh database per test (a SQLite file copy, or PostgreSQL emptied), clients."""
 
 from __future__ import annotations
 
@@ -117,14 +117,23 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
+EMPTYING = "; ".join(f'DELETE FROM "{t.name}"' for t in reversed(metadata.sorted_tables))
+
+
+def empty_postgres(url: str) -> None:
+    """Every table emptied, children first. DELETE, not TRUNCATE: TRUNCATE gives each table new
+    files, 0.2-0.9 s a test here (a quarter of the PostgreSQL run); deleting the few rows a
+    test leaves takes about 15 ms."""
+    engine = Database(Settings(env="test", database_url=url)).engine
+    with engine.begin() as conn:
+        conn.exec_driver_sql(EMPTYING)
+    engine.dispose()
+
+
 @pytest.fixture
 def database_url(template_db: str, tmp_path: Path) -> Iterator[str]:
     if PG_URL:
-        engine = Database(Settings(env="test", database_url=PG_URL)).engine
-        tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} CASCADE"))
-        engine.dispose()
+        empty_postgres(PG_URL)
         yield PG_URL
         return
     path = tmp_path / "test.db"

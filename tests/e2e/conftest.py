@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from app.config import ROOT, Settings
 from app.db import Database
-from app.models import metadata
+from tests.conftest import empty_postgres
 from tests.factories import World, make_world
 
 CHROMIUM = os.environ.get("TRACKTWO_CHROMIUM", "/usr/bin/chromium")
@@ -95,11 +94,7 @@ def server(template_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     workdir = tmp_path_factory.mktemp("e2e")
     if template_db.startswith("postgresql"):
         url = template_db
-        engine = Database(Settings(env="test", database_url=url)).engine
-        names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {names} CASCADE"))
-        engine.dispose()
+        empty_postgres(url)
     else:
         path = workdir / "e2e.db"
         shutil.copyfile(template_db, path)

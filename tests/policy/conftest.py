@@ -17,13 +17,12 @@ from collections.abc import Iterator
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
 from app.config import Settings
 from app.db import Database
 from app.main import create_app
-from app.models import metadata
 from app.security import passwords
+from tests.conftest import empty_postgres
 from tests.policy.canary import CanaryCrawl, seed
 from tests.policy.crawl import crawl_all, export_routes, install_recorder, post_exports
 
@@ -40,11 +39,7 @@ class _Keep(logging.Handler):
 def _own_database(template_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TRACKTWO_TEST_DATABASE_URL", "")
     if url:
-        engine = Database(Settings(env="test", database_url=url)).engine
-        tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} CASCADE"))
-        engine.dispose()
+        empty_postgres(url)
         return url
     path = tmp_path_factory.mktemp("canary") / "canary.db"
     shutil.copyfile(template_db, path)

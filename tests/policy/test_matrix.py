@@ -15,19 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.db import Database
 from app.errors import DomainError
-from app.models import metadata
 from app.notes import service as notes
 from app.notes.models import Note
 from app.policy import ANONYMOUS, Viewer
 from app.room.models import Proposal, Reaction
 from app.roster.models import Participant
 from app.workshops.models import Workshop
+from tests.conftest import empty_postgres
 from tests.factories import make_world
 from tests.policy.seed import LEVELS, add_items, join
 
@@ -148,11 +147,7 @@ def matrix(template_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     pg = os.environ.get("TRACKTWO_TEST_DATABASE_URL", "")
     if pg:
         url = pg
-        engine = Database(Settings(env="test", database_url=pg)).engine
-        tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} CASCADE"))
-        engine.dispose()
+        empty_postgres(pg)
     else:
         path = Path(tmp_path_factory.mktemp("matrix")) / "matrix.db"
         shutil.copyfile(template_db, path)

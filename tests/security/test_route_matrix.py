@@ -48,6 +48,7 @@ from app.roster.models import RulesAcceptance
 from app.security import keys, passwords
 from app.workshops import staff
 from app.workshops.models import Workshop
+from tests.conftest import empty_postgres
 from tests.factories import PASSWORD, Browser, World, make_world
 
 # -- who asks ------------------------------------------------------------------------------
@@ -1358,12 +1359,8 @@ def take_snapshot(seed: Seed) -> Snapshot:
 def restore(seed: Seed, snapshot: Snapshot) -> None:
     tables = metadata.sorted_tables
     with seed.database.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} CASCADE"))
-        else:
-            for table in reversed(tables):
-                conn.execute(table.delete())
+        for table in reversed(tables):  # DELETE on both engines: TRUNCATE cost ~0.5 s a route
+            conn.execute(table.delete())
         for table in tables:
             if snapshot.rows[table.name]:
                 conn.execute(table.insert(), snapshot.rows[table.name])
@@ -1398,9 +1395,7 @@ def matrix(template_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 def _matrix(settings: Settings) -> Iterator[Seed]:
     database = Database(settings)
     if database.engine.dialect.name == "postgresql":
-        with database.engine.begin() as conn:
-            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} CASCADE"))
+        empty_postgres(str(settings.database_url))
     seed = build_seed(settings, database)
     seed.snapshot = take_snapshot(seed)
     yield seed
