@@ -238,6 +238,8 @@ def render(summary: SummaryExport) -> bytes:
                     _para(doc, para.text, bold=f"{para.number}. ")
                     if para.every_party:
                         _para(doc, _("Every party can live with it"), grey=True, sub=True)
+                if item.signoff:
+                    _para(doc, text.signoff_line(item.signoff), grey=True)
             if item.proposals:
                 _para(doc, "", bold=_("Proposals"))
                 for p in item.proposals:
