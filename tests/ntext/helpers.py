@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from app.agenda.models import AgendaItem, Meeting
-from app.ntext import figures, marks, page, service
+from app.ntext import figures, marks, page, service, signoff
 from app.ntext.models import TextParagraph
 from app.policy import Viewer
 from app.room import proposals, runtime
@@ -115,3 +115,12 @@ def read(world: World, viewer: Viewer, item_id: str) -> page.TextPage:
     with tx(world, viewer) as (db, workshop):
         item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=item_id)
         return page.text_page(db, world.settings, viewer=viewer, workshop=workshop, item=item)
+
+
+def sign_off(world: World, viewer: Viewer, item_id: str, seen: str = "") -> bool:
+    """Sign the version in force off, through the service."""
+    with tx(world, viewer) as (db, workshop):
+        item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=item_id)
+        return signoff.sign_off(
+            db, world.settings, viewer=viewer, workshop=workshop, item=item, seen=seen
+        )

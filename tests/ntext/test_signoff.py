@@ -20,21 +20,13 @@ from app.summary import service as summary
 from app.summary.formats.registry import FORMATS, render
 from app.summary.present import SummaryExport
 from tests.factories import Browser
-from tests.ntext.helpers import publish_text, start, text_world, viewers
+from tests.ntext.helpers import publish_text, sign_off, start, text_world, viewers
 from tests.properties.views import mask
 from tests.room.conftest import accept_rules
 from tests.room.helpers import tx
 from tests.summary.helpers import EXTRACT, flat
 
 NAMES = ["Alma", "Bert", "Cleo", "Dirk", "Edda", "Finn"]  # one length: names are on the page
-
-
-def _sign(world: Any, viewer: Any, item_id: str, seen: str = "") -> bool:
-    with tx(world, viewer) as (db, workshop):
-        item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=item_id)
-        return signoff.sign_off(
-            db, world.settings, viewer=viewer, workshop=workshop, item=item, seen=seen
-        )
 
 
 def _view(world: Any, viewer: Any, item_id: str) -> signoff.SignoffView:
@@ -52,8 +44,8 @@ def test_a_sign_off_goes_stale_when_a_new_version_is_published(settings, databas
     people, fac = viewers(world), world.viewer("facilitator")
     first = _view(world, fac, item_id)
     for person in people[:4]:
-        assert _sign(world, person, item_id, seen=first.fingerprint)
-    assert not _sign(world, people[0], item_id)  # already signed on this version
+        assert sign_off(world, person, item_id, seen=first.fingerprint)
+    assert not sign_off(world, people[0], item_id)  # already signed on this version
     assert _view(world, people[0], item_id).signed == {"current": 1, "earlier": 0}
     assert _view(world, people[5], item_id).signed == {"current": 0, "earlier": 0}
     assert (_view(world, fac, item_id).total, _view(world, fac, item_id).stale) == (4, 0)
@@ -64,8 +56,8 @@ def test_a_sign_off_goes_stale_when_a_new_version_is_published(settings, databas
     assert (second.total, second.stale) == (0, 4)  # stale: shown apart, not counted
     assert _view(world, people[0], item_id).signed == {"current": 0, "earlier": 1}
     with pytest.raises(Conflict):  # signed on what it read: the old version is gone
-        _sign(world, people[1], item_id, seen=first.fingerprint)
-    assert _sign(world, people[0], item_id, seen=second.fingerprint)  # moves it
+        sign_off(world, people[1], item_id, seen=first.fingerprint)
+    assert sign_off(world, people[0], item_id, seen=second.fingerprint)  # moves it
     again = _view(world, fac, item_id)
     assert (again.total, again.stale) == (1, 3)
     assert _view(world, people[0], item_id).signed == {"current": 1, "earlier": 0}
@@ -83,10 +75,10 @@ def test_per_party_counts_only_where_every_party_has_k(settings, database) -> No
     publish_text(world, item_id, "One.\n\nTwo.")
     people, fac = viewers(world), world.viewer("facilitator")
     for person in [*people[:4], *people[4:6]]:  # four of the first party, two of the second
-        _sign(world, person, item_id)
+        sign_off(world, person, item_id)
     shown = _view(world, fac, item_id)
     assert shown.total == 6 and shown.per_party == () and not shown.every_party
-    _sign(world, people[6], item_id)  # the second party reaches k
+    sign_off(world, people[6], item_id)  # the second party reaches k
     shown = _view(world, fac, item_id)
     assert shown.every_party
     assert [(p.party, p.signed) for p in shown.per_party] == [("Riverside", 4), ("Highland", 3)]
@@ -101,7 +93,7 @@ def test_a_party_below_k_is_never_singled_out(settings, database) -> None:  # ty
     publish_text(world, item_id, "One.")
     people, fac = viewers(world), world.viewer("facilitator")
     for person in people:
-        _sign(world, person, item_id)
+        sign_off(world, person, item_id)
     shown = _view(world, fac, item_id)
     assert shown.total == 6 and shown.per_party == () and not shown.every_party
 
@@ -186,7 +178,7 @@ def test_the_export_states_version_fingerprint_and_sign_off_in_every_format(  # 
     publish_text(world, item_id, "One, final.")
     people = viewers(world)
     for person in people if every else people[:5]:  # five: the second party holds two
-        _sign(world, person, item_id)
+        sign_off(world, person, item_id)
     model = _export(world)
     (item,) = [i for s in model.sessions for i in s.items]
     fp = _view(world, world.viewer("facilitator"), item_id).fingerprint
