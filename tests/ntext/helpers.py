@@ -3,6 +3,7 @@ publishing, marking and critiquing through the real write paths."""
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from app.agenda.models import AgendaItem, Meeting
@@ -11,7 +12,8 @@ from app.ntext.models import TextParagraph
 from app.policy import Viewer
 from app.room import proposals, runtime
 from app.workshops.models import Workshop
-from tests.factories import World, make_world
+from tests.factories import Browser, World, make_world
+from tests.room.conftest import accept_rules
 from tests.room.helpers import participant_viewer, tx
 
 
@@ -124,3 +126,11 @@ def sign_off(world: World, viewer: Viewer, item_id: str, seen: str = "") -> bool
         return signoff.sign_off(
             db, world.settings, viewer=viewer, workshop=workshop, item=item, seen=seen
         )
+
+
+def joined(app: object, world: World, index: int) -> Browser:
+    """A browser of the participant at `index`, joined, the ground rules accepted."""
+    browser = Browser(TestClient(app, base_url="http://testserver"))  # type: ignore[arg-type]
+    browser.join(world.invitations[index])
+    accept_rules(world, index)
+    return browser

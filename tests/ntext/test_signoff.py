@@ -20,9 +20,8 @@ from app.summary import service as summary
 from app.summary.formats.registry import FORMATS, render
 from app.summary.present import SummaryExport
 from tests.factories import Browser
-from tests.ntext.helpers import publish_text, sign_off, start, text_world, viewers
+from tests.ntext.helpers import joined, publish_text, sign_off, start, text_world, viewers
 from tests.properties.views import mask
-from tests.room.conftest import accept_rules
 from tests.room.helpers import tx
 from tests.summary.helpers import EXTRACT, flat
 
@@ -98,13 +97,6 @@ def test_a_party_below_k_is_never_singled_out(settings, database) -> None:  # ty
     assert shown.total == 6 and shown.per_party == () and not shown.every_party
 
 
-def _browser(app: object, world: Any, index: int) -> Browser:
-    browser = Browser(TestClient(app, base_url="http://testserver"))  # type: ignore[arg-type]
-    browser.join(world.invitations[index])
-    accept_rules(world, index)
-    return browser
-
-
 def test_signer_and_non_signer_receive_one_size_and_one_content(  # type: ignore[no-untyped-def]
     app, client, settings, database
 ) -> None:
@@ -113,7 +105,7 @@ def test_signer_and_non_signer_receive_one_size_and_one_content(  # type: ignore
     publish_text(world, item_id, "One.\n\nTwo.")
     url = f"/w/{world.workshop.id}/text/{item_id}"
     api = f"/api/v1/workshops/{world.workshop.id}/texts/{item_id}"
-    signer, other = _browser(app, world, 0), _browser(app, world, 1)  # one party
+    signer, other = joined(app, world, 0), joined(app, world, 1)  # one party
     assert signer.post(f"{url}/signoff").status_code == 303
     got = {}
     for who, browser, name in (("signer", signer, NAMES[0]), ("other", other, NAMES[1])):
@@ -138,7 +130,7 @@ def test_forms_and_api_refuse_bad_input_with_a_message(app, client, settings, da
     start(world, item_id)
     url = f"/w/{world.workshop.id}/text/{item_id}"
     api = f"/api/v1/workshops/{world.workshop.id}/texts/{item_id}"
-    person = _browser(app, world, 0)
+    person = joined(app, world, 0)
     early = person.post(f"{url}/signoff")
     assert early.status_code == 409 and "no version of the text to sign off" in early.text
     publish_text(world, item_id, "One.")
