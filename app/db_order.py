@@ -38,6 +38,8 @@ TABLES = (
     "ntext_critique",
     "ntext_mark",
     "ntext_mark_tally",
+    "ntext_signoff",
+    "ntext_signoff_tally",
 )
 
 

@@ -16,7 +16,15 @@ from app.evaluation.models import (
     TransferEntry,
 )
 from app.notes.models import Note
-from app.ntext.models import MarkTally, TextCritique, TextMark, TextParagraph, TextVersion
+from app.ntext.models import (
+    MarkTally,
+    TextCritique,
+    TextMark,
+    TextParagraph,
+    TextSignoff,
+    TextSignoffTally,
+    TextVersion,
+)
 from app.replay.models import FormReplay
 from app.room.models import (
     Proposal,
@@ -82,6 +90,8 @@ __all__ = [
     "TextCritique",
     "TextMark",
     "TextParagraph",
+    "TextSignoff",
+    "TextSignoffTally",
     "TextTranslation",
     "TextVersion",
     "Theme",

@@ -15,7 +15,7 @@ from pydantic import Field
 from app.apiroutes import ApiRoute, Body, IdempotencyKey
 from app.apitext import Words2000, Words60000
 from app.deps import DbDep, SettingsDep, ViewerDep
-from app.ntext import figures, marks, page, service
+from app.ntext import figures, marks, page, service, signoff
 from app.ntext.present import mark_state
 from app.room import service as room
 
@@ -39,6 +39,16 @@ class DraftIn(Body):
 
 class MarkIn(Body):
     value: Literal["agree", "disagree", "pass"]
+
+
+class SignoffIn(Body):
+    seen: str = Field(
+        default="",
+        max_length=64,
+        pattern=r"^([0-9a-f]{64})?$",
+        description="The fingerprint of the version the caller read (`signoff.fingerprint`): "
+        "409 if another version is in force now",
+    )
 
 
 class CritiqueIn(Body):
@@ -150,3 +160,21 @@ async def critique(
         idempotency_key=body.idempotency_key,
     )
     return {"id": row.id, "status": row.status, "mine": 1}
+
+
+@router.post("/signoff")
+async def sign_off(
+    workshop_id: str,
+    text_id: str,
+    body: SignoffIn,
+    db: DbDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+) -> dict[str, Any]:
+    """ "My side can live with this text as a whole", on the version in force: an earlier
+    sign-off moves to it. Answers the caller's own state (`signed`, as two controls)."""
+    workshop = room.enter_room(db, viewer=viewer, workshop_id=workshop_id)
+    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
+    signoff.sign_off(db, settings, viewer=viewer, workshop=workshop, item=item, seen=body.seen)
+    shown = signoff.view(db, settings, viewer=viewer, workshop=workshop, item=item)
+    return {"signed": shown.signed if shown else {"current": 0, "earlier": 0}}

@@ -100,3 +100,39 @@ class MarkTally(SQLModel, table=True):
     )
     value: str = Field(primary_key=True, max_length=16)
     count: int = 0
+
+
+class TextSignoff(SQLModel, table=True):
+    """One "my side can live with this text as a whole" per participant and text item, found
+    by its author tag only (HMAC(key, secret | "ntext-signoff" | item id)), with the
+    fingerprint of the version it was given on (signing again moves it)."""
+
+    __tablename__ = "ntext_signoff"
+    __table_args__ = NO_ROWID
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    workshop_id: str = Field(
+        foreign_key="workshop.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    item_id: str = Field(
+        foreign_key="agenda_item.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    author_tag: str = Field(max_length=64, unique=True)
+    fingerprint: str = Field(default="", max_length=64)
+
+
+class TextSignoffTally(SQLModel, table=True):
+    """Sign-offs counted per text item, version fingerprint and party: the only place a party
+    meets a sign-off of the text."""
+
+    __tablename__ = "ntext_signoff_tally"
+    __table_args__ = NO_ROWID
+
+    item_id: str = Field(
+        foreign_key="agenda_item.id", primary_key=True, max_length=32, ondelete="CASCADE"
+    )
+    fingerprint: str = Field(default="", primary_key=True, max_length=64)
+    party_id: str = Field(
+        foreign_key="party.id", primary_key=True, max_length=32, ondelete="CASCADE"
+    )
+    count: int = 0

@@ -16,9 +16,10 @@ from sqlmodel import Session
 from app import policy
 from app.agenda.models import AgendaItem
 from app.config import Settings
-from app.ntext import figures, marks, service
+from app.ntext import figures, marks, service, signoff
 from app.ntext.diff import Segment, diff
 from app.ntext.present import CritiqueView, ParagraphView, VersionView
+from app.ntext.signoff import SignoffView
 from app.policy import Viewer
 from app.room import common, proposals
 from app.workshops.models import Workshop
@@ -42,6 +43,8 @@ class TextPage:
     languages: list[str]
     draft_text: str
     draft_lang: str
+    signoff: SignoffView | None = None  # of the version in force
+    can_sign: bool = False
 
     @property
     def current(self) -> VersionView | None:
@@ -138,4 +141,6 @@ def text_page(
         languages=codes,
         draft_text=draft[0] if draft else "",
         draft_lang=(draft[1] if draft else "") or codes[0],
+        signoff=signoff.view(db, settings, viewer=viewer, workshop=workshop, item=item),
+        can_sign=viewer.may("room.contribute", workshop.id) and workshop.status == "live",
     )

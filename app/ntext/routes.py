@@ -13,7 +13,7 @@ from app.config import Settings
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.errors import DomainError
 from app.forms import refused
-from app.ntext import figures, marks, page, service
+from app.ntext import figures, marks, page, service, signoff
 from app.ntext.present import BAND_LABELS
 from app.policy import Viewer
 from app.room import service as room
@@ -196,3 +196,23 @@ async def critique(
         where = (workshop_id, text_id, f"critique-{paragraph_id}")
         return _refused(request, db, settings, viewer, where, exc, {"text": text})
     return RedirectResponse(_url(workshop_id, text_id, f"p-{paragraph_id}"), status_code=303)
+
+
+@router.post("/w/{workshop_id}/text/{text_id}/signoff", response_class=HTMLResponse)
+async def sign_off(
+    workshop_id: str,
+    text_id: str,
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    seen: Short = "",
+) -> Response:
+    """ "My side can live with this text as a whole", on the version in force."""
+    workshop = room.enter_room(db, viewer=viewer, workshop_id=workshop_id)
+    item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
+    try:
+        signoff.sign_off(db, settings, viewer=viewer, workshop=workshop, item=item, seen=seen)
+    except DomainError as exc:
+        return _refused(request, db, settings, viewer, (workshop_id, text_id, "signoff"), exc, {})
+    return RedirectResponse(_url(workshop_id, text_id, "signoff"), status_code=303)

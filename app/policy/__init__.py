@@ -44,6 +44,7 @@ from app.policy.aggregation import (
     leftover,
     may_update,
     min_batch,
+    signoff_breakdown,
 )
 from app.policy.counts import (
     next_queue_seq,
@@ -138,6 +139,7 @@ __all__ = [
     "room_audience",
     "roster_sizes",
     "sees_room_alike",
+    "signoff_breakdown",
     "staff_roles",
     "start_recording",
     "texts",

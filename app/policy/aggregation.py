@@ -118,3 +118,14 @@ def every_party_lives_with(k_holds: bool, party_bands: list[str]) -> bool:
     counted party and each party's band of "can live with" is broad. Never "nobody cannot
     live with it": like any band it stays deniable for every member."""
     return k_holds and bool(party_bands) and all(b == "broad" for b in party_bands)
+
+
+def signoff_breakdown(
+    counts: Mapping[str, int], party_ids: list[str], k: int
+) -> dict[str, int] | None:
+    """Sign-offs per party (on the current version) may be shown only where every party has
+    at least k of them; otherwise only the total, so that a party with fewer than k members
+    (or signers) is never singled out. None: no breakdown."""
+    if party_ids and all(counts.get(pid, 0) >= max(K_FLOOR, k) for pid in party_ids):
+        return {pid: counts.get(pid, 0) for pid in party_ids}
+    return None

@@ -5,33 +5,15 @@ in any language changes it: a party may have read, and signed, any of them."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, replace
-from datetime import date
 
+from app import signoffs
 from app.summary.present import SummaryExport
 
-SHORT = 8
-
-
-def _default(value: object) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"not canonical: {type(value).__name__}")
+SHORT = signoffs.SHORT
+short = signoffs.short
 
 
 def of(model: SummaryExport) -> str:
     """The same for the same text whatever the status label; any change of text changes it."""
-    body = json.dumps(
-        asdict(replace(model, status="", fingerprint="")),
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=_default,
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
-
-
-def short(fingerprint: str) -> str:
-    return fingerprint[:SHORT]
+    return signoffs.digest(asdict(replace(model, status="", fingerprint="")))

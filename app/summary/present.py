@@ -27,7 +27,13 @@ from app.room.models import Proposal, Theme
 from app.rules.models import GroundRule
 from app.summary.blocks import Block, blocks
 from app.summary.parallel import Original, Version, versions
-from app.summary.texts import FinalParagraph, TextParagraphOut, final_versions
+from app.summary.texts import (
+    FinalParagraph,
+    TextParagraphOut,
+    TextSignoffOut,
+    final_signoffs,
+    final_versions,
+)
 from app.views import LEVEL_LABELS
 from app.workshops.models import Party, Workshop
 from app.workshops.present import TRACK_LABELS
@@ -74,6 +80,7 @@ class ItemOut:
     themes: tuple[str, ...]
     proposals: tuple[ProposalOut, ...]
     text: tuple[TextParagraphOut, ...] = ()  # a negotiating text's final version
+    signoff: TextSignoffOut | None = None  # and its sign-off
     lang: str = ""  # the language of title and description, when not the export's
 
 
@@ -190,6 +197,7 @@ class _Context:
     theme_name: dict[str, str] = field(default_factory=dict)
     proposals_by_item: dict[str, list[Proposal]] = field(default_factory=lambda: defaultdict(list))
     texts: dict[str, list[FinalParagraph]] = field(default_factory=dict)
+    signoffs: dict[str, TextSignoffOut] = field(default_factory=dict)
     note_bodies: dict[str, str] = field(default_factory=dict)  # each note as emitted
 
 
@@ -280,6 +288,7 @@ def _item_out(ctx: _Context, item: AgendaItem) -> ItemOut:
     return replace(
         head,
         text=final,
+        signoff=ctx.signoffs.get(item.id) if final else None,
         description=ctx.emit(f"item:{item.id}:description", N_("Agenda item"), item.description),
         synthesis=_synthesis(ctx, item.id),
         themes=tuple(ctx.theme_name[t.id] for t in ctx.themes_by_item.get(item.id, [])),
@@ -340,6 +349,7 @@ def build(
     )
     ctx = _context(rows, emit, _supports(db, viewer, rows.items, party_ids, k))
     ctx.texts = final_versions(db, workshop, viewer, rows.items)
+    ctx.signoffs = final_signoffs(db, workshop, viewer, rows.items)
     sessions = _sessions(ctx, rows)
     purpose = emit("workshop:purpose", N_("Purpose"), workshop.purpose)
     rules = [

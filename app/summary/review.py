@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app import i18n, policy
+from app import i18n, policy, signoffs
 from app.audit import service as audit
 from app.config import Settings
 from app.errors import Conflict, Inconsistent, NotFound
@@ -106,22 +105,13 @@ def current_fingerprint(db: Session, settings: Settings, workshop: Workshop, vie
     return fingerprint.of(draft_model(db, settings, workshop, viewer))
 
 
+SCOPE = "review_id"
+MODELS = (SummarySignoff, SummarySignoffTally)
+
+
 def _tallies(db: Session, review: SummaryReview, fp: str) -> dict[str, int]:
     """Sign-offs per party given on the draft with this fingerprint (others are stale)."""
-    rows = db.exec(
-        select(SummarySignoffTally).where(
-            col(SummarySignoffTally.review_id) == review.id,
-            col(SummarySignoffTally.fingerprint) == fp,
-        )
-    )
-    return {row.party_id: row.count for row in rows}
-
-
-def _all_signoffs(db: Session, review: SummaryReview) -> int:
-    rows = db.exec(
-        select(SummarySignoffTally).where(col(SummarySignoffTally.review_id) == review.id)
-    )
-    return sum(row.count for row in rows)
+    return signoffs.tallies(db, SummarySignoffTally, (SCOPE, review.id), fp)
 
 
 def _party_ids(db: Session, workshop: Workshop, viewer: Viewer) -> list[tuple[str, str]]:
@@ -153,9 +143,8 @@ def review_state(
     tallies = _tallies(db, review, fp)
     parties = _party_ids(db, workshop, viewer)
     k = policy.effective_k(workshop)
-    per_party: tuple[tuple[str, int], ...] = ()
-    if parties and all(tallies.get(pid, 0) >= k for pid, _ in parties):
-        per_party = tuple((name, tallies.get(pid, 0)) for pid, name in parties)
+    shown = policy.signoff_breakdown(tallies, [pid for pid, _ in parties], k) or {}
+    per_party = tuple((name, shown[pid]) for pid, name in parties if pid in shown)
     comments = db.exec(
         select(SummaryComment)
         .where(col(SummaryComment.review_id) == review.id)
@@ -173,7 +162,8 @@ def review_state(
         rule_met=_rule_met(review, tallies, [pid for pid, _ in parties]),
         comments=tuple(c.body for c in comments),
         version=fingerprint.short(fp),
-        stale_signoffs=_all_signoffs(db, review) - sum(tallies.values()),
+        stale_signoffs=signoffs.counted(db, SummarySignoffTally, (SCOPE, review.id))
+        - sum(tallies.values()),
         released_version=fingerprint.short(review.released_fingerprint),
     )
 
@@ -307,7 +297,7 @@ def participant_view(
     fp = fingerprint.of(summary)  # of every language's text: what is signed is all of them
     signed = ""
     if viewer.secret is not None:
-        row = _signoff(db, _tag(db, settings, workshop, viewer, review.id))
+        row = signoffs.find(db, SummarySignoff, _tag(db, settings, workshop, viewer, review.id))
         signed = row.fingerprint if row is not None else ""
     return ParticipantReviewView(
         state=review.state,
@@ -317,10 +307,6 @@ def participant_view(
         version=fingerprint.short(fp),
         signed_version=fingerprint.short(signed),
     )
-
-
-def _signoff(db: Session, tag: str) -> SummarySignoff | None:
-    return db.exec(select(SummarySignoff).where(col(SummarySignoff.author_tag) == tag)).first()
 
 
 def _given_on(
@@ -342,33 +328,11 @@ def sign_off(
     workshop, review = _participant_review(db, workshop_id, viewer)
     fp = _given_on(db, settings, workshop, viewer, seen)
     tag = _tag(db, settings, workshop, viewer, review.id)
-    row = _signoff(db, tag)
-    if row is not None and row.fingerprint == fp:
-        return False
-    if row is None:
-        row = SummarySignoff(review_id=review.id, author_tag=tag, fingerprint=fp)
-    elif viewer.party_id:
-        _count_signoff(db, review.id, row.fingerprint, viewer.party_id, by=-1)
-    row.fingerprint = fp
-    db.add(row)
-    if viewer.party_id:
-        _count_signoff(db, review.id, fp, viewer.party_id, by=1)
-    changed(db, workshop.id, "summary")
-    return True
-
-
-def _count_signoff(db: Session, review_id: str, fp: str, party_id: str, *, by: int) -> None:
-    """Move the party's tally for this draft by one in a single UPDATE (no lost update between
-    two sign-offs); the row is created the first time."""
-    key = (
-        (col(SummarySignoffTally.review_id) == review_id)
-        & (col(SummarySignoffTally.fingerprint) == fp)
-        & (col(SummarySignoffTally.party_id) == party_id)
-    )
-    bump = update(SummarySignoffTally).where(key).values(count=SummarySignoffTally.count + by)
-    if db.exec(bump).rowcount == 0 and by > 0:
-        db.add(SummarySignoffTally(review_id=review_id, fingerprint=fp, party_id=party_id, count=1))
-        db.flush()
+    scope = (SCOPE, review.id)
+    moved = signoffs.sign(db, MODELS, scope, tag=tag, fingerprint=fp, party_id=viewer.party_id)
+    if moved:
+        changed(db, workshop.id, "summary")
+    return moved
 
 
 def comment(

@@ -1,6 +1,9 @@
 """The negotiating texts of a summary: each text's final version (the one in force), paragraph
 by paragraph, with whether every party can live with it by the published figures (where the
-room was shown them). Read as the export audience; critiques stay out of the summary."""
+room was shown them), and its sign-off: the version's fingerprint and whether every side
+signed it off (app/ntext/signoff.py), said without party labels and only where the k rule
+allows a statement per party. Read as the export audience; critiques stay out of the
+summary."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from sqlmodel import Session
 
 from app import policy
 from app.agenda.models import AgendaItem
-from app.ntext import figures, service
+from app.i18n import N_
+from app.ntext import figures, service, signoff
 from app.workshops.models import Workshop
 
 
@@ -29,6 +33,39 @@ class FinalParagraph:
     text: str
     version: int
     every_party: bool
+
+
+SIGNED_BY_EVERY_SIDE = N_("Signed off by every side")
+NOT_BY_EVERY_SIDE = N_("Not signed off by every side")
+
+
+@dataclass(frozen=True)
+class TextSignoffOut:
+    """The sign-off of a text's final version: its number and fingerprint, and whether every
+    side has at least k sign-offs on it (no count, no party label)."""
+
+    version: int
+    fingerprint: str
+    every_party: bool
+    status: str
+
+
+def final_signoffs(
+    db: Session, workshop: Workshop, viewer: policy.Viewer, items: list[AgendaItem]
+) -> dict[str, TextSignoffOut]:
+    """Per text item with a version in force: the sign-off status of that version."""
+    out: dict[str, TextSignoffOut] = {}
+    for item in items:
+        if item.kind != service.KIND:
+            continue
+        found = signoff.in_force(db, viewer, item)
+        if found is None:
+            continue
+        version, fp = found
+        every = signoff.per_party(db, viewer, workshop, item, fp) is not None
+        status = SIGNED_BY_EVERY_SIDE if every else NOT_BY_EVERY_SIDE
+        out[item.id] = TextSignoffOut(version.number, fp, every, status)
+    return out
 
 
 def final_versions(

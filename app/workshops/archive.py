@@ -65,6 +65,7 @@ from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
 from app.accounts.models import AuthSession, StaffInvitation
+from app.agenda.models import AgendaItem
 from app.audit import service as audit
 from app.audit.models import AuditEntry
 from app.config import Settings
@@ -74,7 +75,14 @@ from app.evaluation.models import Survey, SurveyChangeTally, SurveyResponse, Sur
 from app.ids import utcnow
 from app.live.bus import changed
 from app.notes.models import Note
-from app.ntext.models import MarkTally, TextCritique, TextMark, TextParagraph
+from app.ntext.models import (
+    MarkTally,
+    TextCritique,
+    TextMark,
+    TextParagraph,
+    TextSignoff,
+    TextSignoffTally,
+)
 from app.policy import Viewer
 from app.replay.models import FormReplay
 from app.retry import run_transaction
@@ -168,6 +176,9 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
     marked = MarkTally.__table__.c  # type: ignore[attr-defined]
     paragraph_ids = select(TextParagraph.id).where(col(TextParagraph.workshop_id) == wid)
     _rewrite(db, MarkTally, marked.paragraph_id.in_(paragraph_ids), count=marked.count)
+    text_signed = TextSignoffTally.__table__.c  # type: ignore[attr-defined]
+    item_ids = select(AgendaItem.id).where(col(AgendaItem.workshop_id) == wid)
+    _rewrite(db, TextSignoffTally, text_signed.item_id.in_(item_ids), count=text_signed.count)
     bound = TextCritique.__table__.c  # type: ignore[attr-defined]
     _rewrite(db, TextCritique, bound.workshop_id == wid, paragraph_id=bound.paragraph_id)
     db.exec(
@@ -215,6 +226,7 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
     signoffs = _count(
         db.exec(delete(SummarySignoff).where(col(SummarySignoff.review_id).in_(review_ids)))
     )
+    signoffs += _count(db.exec(delete(TextSignoff).where(col(TextSignoff.workshop_id) == wid)))
     tags += signoffs
     rows += signoffs
     rows += _count(db.exec(delete(SummaryTerm).where(col(SummaryTerm.workshop_id) == wid)))

@@ -24,7 +24,7 @@ from app.translations import texts
 from app.workshops import service as workshops
 from app.workshops.models import Workshop, WorkshopKey
 from tests.factories import World, make_world
-from tests.ntext.helpers import critique, mark, publish_text, start
+from tests.ntext.helpers import critique, mark, publish_text, sign_off, start
 
 NAMES = ["Zarathustra Quillfeather", "Ottoline Brackenbury", "Ignatius Vellacourt", "Nadira Qasemi"]
 AFFILIATIONS = [
@@ -233,6 +233,7 @@ def seed(settings: Settings, database: Database, *, tag: str = "") -> Seeded:
         for pid in out.paragraph_ids:
             mark(world, viewer, pid, "agree")
         critique(world, viewer, out.paragraph_ids[0], f"Which banks{tag}?")
+        assert sign_off(world, viewer, text_id)
     with tx() as db:
         workshop = workshops.get(db, wid, viewer=fac)
         runtime.reveal(

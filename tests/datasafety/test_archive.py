@@ -17,7 +17,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.ids import utcnow
 from app.models import metadata
 from app.notes.models import Note
-from app.ntext.models import MarkTally, TextMark
+from app.ntext.models import MarkTally, TextMark, TextSignoff, TextSignoffTally
 from app.room.models import Proposal, Reaction, ReactionTally, SpeakingRequest
 from app.roster.models import Participant, RulesAcceptance
 from app.summary.models import SummarySignoff, SummarySignoffTally
@@ -53,6 +53,7 @@ def test_archive_destroys_keys_tags_and_roster_data(settings: Settings, database
         assert _count(db, TextMark, col(TextMark.author_tag).is_not(None)) == 6
         assert _count(db, SpeakingRequest, col(SpeakingRequest.workshop_id) == wid) == 2
         assert _count(db, SummarySignoff) == 3
+        assert _count(db, TextSignoff, col(TextSignoff.workshop_id) == wid) == 3
         assert _count(db, Note, col(Note.workshop_id) == wid) == 4
     archived = _archive(s)
     assert archived.status == "archived"
@@ -71,6 +72,8 @@ def test_archive_destroys_keys_tags_and_roster_data(settings: Settings, database
         assert _count(db, Note, col(Note.workshop_id) == wid) == 0
         assert _count(db, SummarySignoff) == 0
         assert _count(db, SummarySignoffTally) > 0
+        assert _count(db, TextSignoff) == 0  # no tag left to find
+        assert _count(db, TextSignoffTally) > 0  # the counts stay
         assert _count(db, SpeakingRequest, col(SpeakingRequest.workshop_id) == wid) == 0
         assert _count(db, RulesAcceptance) == 0
         assert _count(db, AuthSession, col(AuthSession.participant_id).is_not(None)) == 0
@@ -100,7 +103,14 @@ def test_archive_destroys_keys_tags_and_roster_data(settings: Settings, database
 def test_every_author_tag_column_is_shredded() -> None:
     """A new table with an author tag must be added to archive.shred (this test says so)."""
     tagged = {t.name for t in metadata.sorted_tables if "author_tag" in t.c}
-    assert tagged == {"proposal", "reaction", "note", "summary_signoff", "ntext_mark"}
+    assert tagged == {
+        "proposal",
+        "reaction",
+        "note",
+        "summary_signoff",
+        "ntext_mark",
+        "ntext_signoff",
+    }
     personal = {t.name for t in metadata.sorted_tables if "participant_id" in t.c}
     assert personal == {"rules_acceptance", "auth_session", "speaking_request"}
 

@@ -3,15 +3,17 @@ publishing, marking and critiquing through the real write paths."""
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from app.agenda.models import AgendaItem, Meeting
-from app.ntext import figures, marks, page, service
+from app.ntext import figures, marks, page, service, signoff
 from app.ntext.models import TextParagraph
 from app.policy import Viewer
 from app.room import proposals, runtime
 from app.workshops.models import Workshop
-from tests.factories import World, make_world
+from tests.factories import Browser, World, make_world
+from tests.room.conftest import accept_rules
 from tests.room.helpers import participant_viewer, tx
 
 
@@ -115,3 +117,20 @@ def read(world: World, viewer: Viewer, item_id: str) -> page.TextPage:
     with tx(world, viewer) as (db, workshop):
         item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=item_id)
         return page.text_page(db, world.settings, viewer=viewer, workshop=workshop, item=item)
+
+
+def sign_off(world: World, viewer: Viewer, item_id: str, seen: str = "") -> bool:
+    """Sign the version in force off, through the service."""
+    with tx(world, viewer) as (db, workshop):
+        item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=item_id)
+        return signoff.sign_off(
+            db, world.settings, viewer=viewer, workshop=workshop, item=item, seen=seen
+        )
+
+
+def joined(app: object, world: World, index: int) -> Browser:
+    """A browser of the participant at `index`, joined, the ground rules accepted."""
+    browser = Browser(TestClient(app, base_url="http://testserver"))  # type: ignore[arg-type]
+    browser.join(world.invitations[index])
+    accept_rules(world, index)
+    return browser

@@ -9,16 +9,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from app import policy
 from app.ntext.models import MarkTally
 from app.room import moderation
-from tests.factories import Browser
-from tests.ntext.helpers import critique, mark, publish_text, read, start, text_world, viewers
+from tests.ntext.helpers import (
+    critique,
+    joined,
+    mark,
+    publish_text,
+    read,
+    start,
+    text_world,
+    viewers,
+)
 from tests.properties.views import mask
-from tests.room.conftest import accept_rules
 from tests.room.helpers import reveal, tx
 
 NAMES = ["Alma", "Bert", "Cleo", "Dirk", "Edda", "Finn"]  # one length: names are on the page
@@ -73,13 +79,6 @@ def test_no_paragraph_list_grows_by_fewer_than_the_minimum(settings, database) -
     step()
 
 
-def _browser(app: object, world: Any, index: int) -> Browser:
-    browser = Browser(TestClient(app, base_url="http://testserver"))  # type: ignore[arg-type]
-    browser.join(world.invitations[index])
-    accept_rules(world, index)
-    return browser
-
-
 def test_author_and_non_author_receive_one_size_and_one_content(  # type: ignore[no-untyped-def]
     app, client, settings, database
 ) -> None:
@@ -88,7 +87,7 @@ def test_author_and_non_author_receive_one_size_and_one_content(  # type: ignore
     ids = publish_text(world, item_id, "One.\n\nTwo.\n\nThree.")
     url = f"/w/{world.workshop.id}/text/{item_id}"
     api = f"/api/v1/workshops/{world.workshop.id}/texts/{item_id}"
-    author, other = _browser(app, world, 0), _browser(app, world, 1)  # one party
+    author, other = joined(app, world, 0), joined(app, world, 1)  # one party
     author.post(f"{url}/paragraphs/{ids[0]}/mark", {"value": "disagree"})
     author.post(f"{url}/paragraphs/{ids[2]}/mark", {"value": "agree"})
     other.post(f"{url}/paragraphs/{ids[1]}/mark", {"value": "pass"})  # one mark fewer

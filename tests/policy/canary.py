@@ -31,7 +31,8 @@ from app.notes import service as notes
 from app.notes.models import Note
 from app.ntext import marks as ntext_marks
 from app.ntext import service as ntext
-from app.ntext.models import TextMark, TextParagraph
+from app.ntext import signoff as ntext_signoff
+from app.ntext.models import TextMark, TextParagraph, TextSignoff
 from app.policy import Viewer
 from app.room import moderation, proposals, reactions, runtime
 from app.room.models import Proposal, Reaction
@@ -232,8 +233,8 @@ def _run_text(
     settings: Settings, database: Database, world: World, p1: Viewer, p2: Viewer
 ) -> list[Canary]:
     """A negotiating text before the rounds: version 1 published (a paragraph canary), p1
-    marks it and critiques it (revealed with p2's, then one more left pending), version 2
-    drafted (staff only), and the item finished."""
+    marks it and critiques it (revealed with p2's, then one more left pending) and signs
+    version 1 off, version 2 drafted (staff only), and the item finished."""
     facilitator = world.viewer("facilitator")
     paragraph, draft = _canary("TEXTPARAGRAPH"), _canary("TEXTDRAFT")
     critiques = {state: _canary(f"CRITIQUE{state.upper()}") for state in ("revealed", "pending")}
@@ -285,6 +286,11 @@ def _run_text(
             text=critiques["pending"],
             idempotency_key=proposals.new_idempotency_key(),
         ).id
+    with _room(world, p1) as (db, workshop):
+        signed = ntext.text_item(db, viewer=p1, workshop=workshop, item_id=item_id)
+        assert ntext_signoff.sign_off(db, settings, viewer=p1, workshop=workshop, item=signed)
+        (signoff_row,) = db.exec(select(TextSignoff).where(TextSignoff.item_id == item_id))
+        signoff_values = (signoff_row.id, signoff_row.author_tag)
     with _room(world, facilitator) as (db, workshop):
         text_item = ntext.text_item(db, viewer=facilitator, workshop=workshop, item_id=item_id)
         ntext.save_draft(
@@ -312,6 +318,8 @@ def _run_text(
         ),
         Canary(critiques["pending"], "proposal", "pending critique", readers=MODERATORS | {"p1"}),
         Canary(ids["pending"], "proposal", "pending critique id", readers=MODERATORS | {"p1"}),
+        Canary(signoff_values[0], "proposal", "text sign-off id (shown to nobody)"),
+        Canary(signoff_values[1], "proposal", "text sign-off author tag (shown to nobody)"),
     ]
 
 

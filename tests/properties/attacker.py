@@ -34,7 +34,7 @@ from app.models import metadata
 from app.security import crypto, keys
 
 APP = Path(__file__).resolve().parents[2] / "app"
-KINDS = ("proposal", "reaction", "note", "signoff", "ntext-mark")
+KINDS = ("proposal", "reaction", "note", "signoff", "ntext-mark", "ntext-signoff")
 # Anonymous contributions (author tag or no author at all) and the tables that hold people.
 CONTRIBUTION_TABLES = (
     "proposal",
@@ -44,6 +44,7 @@ CONTRIBUTION_TABLES = (
     "summary_comment",
     "ntext_mark",
     "ntext_critique",
+    "ntext_signoff",
 )
 PERSON_TABLE = "participant"
 STAFF_TABLE = "user_account"
@@ -240,8 +241,9 @@ def _identifying(value: Any) -> str | None:
     return value
 
 
-# The fingerprint of the summary draft a sign-off or comment was given on names a version of
-# the text, the same for everyone who answered that version: not a mark of its author.
+# The fingerprint of the summary draft a sign-off or comment was given on (or of the version
+# of a negotiating text a sign-off was given on) names a version of the text, the same for
+# everyone who answered that version: not a mark of its author.
 DOCUMENT_VERSIONS = frozenset({"fingerprint"})
 
 

@@ -23,7 +23,7 @@ from app.security import sessions
 from app.summary import service as summary
 from app.workshops import service as workshops
 from tests.factories import Browser, World, make_world
-from tests.ntext.helpers import critique, mark, publish_text
+from tests.ntext.helpers import critique, mark, publish_text, sign_off
 from tests.room.helpers import open_round, reveal, submit, tx
 
 NAMES = ["Zenobia Quartermaine", "Ottokar Vellburn", "Ismeralda Thorncastle", "Baltazar Oyelowo"]
@@ -218,7 +218,8 @@ def seed(
 
 def negotiating_text(world: World, authors: list[Author]) -> None:
     """Two versions of a three-paragraph text: every author marks every paragraph of both
-    (one changes a mark) and critiques one paragraph of each; the critiques are revealed."""
+    (one changes a mark) and critiques one paragraph of each; the critiques are revealed.
+    Every author signs version 1 off, every other one signs again on version 2 (moved)."""
     fac = world.viewer("facilitator")
     with tx(world, fac) as (db, workshop):
         item = next(i for i in common.items(db, viewer=fac, workshop=workshop) if i.kind == "text")
@@ -233,5 +234,7 @@ def negotiating_text(world: World, authors: list[Author]) -> None:
             critique(world, author.viewer, ids[n % 3], f"Critique {version}.{n}")
         mark(world, authors[0].viewer, ids[0], "disagree")  # a change of mind
         assert reveal(world, item_id) == len(authors)
+        for author in authors if version == 1 else authors[::2]:  # some sign again on 2
+            sign_off(world, author.viewer, item_id)
     with tx(world, fac) as (db, workshop):
         runtime.finish(db, viewer=fac, workshop=workshop, item_id=item_id)

@@ -648,7 +648,11 @@ TABLE: dict[tuple[str, str], Expect] = {
         form=lambda s, r: {"text": "Who appoints it?", "idempotency_key": "k" * 32},
         setup=text_live,
     ),
+    ("POST", "/w/{workshop_id}/text/{text_id}/signoff"): may(("pA",), form=none),
     ("GET", "/api/v1/workshops/{workshop_id}/texts/{text_id}"): may(IN_A),
+    ("POST", "/api/v1/workshops/{workshop_id}/texts/{text_id}/signoff"): may(
+        ("pA",), json=lambda s, r: {}
+    ),
     ("PUT", "/api/v1/workshops/{workshop_id}/texts/{text_id}/draft"): may(
         FACILITATION, json=lambda s, r: {"text": "One.\n\nTwo."}
     ),

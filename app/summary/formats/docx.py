@@ -254,6 +254,8 @@ def _item(box: Any, item: Any) -> None:
             _para(box, para.text, bold=f"{para.number}. ")
             if para.every_party:
                 _para(box, _("Every party can live with it"), grey=True, sub=True)
+        if item.signoff:
+            _para(box, text.signoff_line(item.signoff), grey=True)
     if item.proposals:
         _para(box, "", bold=_("Proposals"))
         for p in item.proposals:

@@ -41,6 +41,7 @@ def _context(summary: SummaryExport, parts: tuple[str, ...] | None = None) -> di
         "meta": text.meta(summary),
         "session_heading": text.session_heading,
         "support_line": text.support_line,
+        "signoff_line": text.signoff_line,
         "method_lines": text.method_lines(summary),
         "off_record_note": text.label(text.OFF_RECORD_NOTE),
         "page_header": css_string(

@@ -85,6 +85,8 @@ def render(summary: SummaryExport) -> str:
                     if para.every_party:
                         lines.append(f"   - {esc(_('Every party can live with it'))}")
                 lines.append("")
+                if item.signoff:
+                    lines += [esc(text.signoff_line(item.signoff)), ""]
             if item.proposals:
                 lines += [f"**{_('Proposals')}**", ""]
                 for p in item.proposals:

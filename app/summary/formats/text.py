@@ -11,9 +11,10 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
-from app import i18n, l10n
+from app import i18n, l10n, signoffs
 from app.i18n import N_, gettext, translate
 from app.summary.present import ProposalOut, SummaryExport
+from app.summary.texts import TextSignoffOut
 from app.translations import service as translations
 
 OFF_RECORD_NOTE = N_("Off the record: nothing from this item is reported.")
@@ -160,6 +161,17 @@ def method_lines(summary: SummaryExport) -> list[str]:
         )
     )
     return lines
+
+
+def signoff_line(signoff: TextSignoffOut) -> str:
+    """A negotiating text's sign-off: which version, its fingerprint, and whether every side
+    signed it off (never a party label or a count)."""
+    return translate(
+        "Sign-off of version %(num)s (fingerprint %(fp)s): %(status)s",
+        num=signoff.version,
+        fp=signoffs.short(signoff.fingerprint),
+        status=gettext(signoff.status),
+    )
 
 
 def text_heading(version: int) -> str:
