@@ -13,7 +13,9 @@ Each mutant is a TOML file:
 
 The tree (tracked and untracked files, not ignored ones) is copied once per worker into a
 scratch directory; for each mutant the worker applies its edits there, runs its tests with
-`-x -q -p no:cacheprovider` on SQLite, and puts the files back. A mutant is
+`-x -q -p no:cacheprovider` on SQLite, and puts the files back (the test template database is
+migrated once, from the unmutated tree, for every mutant that does not edit a migration). A
+mutant is
 
 - killed    when its tests fail (pytest exit status 1);
 - survived  when they pass (status 0): a missing test;
@@ -164,16 +166,36 @@ def scratch_copy(into: Path) -> Path:
     return into
 
 
-def environment() -> dict[str, str]:
+def environment(mutant: Mutant, template: Path | None) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("TRACKTWO_TEST_DATABASE_URL", "TRACKTWO_DATABASE_URL", "PYTEST_ADDOPTS"):
         env.pop(name, None)  # the gate runs on SQLite: parallel workers share no database
+    env.pop("TRACKTWO_TEST_TEMPLATE_DB", None)
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    if template is not None and not any(e.file.startswith("migrations/") for e in mutant.edits):
+        env["TRACKTWO_TEST_TEMPLATE_DB"] = str(template)  # not migrated again for each mutant
     return env
 
 
+def migrated_template(into: Path) -> Path:
+    """The test template database, migrated once from the unmutated tree (tests/conftest.py
+    copies it instead of running every migration again); a mutant of a migration migrates."""
+    path = into / "template.db"
+    subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", f"from app.migrate import upgrade; upgrade('sqlite:///{path}')"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("TRACKTWO_")},
+        check=True,
+    )
+    return path
+
+
 def run(
-    mutant: Mutant, trees: queue.Queue[Path], which: list[str] | None = None, verbose: bool = False
+    mutant: Mutant,
+    trees: queue.Queue[Path],
+    which: list[str] | None = None,
+    verbose: bool = False,
+    template: Path | None = None,
 ) -> Outcome:
     """Apply, run the mutant's tests (or, with `which`, these paths without -x, to find the
     tests that kill it: their node ids are the detail), restore."""
@@ -191,7 +213,7 @@ def run(
             done = subprocess.run(  # noqa: S603 - this interpreter, the mutant's own test ids
                 [sys.executable, "-m", "pytest", *args],
                 cwd=tree,
-                env=environment(),
+                env=environment(mutant, template),
                 capture_output=True,
                 text=True,
                 timeout=TIMEOUT,
@@ -274,8 +296,11 @@ def main(argv: list[str] | None = None) -> int:
         trees: queue.Queue[Path] = queue.Queue()
         for n in range(jobs):
             trees.put(scratch_copy(Path(scratch) / f"tree{n}"))
+        template = migrated_template(Path(scratch))
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(run, m, trees, args.which, args.verbose) for m in mutants]
+            futures = [
+                pool.submit(run, m, trees, args.which, args.verbose, template) for m in mutants
+            ]
             for future in as_completed(futures):
                 outcome = future.result()
                 outcomes.append(outcome)

@@ -113,7 +113,11 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
         upgrade(PG_URL)
         return PG_URL
     path = tmp_path_factory.mktemp("template") / "template.db"
-    upgrade(f"sqlite:///{path}")
+    migrated = os.environ.get("TRACKTWO_TEST_TEMPLATE_DB", "")
+    if migrated:  # scripts/mutants.py migrates once for all mutants that leave migrations be
+        shutil.copyfile(migrated, path)
+    else:
+        upgrade(f"sqlite:///{path}")
     return str(path)
 
 
