@@ -16,7 +16,14 @@ from app.evaluation.models import (
     TransferEntry,
 )
 from app.notes.models import Note
-from app.ntext.models import MarkTally, TextCritique, TextMark, TextParagraph, TextVersion
+from app.ntext.models import (
+    MarkTally,
+    ParagraphText,
+    TextCritique,
+    TextMark,
+    TextParagraph,
+    TextVersion,
+)
 from app.replay.models import FormReplay
 from app.room.models import (
     Proposal,
@@ -54,6 +61,7 @@ __all__ = [
     "Meeting",
     "Membership",
     "Note",
+    "ParagraphText",
     "Participant",
     "Party",
     "Proposal",
