@@ -234,8 +234,9 @@ def render(summary: SummaryExport) -> bytes:
             if item.text:
                 heading = text.text_heading(item.text[0].version)
                 _para(doc, "", bold=heading)
+                _marked(doc, item.text[0].lang)
                 for para in item.text:
-                    _para(doc, para.text, bold=f"{para.number}. ")
+                    _para(doc, para.text, bold=f"{para.number}. ", lang=para.lang)
                     if para.every_party:
                         _para(doc, _("Every party can live with it"), grey=True, sub=True)
             if item.proposals:
