@@ -185,23 +185,24 @@ def save_draft(
         old = select(col(TextParagraph.id)).where(col(TextParagraph.version_id) == draft.id)
         db.exec(delete(ParagraphText).where(col(ParagraphText.paragraph_id).in_(old)))
         db.exec(delete(TextParagraph).where(col(TextParagraph.version_id) == draft.id))
-    for number, block in enumerate(blocks, start=1):
-        paragraph = TextParagraph(
-            id=new_id(),
-            workshop_id=workshop.id,
-            version_id=draft.id,
-            number=number,
-            lang=chosen,
-            text=block,
+    ids = [new_id() for _ in blocks]
+    for number, (paragraph_id, block) in enumerate(zip(ids, blocks, strict=True), start=1):
+        db.add(
+            TextParagraph(
+                id=paragraph_id,
+                workshop_id=workshop.id,
+                version_id=draft.id,
+                number=number,
+                lang=chosen,
+                text=block,
+            )
         )
-        db.add(paragraph)
-        for other, translated in others.items():
+    db.flush()
+    for other, translated in others.items():
+        for paragraph_id, block in zip(ids, translated, strict=True):
             db.add(
                 ParagraphText(
-                    workshop_id=workshop.id,
-                    paragraph_id=paragraph.id,
-                    lang=other,
-                    text=translated[number - 1],
+                    workshop_id=workshop.id, paragraph_id=paragraph_id, lang=other, text=block
                 )
             )
     db.flush()
