@@ -1,7 +1,7 @@
 """The negotiating text without JavaScript: the facilitator drafts and publishes through
 forms, a participant marks and critiques through forms, the changes are shown word by word
-with <ins>/<del> inside dir="auto" paragraphs; refusals keep what was typed; a JSON API
-answers the same."""
+with <ins>/<del> inside paragraphs with their language's lang and dir; refusals keep what was
+typed; a JSON API answers the same."""
 
 from __future__ import annotations
 
