@@ -18,6 +18,7 @@ from app.evaluation.models import (
 from app.notes.models import Note
 from app.ntext.models import (
     MarkTally,
+    ParagraphText,
     TextCritique,
     TextMark,
     TextParagraph,
@@ -62,6 +63,7 @@ __all__ = [
     "Meeting",
     "Membership",
     "Note",
+    "ParagraphText",
     "Participant",
     "Party",
     "Proposal",

@@ -7,13 +7,13 @@ size and one shape whatever the caller marked."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from pydantic import Field
 
 from app.apiroutes import ApiRoute, Body, IdempotencyKey
-from app.apitext import Words2000, Words60000
+from app.apitext import Text60000, Words2000, Words60000
 from app.deps import DbDep, SettingsDep, ViewerDep
 from app.ntext import figures, marks, page, service, signoff
 from app.ntext.present import mark_state
@@ -22,6 +22,9 @@ from app.room import service as room
 router = APIRouter(
     prefix="/workshops/{workshop_id}/texts/{text_id}", tags=["ntext"], route_class=ApiRoute
 )
+
+
+Lang = Annotated[str, Field(max_length=16, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
 class DraftIn(Body):
@@ -34,6 +37,13 @@ class DraftIn(Body):
         max_length=16,
         pattern=r"^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$",
         description="One of the workshop's languages (else 409); its first by default",
+    )
+    texts: dict[Lang, Text60000] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="The same text in other workshop languages, by language code (else 409): "
+        "as many paragraphs as `text` (else 409); one left empty is left out, and its readers "
+        "get the original",
     )
 
 
@@ -73,8 +83,10 @@ def _read(
 async def read_text(
     workshop_id: str, text_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
 ) -> dict[str, Any]:
-    """Every version the caller may read (newest first), each paragraph with its changes
-    against the previous version, published figures if shown, the caller's own marks (as
+    """Every version the caller may read (newest first), read in the caller's language where
+    the version has it (else the original, `original_name` naming its language), each
+    paragraph in every language of its version (`languages`), with its changes against the
+    previous version in the language read, published figures if shown, the caller's own marks (as
     control states), the critiques listed beside it (in groups of at least the minimum
     batch) and the caller's own pending critiques (`pending`)."""
     return _read(db, settings, viewer, workshop_id, text_id)
@@ -89,11 +101,18 @@ async def save_draft(
     settings: SettingsDep,
     viewer: ViewerDep,
 ) -> dict[str, Any]:
-    """The next version as a draft: paragraphs separated by a blank line."""
+    """The next version as a draft: paragraphs separated by a blank line, in the original
+    language (`lang`) and in any other workshop language (`texts`), aligned by number."""
     workshop = room.enter_console(db, viewer=viewer, workshop_id=workshop_id)
     item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
     service.save_draft(
-        db, viewer=viewer, workshop=workshop, item=item, text=body.text, lang=body.lang
+        db,
+        viewer=viewer,
+        workshop=workshop,
+        item=item,
+        text=body.text,
+        lang=body.lang,
+        texts=body.texts,
     )
     return _read(db, settings, viewer, workshop_id, text_id)
 

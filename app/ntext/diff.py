@@ -5,8 +5,8 @@ a word is a run of letters, combining marks and digits (so Arabic harakat, Hebre
 the Persian zero-width non-joiner stay inside their word, and a Hebrew geresh or gershayim,
 typed or not, or an apostrophe between letters joins them); every other character (space,
 punctuation) is a token of its own. The direction of the text plays no part: the diff is over
-the logical order, and the page gives each paragraph dir="auto" so that the browser lays it
-out.
+the logical order, and the page gives each paragraph the lang and dir of the language it is
+read in, so that the browser lays it out.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db_order import NO_ROWID
@@ -47,6 +48,24 @@ class TextParagraph(SQLModel, table=True):
     )
     number: int = 1
     lang: str = Field(default="en", max_length=16)
+    text: str = Field(max_length=21700)  # ciphertext of up to 4000 chars
+
+
+class ParagraphText(SQLModel, table=True):
+    """A paragraph in another of the workshop's languages than its version's original (which
+    the paragraph holds): aligned by number, so marks and critiques stay on the paragraph."""
+
+    __tablename__ = "ntext_paragraph_text"
+    __table_args__ = (UniqueConstraint("paragraph_id", "lang", name="uq_ntext_paragraph_text"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    workshop_id: str = Field(
+        foreign_key="workshop.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    paragraph_id: str = Field(
+        foreign_key="ntext_paragraph.id", index=True, max_length=32, ondelete="CASCADE"
+    )
+    lang: str = Field(max_length=16)
     text: str = Field(max_length=21700)  # ciphertext of up to 4000 chars
 
 

@@ -9,19 +9,27 @@ critiques. A revealed critique carries nothing of its author, not even for the a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session
 
-from app import policy
+from app import i18n, policy
 from app.agenda.models import AgendaItem
 from app.config import Settings
 from app.ntext import figures, marks, service, signoff
 from app.ntext.diff import Segment, diff
-from app.ntext.present import CritiqueView, ParagraphView, VersionView
+from app.ntext.present import (
+    CritiqueView,
+    ParagraphView,
+    VersionView,
+    in_languages,
+    read_in,
+    text_in,
+)
 from app.ntext.signoff import SignoffView
 from app.policy import Viewer
 from app.room import common, proposals
+from app.translations.service import language_name
 from app.workshops.models import Workshop
 
 
@@ -45,6 +53,8 @@ class TextPage:
     draft_lang: str
     signoff: SignoffView | None = None  # of the version in force
     can_sign: bool = False
+    draft_texts: dict[str, str] = field(default_factory=dict)  # the draft's other languages
+    language_names: dict[str, str] = field(default_factory=dict)  # in the reader's language
 
     @property
     def current(self) -> VersionView | None:
@@ -80,10 +90,12 @@ def _critiques(
 
 
 def _changes(before: list[ParagraphView], after: list[ParagraphView]) -> list[ParagraphView]:
-    """Each paragraph of `after` with its changes against the same number in `before`."""
-    if not before:
+    """Each paragraph of `after` with its changes against the same number in `before`, in
+    the language `after` is read in (none where `before` has no text in that language)."""
+    lang = after[0].lang if after else ""
+    old = {p.number: t for p in before if (t := text_in(p, lang)) is not None}
+    if not old:
         return after
-    old = {p.number: p.text for p in before}
     out = []
     for paragraph in after:
         if paragraph.number in old:
@@ -104,6 +116,10 @@ def text_page(
     mine = marks.my_marks(db, viewer, workshop, key, ids)
     shown, published = figures.for_item(db, viewer=viewer, workshop=workshop, item=item)
     critiques, pending = _critiques(db, settings, viewer, workshop, item)
+    every = [p.id for version_rows in paragraphs.values() for p in version_rows]
+    texts = service.paragraph_texts(db, viewer=viewer, paragraph_ids=every)
+    codes = service.languages(workshop)
+    reader = i18n.current_locale.get()
     views: list[VersionView] = []
     previous: list[ParagraphView] = []
     for row in rows:
@@ -117,11 +133,14 @@ def text_page(
             )
             for p in paragraphs[row.id]
         ]
-        items = _changes(previous, items)
-        views.append(replace(policy.present(row, viewer), paragraphs=items))
+        version = read_in(
+            replace(policy.present(row, viewer), paragraphs=in_languages(items, texts, codes)),
+            reader,
+        )
+        items = _changes(previous, version.paragraphs)
+        views.append(replace(version, paragraphs=items))
         previous = items
     draft = service.draft_text(db, viewer=viewer, item=item)
-    codes = service.languages(workshop)
     return TextPage(
         workshop_id=workshop.id,
         item_id=item.id,
@@ -143,4 +162,6 @@ def text_page(
         draft_lang=(draft[1] if draft else "") or codes[0],
         signoff=signoff.view(db, settings, viewer=viewer, workshop=workshop, item=item),
         can_sign=viewer.may("room.contribute", workshop.id) and workshop.status == "live",
+        draft_texts=service.draft_languages(db, viewer=viewer, item=item),
+        language_names={code: language_name(code, reader) for code in codes},
     )

@@ -4,13 +4,15 @@ the label of a published breakdown where the k rule holds, never beside a critiq
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from app import policy
 from app.ntext.diff import Segment
 from app.ntext.models import TextParagraph, TextVersion
 from app.policy import Viewer
+from app.translations.service import base, direction, language_name
 from app.views import control_state
 
 MARK_LABELS = {"agree": "Can live with it", "disagree": "Cannot live with it", "pass": "No view"}
@@ -50,7 +52,20 @@ class CritiqueView:
 
 
 @dataclass(frozen=True)
+class LanguageText:
+    """A paragraph in one of its version's languages (`original`: the one it was drafted in)."""
+
+    lang: str
+    dir: str
+    text: str
+    original: bool
+
+
+@dataclass(frozen=True)
 class ParagraphView:
+    """A paragraph as the viewer reads it (`text` in `lang`, with its `dir`), and in every
+    language of its version (`languages`, the original first)."""
+
     id: str
     number: int
     lang: str
@@ -61,6 +76,8 @@ class ParagraphView:
     pending: list[CritiqueView] = field(default_factory=list)  # the viewer's own, not revealed
     changes: list[Segment] = field(default_factory=list)  # against the previous version
     new: bool = False
+    dir: str = "auto"
+    languages: list[LanguageText] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -69,6 +86,8 @@ class VersionView:
     number: int
     published_on: date | None
     paragraphs: list[ParagraphView]
+    lang: str = ""  # the language it is read in
+    original_name: str = ""  # the original's language, when read in it for want of the reader's
 
     @property
     def draft(self) -> bool:
@@ -89,3 +108,55 @@ def present_paragraph(row: TextParagraph, _viewer: Viewer) -> ParagraphView:
 def present_version(row: TextVersion, _viewer: Viewer) -> VersionView:
     """A version without its paragraphs (the service adds them)."""
     return VersionView(id=row.id, number=row.number, published_on=row.published_on, paragraphs=[])
+
+
+def in_languages(
+    paragraphs: list[ParagraphView], texts: Mapping[str, Mapping[str, str]], codes: list[str]
+) -> list[ParagraphView]:
+    """Each paragraph with every language of its version, the original first, then in the
+    workshop's order of languages."""
+    order = {code: i for i, code in enumerate(codes)}
+    out = []
+    for p in paragraphs:
+        others = sorted(texts.get(p.id, {}).items(), key=lambda kv: order.get(kv[0], len(order)))
+        shown = [LanguageText(p.lang, direction(p.lang), p.text, original=True)]
+        shown += [
+            LanguageText(lang, direction(lang), text, original=False) for lang, text in others
+        ]
+        out.append(replace(p, dir=direction(p.lang), languages=shown))
+    return out
+
+
+def reading_language(paragraphs: list[ParagraphView], reader: str) -> str:
+    """The language a version is read in: the reader's where every paragraph has it (the
+    exact code first), else the original's."""
+    if not paragraphs:
+        return ""
+    original = paragraphs[0].lang
+    if base(original) == base(reader):
+        return original
+    common = set.intersection(*({t.lang for t in p.languages} for p in paragraphs))
+    found = sorted(
+        (lang for lang in common if base(lang) == base(reader)), key=lambda c: c != reader
+    )
+    return found[0] if found else original
+
+
+def text_in(paragraph: ParagraphView, lang: str) -> str | None:
+    """The paragraph's text in `lang`, if its version has that language."""
+    return next((t.text for t in paragraph.languages if t.lang == lang), None)
+
+
+def read_in(version: VersionView, reader: str) -> VersionView:
+    """The version as a reader of `reader` reads it: in their language, else the original,
+    marked with the original's language name (app/translations, as for the ground rules)."""
+    lang = reading_language(version.paragraphs, reader)
+    if not lang:
+        return version
+    shown = [
+        replace(p, lang=lang, dir=direction(lang), text=text_in(p, lang) or p.text)
+        for p in version.paragraphs
+    ]
+    original = version.paragraphs[0].lang
+    fallback = "" if base(lang) == base(reader) else language_name(original, reader)
+    return replace(version, paragraphs=shown, lang=lang, original_name=fallback)

@@ -18,6 +18,7 @@ from app.ntext.present import BAND_LABELS
 from app.policy import Viewer
 from app.room import service as room
 from app.templating import render
+from app.workshops.page_helpers import form_data
 
 router = APIRouter(tags=["ntext"])
 
@@ -100,11 +101,15 @@ async def save_draft(
 ) -> Response:
     workshop = room.enter_console(db, viewer=viewer, workshop_id=workshop_id)
     item = service.text_item(db, viewer=viewer, workshop=workshop, item_id=text_id)
+    texts = service.texts_from_form(await form_data(request))
     try:
-        service.save_draft(db, viewer=viewer, workshop=workshop, item=item, text=text, lang=lang)
+        service.save_draft(
+            db, viewer=viewer, workshop=workshop, item=item, text=text, lang=lang, texts=texts
+        )
     except DomainError as exc:
         where = (workshop_id, text_id, "draft")
         values = {"text": text, "lang": lang}
+        values |= {service.field_name(code): typed for code, typed in texts.items()}
         return _refused(request, db, settings, viewer, where, exc, values)
     return RedirectResponse(_url(workshop_id, text_id, "draft"), status_code=303)
 

@@ -76,6 +76,15 @@ def _paragraph_filter(viewer: Viewer, _model: Any) -> ColumnElement[bool]:
     return inside
 
 
+@filter_for("ParagraphText")
+def _paragraph_text_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """A paragraph's other languages: exactly where the paragraph itself is visible."""
+    inside: ColumnElement[bool] = model.paragraph_id.in_(
+        select(col(TextParagraph.id)).where(_paragraph_filter(viewer, TextParagraph))
+    )
+    return inside
+
+
 @filter_for("TextCritique")
 def _critique_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     proposals = FILTERS["Proposal"](viewer, Proposal)

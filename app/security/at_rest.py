@@ -43,7 +43,7 @@ from sqlmodel import col, select
 
 from app.evaluation.models import SurveyResponse, SurveyText
 from app.notes.models import Note
-from app.ntext.models import TextParagraph
+from app.ntext.models import ParagraphText, TextParagraph
 from app.room.models import Proposal, Theme
 from app.roster.models import Participant
 from app.security import crypto, keys
@@ -58,6 +58,7 @@ ENCRYPTED: dict[type[Any], tuple[str, tuple[str, ...]]] = {
     Proposal: ("proposal", ("text", "hide_reason", "attribution")),
     Theme: ("theme", ("name",)),
     TextParagraph: ("ntext_paragraph", ("text",)),
+    ParagraphText: ("ntext_paragraph_text", ("text",)),
     RoundContext: ("round_context", ("summary", "open_questions")),
     SummaryComment: ("summary_comment", ("body",)),
     SummaryTerm: ("summary_term", ("term",)),

@@ -1,5 +1,6 @@
 """The export model in the export's language: the version of that language of the purpose,
-the ground rules, the agenda items and the synthesis (app/summary/parallel.py), each text with
+the ground rules, the agenda items, the synthesis (app/summary/parallel.py) and the
+negotiating texts' final versions (app/summary/texts.py), each text with
 its own language (the original's where it has no version, which the formats mark)."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from dataclasses import replace
 from app.summary.blocks import Block
 from app.summary.parallel import TextOut, Version
 from app.summary.present import ItemOut, RuleOut, SummaryExport
+from app.summary.texts import TextParagraphOut
 from app.translations import service as translations
 
 
@@ -19,11 +21,26 @@ def version(model: SummaryExport, lang: str) -> Version | None:
     return found[0] if found else (model.versions[0] if model.versions else None)
 
 
-def _item(item: ItemOut, text: TextOut, synthesis: tuple[Block, ...] | None) -> ItemOut:
+def _paragraph(paragraph: TextParagraphOut, lang: str) -> TextParagraphOut:
+    """A negotiating text's paragraph in `lang` where its version has it, else the original."""
+    wanted = translations.base(lang)
+    if translations.base(paragraph.lang) == wanted:
+        return paragraph
+    found = [(code, text) for code, text in paragraph.versions if translations.base(code) == wanted]
+    return replace(paragraph, lang=found[0][0], text=found[0][1]) if found else paragraph
+
+
+def _item(item: ItemOut, text: TextOut, synthesis: tuple[Block, ...] | None, lang: str) -> ItemOut:
     description = "" if item.off_record else text.body
     chosen = item.synthesis if synthesis is None or item.off_record else synthesis
+    paragraphs = tuple(_paragraph(p, lang) for p in item.text)
     return replace(
-        item, title=text.title, description=description, lang=text.lang, synthesis=chosen
+        item,
+        title=text.title,
+        description=description,
+        lang=text.lang,
+        synthesis=chosen,
+        text=paragraphs,
     )
 
 
@@ -37,7 +54,10 @@ def localize(model: SummaryExport, lang: str) -> SummaryExport:
     per_item = chosen.syntheses if chosen.syntheses and len(chosen.syntheses) == count else None
     syntheses = iter(per_item or [None] * count)
     sessions = tuple(
-        replace(s, items=tuple(_item(item, next(texts), next(syntheses)) for item in s.items))
+        replace(
+            s,
+            items=tuple(_item(item, next(texts), next(syntheses), chosen.lang) for item in s.items),
+        )
         for s in model.sessions
     )
     return replace(

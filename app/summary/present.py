@@ -282,6 +282,11 @@ def _item_out(ctx: _Context, item: AgendaItem) -> ItemOut:
             text=ctx.emit(f"text:{p.id}", N_("Negotiating text"), p.text),
             version=p.version,
             every_party=p.every_party,
+            lang=p.lang,
+            versions=tuple(
+                (lang, ctx.emit(f"text:{p.id}@{lang}", N_("Negotiating text"), other))
+                for lang, other in p.others
+            ),
         )
         for p in ctx.texts.get(item.id, [])
     )

@@ -1,9 +1,9 @@
 """The negotiating texts of a summary: each text's final version (the one in force), paragraph
-by paragraph, with whether every party can live with it by the published figures (where the
-room was shown them), and its sign-off: the version's fingerprint and whether every side
-signed it off (app/ntext/signoff.py), said without party labels and only where the k rule
-allows a statement per party. Read as the export audience; critiques stay out of the
-summary."""
+by paragraph in each of its languages, with whether every party can live with it by the
+published figures (where the room was shown them), and its sign-off: the version's
+fingerprint and whether every side signed it off (app/ntext/signoff.py), said without party
+labels and only where the k rule allows a statement per party. Read as the export audience;
+critiques stay out of the summary."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ class TextParagraphOut:
     text: str
     version: int
     every_party: bool
+    lang: str = ""  # the language of `text`: the original's, or the export's (localize)
+    versions: tuple[tuple[str, str], ...] = ()  # (lang, text) in the version's other languages
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class FinalParagraph:
     text: str
     version: int
     every_party: bool
+    lang: str = ""
+    others: tuple[tuple[str, str], ...] = ()  # (lang, text) in the version's other languages
 
 
 SIGNED_BY_EVERY_SIDE = N_("Signed off by every side")
@@ -81,6 +85,7 @@ def final_versions(
             continue
         shown, _published = figures.for_item(db, viewer=viewer, workshop=workshop, item=item)
         rows = service.paragraphs(db, viewer=viewer, version_ids=[version.id])[version.id]
+        texts = service.paragraph_texts(db, viewer=viewer, paragraph_ids=[r.id for r in rows])
         out[item.id] = [
             FinalParagraph(
                 id=row.id,
@@ -88,6 +93,8 @@ def final_versions(
                 text=row.text,
                 version=version.number,
                 every_party=bool(shown.get(row.id) and shown[row.id].every_party),
+                lang=row.lang,
+                others=tuple(sorted(texts.get(row.id, {}).items())),
             )
             for row in rows
         ]

@@ -77,6 +77,7 @@ from app.live.bus import changed
 from app.notes.models import Note
 from app.ntext.models import (
     MarkTally,
+    ParagraphText,
     TextCritique,
     TextMark,
     TextParagraph,
@@ -232,6 +233,8 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
     rows += _count(db.exec(delete(SummaryTerm).where(col(SummaryTerm.workshop_id) == wid)))
     # the translator's translations of proposals and notes (ciphertext under the gone key)
     rows += _count(db.exec(delete(TextTranslation).where(col(TextTranslation.workshop_id) == wid)))
+    # a negotiating text's other languages (the original stays, emptied, for its counts)
+    rows += _count(db.exec(delete(ParagraphText).where(col(ParagraphText.workshop_id) == wid)))
     rows += _count(
         db.exec(
             delete(RulesAcceptance).where(col(RulesAcceptance.participant_id).in_(participant_ids))

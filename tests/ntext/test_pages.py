@@ -1,7 +1,7 @@
 """The negotiating text without JavaScript: the facilitator drafts and publishes through
 forms, a participant marks and critiques through forms, the changes are shown word by word
-with <ins>/<del> inside dir="auto" paragraphs; refusals keep what was typed; a JSON API
-answers the same."""
+with <ins>/<del> inside paragraphs with their language's lang and dir; refusals keep what was
+typed; a JSON API answers the same."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def test_two_rounds_through_the_forms(app, client, settings, database) -> None: 
     assert page.status_code == 200
     paragraphs = re.findall(r'id="p-([0-9a-f]{32})"', page.text)
     assert len(paragraphs) == 3
-    assert 'dir="auto" lang="he"' in page.text
+    assert 'dir="rtl" lang="he"' in page.text
     marked = person.post(f"{url}/paragraphs/{paragraphs[0]}/mark", {"value": "agree"})
     assert marked.status_code == 303
     assert 'value="agree" checked' in person.get(url).text

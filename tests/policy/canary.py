@@ -237,6 +237,8 @@ def _run_text(
     version 1 off, version 2 drafted (staff only), and the item finished."""
     facilitator = world.viewer("facilitator")
     paragraph, draft = _canary("TEXTPARAGRAPH"), _canary("TEXTDRAFT")
+    # the same paragraphs in the workshop's second language (app/ntext: ParagraphText)
+    other, other_draft = _canary("TEXTPARAGRAPHAR"), _canary("TEXTDRAFTAR")
     critiques = {state: _canary(f"CRITIQUE{state.upper()}") for state in ("revealed", "pending")}
     with _room(world, facilitator) as (db, workshop):
         meeting = db.exec(select(AgendaItem).where(AgendaItem.workshop_id == workshop.id)).first()
@@ -245,11 +247,19 @@ def _run_text(
             workshop_id=workshop.id, meeting_id=meeting.meeting_id, title="Text", kind="text"
         )
         db.add(item)
+        workshop.languages = "en,ar"
+        db.add(workshop)
         db.flush()
         runtime.start(db, viewer=facilitator, workshop=workshop, item_id=item.id)
         runtime.set_intake(db, viewer=facilitator, workshop=workshop, item_id=item.id, open_=True)
         ntext.save_draft(
-            db, viewer=facilitator, workshop=workshop, item=item, text=paragraph, lang=""
+            db,
+            viewer=facilitator,
+            workshop=workshop,
+            item=item,
+            text=paragraph,
+            lang="",
+            texts={"ar": other},
         )
         version = ntext.publish_version(db, viewer=facilitator, workshop=workshop, item=item)
         (row,) = ntext.paragraphs(db, viewer=facilitator, version_ids=[version.id])[version.id]
@@ -294,7 +304,13 @@ def _run_text(
     with _room(world, facilitator) as (db, workshop):
         text_item = ntext.text_item(db, viewer=facilitator, workshop=workshop, item_id=item_id)
         ntext.save_draft(
-            db, viewer=facilitator, workshop=workshop, item=text_item, text=draft, lang=""
+            db,
+            viewer=facilitator,
+            workshop=workshop,
+            item=text_item,
+            text=draft,
+            lang="",
+            texts={"ar": other_draft},
         )
         runtime.finish(db, viewer=facilitator, workshop=workshop, item_id=item_id)
     return [
@@ -305,7 +321,20 @@ def _run_text(
             readers=ROOM_A,
             exportable=True,
         ),
+        Canary(
+            other,
+            "proposal",
+            "published paragraph of a text in another language (in the JSON export)",
+            readers=ROOM_A,
+            exportable=True,
+        ),
         Canary(draft, "proposal", "draft paragraph of a text", readers=MODERATORS),
+        Canary(
+            other_draft,
+            "proposal",
+            "draft paragraph of a text in another language",
+            readers=MODERATORS,
+        ),
         Canary(
             critiques["revealed"],
             "proposal",

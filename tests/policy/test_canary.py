@@ -113,6 +113,11 @@ def test_canaries_appear_only_where_the_table_allows(canary_crawl: CanaryCrawl) 
         ("p2", "translation of a room note"),
     ]
     expected += [
+        (role, "published paragraph of a text in another language (in the JSON export)")
+        for role in ("p1", "observer")
+    ]
+    expected += [("facilitator", "draft paragraph of a text in another language")]
+    expected += [
         ("rapporteur", "private staff note (general)"),
         ("p1", "participant's private note (general)"),
     ]

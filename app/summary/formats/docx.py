@@ -250,8 +250,9 @@ def _item(box: Any, item: Any) -> None:
         _para(box, text.join_runs(item.themes), bold=_("Themes:") + " ")
     if item.text:
         _para(box, "", bold=text.text_heading(item.text[0].version))
+        _marked(box, item.text[0].lang)
         for para in item.text:
-            _para(box, para.text, bold=f"{para.number}. ")
+            _para(box, para.text, bold=f"{para.number}. ", lang=para.lang)
             if para.every_party:
                 _para(box, _("Every party can live with it"), grey=True, sub=True)
         if item.signoff:

@@ -79,7 +79,7 @@ def render(summary: SummaryExport) -> str:
                 ]
             if item.text:
                 heading = text.text_heading(item.text[0].version)
-                lines += [f"**{esc(heading)}**", ""]
+                lines += [f"**{esc(heading)}**", "", *_marked(item.text[0].lang)]
                 for para in item.text:
                     lines.append(f"{para.number}\\. {esc(para.text)}")
                     if para.every_party:
