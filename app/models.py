@@ -20,6 +20,7 @@ from app.ntext.models import MarkTally, TextCritique, TextMark, TextParagraph, T
 from app.replay.models import FormReplay
 from app.room.models import (
     Proposal,
+    ProposalTombstone,
     Reaction,
     ReactionTally,
     SpeakingRequest,
@@ -57,6 +58,7 @@ __all__ = [
     "Participant",
     "Party",
     "Proposal",
+    "ProposalTombstone",
     "RateLimit",
     "Reaction",
     "ReactionTally",
