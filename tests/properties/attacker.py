@@ -36,8 +36,10 @@ from app.security import crypto, keys
 APP = Path(__file__).resolve().parents[2] / "app"
 KINDS = ("proposal", "reaction", "note", "signoff", "ntext-mark")
 # Anonymous contributions (author tag or no author at all) and the tables that hold people.
+SEQ_TRIED = 64  # the numbers of proposal tags tried, per workshop (keys.proposal_tag)
 CONTRIBUTION_TABLES = (
     "proposal",
+    "proposal_tombstone",
     "reaction",
     "note",
     "summary_signoff",
@@ -197,6 +199,10 @@ def _tagger(key: bytes) -> Any:
     assert next(tags(b"probe-secret", [b"proposal|probe-id"])) == probe, (
         "keys.author_tag changed its message format: update the attacker in tests/properties"
     )
+    numbered = keys.proposal_tag(key, b"probe-secret", "probe-workshop", 7)
+    assert next(tags(b"probe-secret", [b"proposal-seq|probe-workshop|7"])) == numbered, (
+        "keys.proposal_tag changed its message format: update the attacker in tests/properties"
+    )
     return tags
 
 
@@ -210,6 +216,13 @@ class Link:
         return f"{self.how}: {self.contribution} <-> {self.other}"
 
 
+def numbered_suffixes(dump: Dump) -> list[bytes]:
+    """What follows the secret in the tag of someone's n-th proposal, for every workshop."""
+    workshops = sorted(row.pk for row in dump.of("workshop"))
+    kind = keys.PROPOSAL_SEQ_KIND
+    return [f"{kind}|{wid}|{n}".encode() for wid in workshops for n in range(1, SEQ_TRIED + 1)]
+
+
 def tag_links(dump: Dump, prefixes: list[bytes]) -> list[Link]:
     """Candidate secrets that reproduce a stored author tag, for any kind and any id."""
     contributions = dump.of(*CONTRIBUTION_TABLES)
@@ -218,6 +231,7 @@ def tag_links(dump: Dump, prefixes: list[bytes]) -> list[Link]:
         {str(v) for row in contributions for v in row.values.values() if str(v) in all_ids}
     )
     suffixes = [f"{kind}|{cid}".encode() for kind in KINDS for cid in ids]
+    suffixes += numbered_suffixes(dump)
     stored = {str(v) for row in contributions for v in row.values.values() if v is not None}
     secrets = candidate_secrets(dump, prefixes)
     links: list[Link] = []
