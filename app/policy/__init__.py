@@ -64,6 +64,7 @@ from app.policy.filters import (
 )
 from app.policy.levels import check_item_level, check_session_level, may_relax
 from app.policy.mine import find as own_proposals
+from app.policy.mine import tombstone as proposal_tombstone
 from app.policy.mine import with_own as with_own_proposals
 from app.policy.pending import for_staff as pending_for_staff
 from app.policy.pending import joins_now as pending_joins_now
@@ -140,6 +141,7 @@ __all__ = [
     "present_all",
     "presenter",
     "proposal_counts",
+    "proposal_tombstone",
     "proposals_to_translate",
     "recorded",
     "room_audience",

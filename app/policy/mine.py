@@ -2,10 +2,10 @@
 with everyone's pending proposals.
 
 The n-th proposal of a participant in a workshop is tagged keys.proposal_tag(..., n). The
-author's tags for n = 1..WINDOW are computed and looked up at once, among the proposals and
-the tombstones that withdrawn ones leave (so a numbering has no hole); while a window's last
-number is taken, the next window. That is WINDOW HMACs and one indexed query per window,
-whatever others wrote; only the holder of the secret can compute a tag. A legacy workshop
+author's tags for n = 1..WINDOW, and the tombstone tags that withdrawn ones leave (so a
+numbering has no hole), are computed and looked up at once; while a window's last number is
+taken, the next window. That is 2 * WINDOW HMACs and one indexed query per window, whatever
+others wrote; only the holder of the secret can compute a tag. A legacy workshop
 (per-id tags, app/security/keys.py) has no tag to look up: its pending rows stay candidates,
 proven one by one by `keep_mine_or_revealed`.
 """
@@ -34,33 +34,47 @@ def find(db: Session, viewer: Viewer, workshop: Any, workshop_key: bytes) -> Own
         return OwnProposals()
     if workshop.proposal_tags != SEQUENCE:
         return OwnProposals(legacy=True)
-    tags: set[str] = set()
+    secret, wid = viewer.secret, workshop.id
+    numbers: dict[str, int] = {}
     highest = 0
     start = 1
     while True:
-        window = {
-            keys.proposal_tag(workshop_key, viewer.secret, workshop.id, n): n
-            for n in range(start, start + WINDOW)
-        }
-        for tag, is_row in _taken(db, workshop.id, list(window)):
-            highest = max(highest, window[tag])
+        span = range(start, start + WINDOW)
+        tags = {keys.proposal_tag(workshop_key, secret, wid, n): n for n in span}
+        gone = {keys.proposal_tag(workshop_key, secret, wid, n, withdrawn=True): n for n in span}
+        for tag, is_row in _taken(db, wid, list(tags), list(gone)):
+            number = tags[tag] if is_row else gone[tag]
+            highest = max(highest, number)
             if is_row:
-                tags.add(tag)
+                numbers[tag] = number
         if highest < start + WINDOW - 1:
-            return OwnProposals(tags=frozenset(tags), next_number=highest + 1)
+            return OwnProposals(tags=frozenset(numbers), numbers=numbers, next_number=highest + 1)
         start += WINDOW
 
 
-def _taken(db: Session, workshop_id: str, tags: list[str]) -> list[tuple[str, bool]]:
-    """Which of these tags are taken, by a proposal (True) or a tombstone (False): one query."""
+def _taken(
+    db: Session, workshop_id: str, tags: list[str], stones: list[str]
+) -> list[tuple[str, bool]]:
+    """Which tags are taken by a proposal (True) and which tombstones exist (False): one
+    query."""
     rows = select(col(Proposal.author_tag), literal(True)).where(
         col(Proposal.workshop_id) == workshop_id, col(Proposal.author_tag).in_(tags)
     )
-    stones = select(col(ProposalTombstone.author_tag), literal(False)).where(
+    gone = select(col(ProposalTombstone.author_tag), literal(False)).where(
         col(ProposalTombstone.workshop_id) == workshop_id,
-        col(ProposalTombstone.author_tag).in_(tags),
+        col(ProposalTombstone.author_tag).in_(stones),
     )
-    return [(str(tag), bool(is_row)) for tag, is_row in db.execute(union_all(rows, stones))]
+    return [(str(tag), bool(is_row)) for tag, is_row in db.execute(union_all(rows, gone))]
+
+
+def tombstone(workshop_key: bytes, viewer: Viewer, workshop: Any, tag: str) -> str | None:
+    """The tombstone tag that keeps the number of the viewer's proposal tagged `tag` taken
+    once it is withdrawn; None if it is not one of their numbered tags."""
+    own = viewer.own_proposals
+    if own is None or viewer.secret is None or tag not in own.numbers:
+        return None
+    number = own.numbers[tag]
+    return keys.proposal_tag(workshop_key, viewer.secret, workshop.id, number, withdrawn=True)
 
 
 def with_own(db: Session, viewer: Viewer, workshop: Any, workshop_key: bytes) -> Viewer:

@@ -106,6 +106,7 @@ class OwnProposals:
     tags) no tag is known in advance: each pending row is proven by recomputing its tag."""
 
     tags: frozenset[str] = frozenset()
+    numbers: Mapping[str, int] = field(default_factory=dict)  # tag -> n (tombstones need n)
     next_number: int = 1
     legacy: bool = False
 

@@ -63,9 +63,9 @@ class Proposal(SQLModel, table=True):
 
 
 class ProposalTombstone(SQLModel, table=True):
-    """The tag of a withdrawn proposal, kept so the author's numbering has no hole
-    (app/policy/mine.py): nothing but the tag, keyed by it (no time, no order); archive
-    deletes it."""
+    """The tombstone tag of a withdrawn proposal (app/security/keys.py), kept so the author's
+    numbering has no hole (app/policy/mine.py): nothing but the tag, keyed by it (no time, no
+    order), never matching the erased tag without the secret; archive deletes it."""
 
     __tablename__ = "proposal_tombstone"
     __table_args__ = NO_ROWID

@@ -216,11 +216,12 @@ def withdraw(
     db: Session, settings: Settings, *, viewer: Viewer, workshop: Workshop, proposal_id: str
 ) -> None:
     """Withdraw before the reveal: the text and the tag are erased, nothing remains to show;
-    the tag alone is kept apart as a tombstone, so the author's numbering has no hole."""
+    a tombstone tag (keys.py) keeps the author's number taken, so the numbering has no hole."""
     row, _item, seen = _own(db, settings, viewer, workshop, proposal_id)
-    own = seen.own_proposals
-    if row.author_tag is not None and own is not None and not own.legacy:
-        db.add(ProposalTombstone(author_tag=row.author_tag, workshop_id=workshop.id))
+    key = common.key(db, settings, workshop)
+    stone = policy.proposal_tombstone(key, seen, workshop, row.author_tag or "")
+    if stone is not None:
+        db.add(ProposalTombstone(author_tag=stone, workshop_id=workshop.id))
     row.status = "withdrawn"
     row.text = ""
     row.author_tag = None

@@ -100,7 +100,14 @@ def test_archive_destroys_keys_tags_and_roster_data(settings: Settings, database
 def test_every_author_tag_column_is_shredded() -> None:
     """A new table with an author tag must be added to archive.shred (this test says so)."""
     tagged = {t.name for t in metadata.sorted_tables if "author_tag" in t.c}
-    assert tagged == {"proposal", "reaction", "note", "summary_signoff", "ntext_mark"}
+    assert tagged == {
+        "proposal",
+        "proposal_tombstone",
+        "reaction",
+        "note",
+        "summary_signoff",
+        "ntext_mark",
+    }
     personal = {t.name for t in metadata.sorted_tables if "participant_id" in t.c}
     assert personal == {"rules_acceptance", "auth_session", "speaking_request"}
 

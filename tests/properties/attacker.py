@@ -219,8 +219,9 @@ class Link:
 def numbered_suffixes(dump: Dump) -> list[bytes]:
     """What follows the secret in the tag of someone's n-th proposal, for every workshop."""
     workshops = sorted(row.pk for row in dump.of("workshop"))
-    kind = keys.PROPOSAL_SEQ_KIND
-    return [f"{kind}|{wid}|{n}".encode() for wid in workshops for n in range(1, SEQ_TRIED + 1)]
+    kinds = (keys.PROPOSAL_SEQ_KIND, keys.WITHDRAWN_KIND)
+    numbers = range(1, SEQ_TRIED + 1)
+    return [f"{kind}|{wid}|{n}".encode() for kind in kinds for wid in workshops for n in numbers]
 
 
 def tag_links(dump: Dump, prefixes: list[bytes]) -> list[Link]:
