@@ -3,8 +3,9 @@
 The author tag of a participant's n-th proposal in the workshop is HMAC(workshop key,
 participant secret | "proposal-seq" | workshop id | n) (app/security/keys.py): it differs for
 every proposal, and "mine" is found by computing the author's tags (app/policy/mine.py), never
-stored. A withdrawn proposal leaves its tag as a tombstone, so the numbering has no hole. A
-legacy workshop keeps the per-id tag HMAC(key, secret | "proposal" | proposal id).
+stored. A withdrawn proposal's tag is erased and a tombstone tag keeps its number taken, so
+the numbering has no hole. A legacy workshop keeps the per-id tag HMAC(key, secret |
+"proposal" | proposal id).
 """
 
 from __future__ import annotations
@@ -160,7 +161,8 @@ def submit(
                 return existing
             if own.legacy:
                 break
-            number += 1  # the same author's other submission took this number meanwhile
+            # the same author's other submission took this number meanwhile
+            number = max(number + 1, (again.own_proposals or own).next_number)
             continue
         _list_for_staff(db, viewer, workshop, item)
         return proposal

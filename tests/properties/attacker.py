@@ -217,7 +217,8 @@ class Link:
 
 
 def numbered_suffixes(dump: Dump) -> list[bytes]:
-    """What follows the secret in the tag of someone's n-th proposal, for every workshop."""
+    """What follows the secret in the tag of someone's n-th proposal, or of its tombstone once
+    withdrawn, for every workshop (keys.proposal_tag)."""
     workshops = sorted(row.pk for row in dump.of("workshop"))
     kinds = (keys.PROPOSAL_SEQ_KIND, keys.WITHDRAWN_KIND)
     numbers = range(1, SEQ_TRIED + 1)
