@@ -25,6 +25,7 @@ _RANDOM = secrets.SystemRandom()
 NO_ROWID: dict[str, Any] = {"sqlite_with_rowid": False}
 TABLES = (
     "proposal",
+    "proposal_tombstone",
     "reaction",
     "reaction_tally",
     "note",

@@ -29,6 +29,7 @@ from app.ntext.models import (
 from app.replay.models import FormReplay
 from app.room.models import (
     Proposal,
+    ProposalTombstone,
     Reaction,
     ReactionTally,
     SpeakingRequest,
@@ -67,6 +68,7 @@ __all__ = [
     "Participant",
     "Party",
     "Proposal",
+    "ProposalTombstone",
     "RateLimit",
     "Reaction",
     "ReactionTally",

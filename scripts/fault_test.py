@@ -414,13 +414,16 @@ def verify(database_url: str, seeded: Seeded, logs: list[Log]) -> dict[str, Any]
     texts = Counter(row.text for row in rows)
     acknowledged = found = lost = wrong_author = 0
     for writer, log in zip(seeded.writers, logs, strict=True):
+        # the writer's numbered proposal tags (keys.proposal_tag): n-th in the workshop
+        numbered = {
+            keys.proposal_tag(key, writer.secret, workshop.id, n) for n in range(1, len(rows) + 2)
+        }
         for idem, text in log.acked_proposals.items():
             acknowledged += 1
             hits = by_key.get(idem, [])
             if len(hits) == 1 and hits[0].text == text:
                 found += 1
-                tag = keys.author_tag(key, writer.secret, "proposal", hits[0].id)
-                wrong_author += int(tag != hits[0].author_tag)
+                wrong_author += int(hits[0].author_tag not in numbered)
             else:
                 lost += 1
     duplicates = sum(n - 1 for n in texts.values() if n > 1)

@@ -67,6 +67,7 @@ def _critiques(
     """By paragraph: the revealed critiques listed beside it, only in groups of at least the
     minimum batch (app/policy/critiques.py), the same for every viewer; and the viewer's own
     pending ones (their private area: staff see pending critiques only in the console)."""
+    viewer = common.own(db, settings, viewer, workshop)  # their own tags, for the bindings too
     listed = proposals.for_item(db, settings, viewer=viewer, workshop=workshop, item=item)
     own = [view for view in listed.pending if view.mine]
     revealed = [view for view in listed.revealed if not view.hidden]

@@ -10,6 +10,7 @@ it ran.
     viewer.py       who is asking; roles and their actions (the bottom: imports nothing)
     access.py       object checks, and who may see results, share notes, ...
     filters.py      the SQL filter per model, and the author-tag checks after it
+    mine.py         a participant's own proposal tags, found by number (O(own))
     aggregation.py  k, the parties the k rule counts, the minimum batch
     levels.py       when a level may be relaxed (never once its session has started)
     pending.py      what staff may see of pending proposals (in groups, shuffled)
@@ -60,8 +61,12 @@ from app.policy.filters import (
     keep_mine_or_revealed,
     keep_own_notes,
     visible,
+    waiting_to_list,
 )
 from app.policy.levels import check_item_level, check_session_level, may_relax
+from app.policy.mine import find as own_proposals
+from app.policy.mine import tombstone as proposal_tombstone
+from app.policy.mine import with_own as with_own_proposals
 from app.policy.pending import for_staff as pending_for_staff
 from app.policy.pending import joins_now as pending_joins_now
 from app.policy.pending import texts_ready
@@ -80,6 +85,7 @@ from app.policy.viewer import (
     STAFF_ROLES,
     TEAM_ROLES,
     VISIBILITIES,
+    OwnProposals,
     Viewer,
     export_audience,
     room_audience,
@@ -98,6 +104,7 @@ __all__ = [
     "TEAM_ROLES",
     "TRANSLATABLE_NOTES",
     "VISIBILITIES",
+    "OwnProposals",
     "Viewer",
     "allowed",
     "always",
@@ -126,6 +133,7 @@ __all__ = [
     "note_visibilities",
     "notes_to_translate",
     "own_participant",
+    "own_proposals",
     "participant_count",
     "party_sizes",
     "pending_for_staff",
@@ -134,6 +142,7 @@ __all__ = [
     "present_all",
     "presenter",
     "proposal_counts",
+    "proposal_tombstone",
     "proposals_to_translate",
     "recorded",
     "room_audience",
@@ -146,5 +155,7 @@ __all__ = [
     "texts_ready",
     "translates_only",
     "visible",
+    "waiting_to_list",
+    "with_own_proposals",
     "workshops_with",
 ]

@@ -1,12 +1,13 @@
 """List filters: the SQL WHERE clause that decides which rows of a model a viewer may list.
 
 `visible()` adds the viewer's filter to a SELECT; an unregistered model is denied. Rows a
-filter admits only as candidates (a participant's own pending proposals and private notes,
-proven by recomputing their author tag) are narrowed by `keep_mine_or_revealed` and
-`keep_own_notes`. The export audience (`Viewer.kind == "export"`) reads only what may leave
-the room: revealed proposals that are not hidden, notes cleared for the summary, themes and
-tallies, never of an off-the-record item, and never a participant, reaction, queue or audit
-row.
+filter admits only as candidates (a participant's private notes, and pending proposals of a
+legacy workshop, proven by recomputing their author tag) are narrowed by
+`keep_mine_or_revealed` and `keep_own_notes`; a participant's own pending proposals are
+otherwise selected by the tags they computed (app/policy/mine.py). The export audience
+(`Viewer.kind == "export"`) reads only what may leave the room: revealed proposals that are
+not hidden, notes cleared for the summary, themes and tallies, never of an off-the-record
+item, and never a participant, reaction, queue or audit row.
 """
 
 from __future__ import annotations
@@ -212,8 +213,8 @@ def _proposal_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     """Facilitators see pending proposals to moderate; others see revealed, unhidden ones;
     the export audience only those of items that are not off the record.
 
-    A participant's own pending proposals are candidates here (same workshop, pending) and
-    are kept only if their tag proves authorship: see `keep_mine_or_revealed()`.
+    A participant's own pending proposals: those with the tags the viewer computed
+    (`_own_pending`, policy.mine).
     """
     if viewer.is_export and viewer.workshop_id:
         return _exportable_proposals(viewer.workshop_id)
@@ -235,29 +236,67 @@ def _proposal_filter(viewer: Viewer, model: Any) -> ColumnElement[bool]:
     if reading:
         clauses.append(and_(model.workshop_id.in_(reading), revealed))
     if viewer.is_participant and viewer.workshop_id:
-        clauses.append(and_(model.workshop_id == viewer.workshop_id, model.status == "pending"))
+        clauses.append(_own_pending(viewer, model))
     return or_(*clauses) if clauses else false()
+
+
+def _own_pending(viewer: Viewer, model: Any) -> ColumnElement[bool]:
+    """A participant's own pending proposals: those whose tags they computed (policy.mine),
+    so others' pending rows are never loaded; in a legacy workshop (per-id tags) every
+    pending one is a candidate, kept by `keep_mine_or_revealed`. Not computed: none."""
+    own = viewer.own_proposals
+    if own is None or not (own.legacy or own.tags):
+        return false()
+    pending = and_(model.workshop_id == viewer.workshop_id, model.status == "pending")
+    if own.legacy:
+        return pending
+    return and_(pending, model.author_tag.in_(sorted(own.tags)))
+
+
+def waiting_to_list(viewer: Viewer, workshop_id: str) -> ColumnElement[bool]:
+    """The pending proposals of a workshop waiting outside the staff's list, for the write
+    path of a contributor whose submission may make them join it (policy.pending): counted
+    and flagged there, never shown to anyone."""
+    note("visible", "Proposal:waiting")
+    if not viewer.may("room.contribute", workshop_id):
+        return false()
+    waiting: ColumnElement[bool] = and_(
+        col(Proposal.workshop_id) == workshop_id,
+        col(Proposal.status) == "pending",
+        col(Proposal.listed) == false(),
+    )
+    return waiting
 
 
 def keep_mine_or_revealed(
     rows: Iterable[Any], viewer: Viewer, workshop_key: bytes | None
 ) -> list[tuple[Any, bool]]:
     """After `visible(..., Proposal)`: each row with whether the viewer wrote it. A
-    participant's pending candidates are kept only when the recomputed author tag proves
-    authorship; staff are never authors (mine is always False for them)."""
+    participant's pending rows are kept only when their tag is one of the viewer's own
+    (policy.mine), or, in a legacy workshop, when the recomputed per-id tag proves it; staff
+    are never authors (mine is always False for them)."""
     note("visible", "Proposal:mine")
     kept: list[tuple[Any, bool]] = []
     for row in rows:
-        mine = (
-            viewer.is_participant
-            and workshop_key is not None
-            and keys.is_mine(workshop_key, viewer.secret, "proposal", row.id, row.author_tag)
-        )
+        mine = viewer.is_participant and _proves(viewer, workshop_key, row)
         moderating = viewer.may("room.facilitate", row.workshop_id)
         if row.status == "pending" and not mine and not moderating:
             continue
         kept.append((row, mine))
     return kept
+
+
+def _proves(viewer: Viewer, workshop_key: bytes | None, row: Any) -> bool:
+    """Whether the row's tag is the viewer's: a set lookup when their tags were found by
+    number, else (legacy, or not looked up) the per-id tag recomputed."""
+    own = viewer.own_proposals
+    if row.author_tag is None or row.workshop_id != viewer.workshop_id:
+        return False
+    if own is not None and not own.legacy:
+        return row.author_tag in own.tags
+    return workshop_key is not None and keys.is_mine(
+        workshop_key, viewer.secret, "proposal", row.id, row.author_tag
+    )
 
 
 @filter_for("Reaction")

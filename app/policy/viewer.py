@@ -100,6 +100,18 @@ PARTICIPANT_WORKSHOP_STATES = frozenset({"open", "live", "closed"})
 
 
 @dataclass(frozen=True)
+class OwnProposals:
+    """A participant's own proposal tags in their workshop, found by number (policy.mine):
+    `next_number` is the one their next proposal takes. In a `legacy` workshop (per-id
+    tags) no tag is known in advance: each pending row is proven by recomputing its tag."""
+
+    tags: frozenset[str] = frozenset()
+    numbers: Mapping[str, int] = field(default_factory=dict)  # tag -> n (tombstones need n)
+    next_number: int = 1
+    legacy: bool = False
+
+
+@dataclass(frozen=True)
 class Viewer:
     """Who is asking: anonymous, a staff user with roles per workshop, a participant, or the
     export audience of one workshop (the officials a summary is written for)."""
@@ -116,6 +128,7 @@ class Viewer:
     session_id: str | None = None
     two_step: bool = False  # a staff account with two-step sign-in on
     held_back: frozenset[str] = frozenset()  # workshops requiring it of them (policy.two_step)
+    own_proposals: OwnProposals | None = field(default=None, repr=False)  # policy.mine
 
     @property
     def is_staff(self) -> bool:

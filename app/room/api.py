@@ -31,7 +31,6 @@ from app.room.bodies import (
     ThemeIn,
     TimerIn,
 )
-from app.workshops import service as workshops
 from app.workshops.models import Workshop
 
 router = APIRouter(prefix="/workshops/{workshop_id}/room", tags=["room"], route_class=ApiRoute)
@@ -56,10 +55,9 @@ def _state(
 def _proposal(db: DbDep, settings: SettingsDep, viewer: ViewerDep, row: Any) -> dict[str, Any]:
     db.flush()
     workshop = service.enter_room(db, viewer=viewer, workshop_id=row.workshop_id)
-    workshop_key = workshops.data_key(db, settings, workshop)
-    kept = policy.keep_mine_or_revealed([row], viewer, workshop_key)
+    mine = proposals.is_mine(db, settings, viewer=viewer, workshop=workshop, row=row)
     view = policy.present(row, viewer)
-    return {**service.proposal_json(view), "mine": int(bool(kept and kept[0][1]))}
+    return {**service.proposal_json(view), "mine": int(mine)}
 
 
 # -- participant ---------------------------------------------------------------------------

@@ -59,6 +59,7 @@ def proposal(
     proven by its tag; `settings` unwraps the workshop key, the process settings if None)."""
     if len(proposal_id) > MAX_ID:
         raise NotFound()
+    viewer = own(db, settings or get_settings(), viewer, workshop)
     statement = policy.visible(select(Proposal), viewer, Proposal).where(
         col(Proposal.id) == proposal_id, col(Proposal.workshop_id) == workshop.id
     )
@@ -76,6 +77,14 @@ def proposal(
 
 def key(db: Session, settings: Settings, workshop: Workshop) -> bytes:
     return workshops.data_key(db, settings, workshop)
+
+
+def own(db: Session, settings: Settings, viewer: Viewer, workshop: Workshop) -> Viewer:
+    """The viewer with their own proposal tags in this workshop (policy.mine), unless they
+    already carry them or are no participant."""
+    if not viewer.is_participant or viewer.own_proposals is not None:
+        return viewer
+    return policy.with_own_proposals(db, viewer, workshop, key(db, settings, workshop))
 
 
 def require_secret(viewer: Viewer) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.db_order import NO_ROWID
@@ -30,7 +31,8 @@ class Theme(SQLModel, table=True):
 
 class Proposal(SQLModel, table=True):
     __tablename__ = "proposal"
-    __table_args__ = NO_ROWID
+    # unique: two racing submissions of one author cannot take the same number (keys.py)
+    __table_args__ = (Index("ix_proposal_author_tag", "author_tag", unique=True), NO_ROWID)
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     workshop_id: str = Field(
@@ -58,6 +60,20 @@ class Proposal(SQLModel, table=True):
     in_summary: bool | None = None
     # Pending proposals join the staff's list in groups (app/policy/pending.py).
     listed: bool = False
+
+
+class ProposalTombstone(SQLModel, table=True):
+    """The tombstone tag of a withdrawn proposal (app/security/keys.py), kept so the author's
+    numbering has no hole (app/policy/mine.py): nothing but the tag, keyed by it (no time, no
+    order), never matching the erased tag without the secret; archive deletes it."""
+
+    __tablename__ = "proposal_tombstone"
+    __table_args__ = NO_ROWID
+
+    author_tag: str = Field(primary_key=True, max_length=64)
+    workshop_id: str = Field(
+        foreign_key="workshop.id", index=True, max_length=32, ondelete="CASCADE"
+    )
 
 
 class Reaction(SQLModel, table=True):

@@ -1,7 +1,11 @@
 """Anonymous proposals: submit, edit and withdraw your own until the reveal; list them.
 
-The author tag is HMAC(workshop key, participant secret | "proposal" | proposal id): it differs
-for every proposal, and "mine" is recomputed from it, never stored.
+The author tag of a participant's n-th proposal in the workshop is HMAC(workshop key,
+participant secret | "proposal-seq" | workshop id | n) (app/security/keys.py): it differs for
+every proposal, and "mine" is found by computing the author's tags (app/policy/mine.py), never
+stored. A withdrawn proposal's tag is erased and a tombstone tag keeps its number taken, so
+the numbering has no hole. A legacy workshop keeps the per-id tag HMAC(key, secret |
+"proposal" | proposal id).
 """
 
 from __future__ import annotations
@@ -9,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from sqlalchemy import false
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -19,9 +22,9 @@ from app.config import Settings
 from app.errors import Conflict, Invalid, NotFound
 from app.forms import clean_text
 from app.ids import new_id
-from app.policy import Viewer
+from app.policy import OwnProposals, Viewer
 from app.room import common
-from app.room.models import Proposal, Reaction, Theme
+from app.room.models import Proposal, ProposalTombstone, Reaction, Theme
 from app.room.present import ProposalView, ThemeView
 from app.security import keys
 from app.translations import stale, texts
@@ -29,6 +32,7 @@ from app.workshops.models import Workshop
 
 MAX_TEXT = 2000
 IDEMPOTENCY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+RETRIES = 4  # numbers tried when the same author's racing submissions collide
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,11 @@ def _clean(text: object) -> str:
 
 def _own(
     db: Session, settings: Settings, viewer: Viewer, workshop: Workshop, proposal_id: str
-) -> tuple[Proposal, AgendaItem]:
-    """One of the viewer's own pending proposals, proven by its tag; else NotFound."""
+) -> tuple[Proposal, AgendaItem, Viewer]:
+    """One of the viewer's own pending proposals, proven by its tag (with the viewer carrying
+    their own tags); else NotFound."""
     policy.ensure(viewer, "room.contribute", workshop)
+    viewer = common.own(db, settings, viewer, workshop)
     row = common.proposal(
         db, viewer=viewer, workshop=workshop, proposal_id=proposal_id, lock=True, settings=settings
     )
@@ -72,7 +78,16 @@ def _own(
     if row.status != "pending":
         raise Conflict("This proposal has been revealed: it can no longer be changed.")
     item = common.item(db, viewer=viewer, workshop=workshop, item_id=row.item_id)
-    return row, item
+    return row, item, viewer
+
+
+def is_mine(
+    db: Session, settings: Settings, *, viewer: Viewer, workshop: Workshop, row: Proposal
+) -> bool:
+    """Whether the viewer wrote this proposal (for the answer to their own write)."""
+    seen = common.own(db, settings, viewer, workshop)
+    kept = policy.keep_mine_or_revealed([row], seen, common.key(db, settings, workshop))
+    return bool(kept and kept[0][1])
 
 
 def _attribution(viewer: Viewer, item: AgendaItem, attribute: bool) -> str | None:
@@ -114,34 +129,53 @@ def submit(
     secret = common.require_secret(viewer)
     idem = _clean_key(idempotency_key)
     key = common.key(db, settings, workshop)
-    existing = _by_key(db, viewer, workshop, key, idem)
+    seen = policy.with_own_proposals(db, viewer, workshop, key)
+    existing = _by_key(db, seen, workshop, key, idem)
     if existing is not None:
         return existing
     item = common.live_item(db, viewer=viewer, workshop=workshop)
     if item is None or item.kind != kind or not item.intake_open:
         raise Conflict("Proposals are closed for now.")
     body = _clean(text)
-    proposal_id = new_id()
-    proposal = Proposal(
-        id=proposal_id,
-        workshop_id=workshop.id,
-        item_id=item.id,
-        text=body,
-        author_tag=keys.author_tag(key, secret, "proposal", proposal_id),
-        idempotency_key=idem,
-        attribution=_attribution(viewer, item, attribute),
-    )
-    try:
-        with db.begin_nested():
-            db.add(proposal)
-            db.flush()
-    except IntegrityError:
-        existing = _by_key(db, viewer, workshop, key, idem)
-        if existing is None:
-            raise Conflict("This form was already used. Reload the page.") from None
-        return existing
-    _list_for_staff(db, viewer, workshop, item)
-    return proposal
+    own = seen.own_proposals or OwnProposals()
+    number = own.next_number
+    for _attempt in range(RETRIES):
+        proposal_id = new_id()
+        proposal = Proposal(
+            id=proposal_id,
+            workshop_id=workshop.id,
+            item_id=item.id,
+            text=body,
+            author_tag=_tag(key, secret, workshop, own, proposal_id, number),
+            idempotency_key=idem,
+            attribution=_attribution(viewer, item, attribute),
+        )
+        try:
+            with db.begin_nested():
+                db.add(proposal)
+                db.flush()
+        except IntegrityError:
+            again = policy.with_own_proposals(db, viewer, workshop, key)
+            existing = _by_key(db, again, workshop, key, idem)
+            if existing is not None:
+                return existing
+            if own.legacy:
+                break
+            # the same author's other submission took this number meanwhile
+            number = max(number + 1, (again.own_proposals or own).next_number)
+            continue
+        _list_for_staff(db, viewer, workshop, item)
+        return proposal
+    raise Conflict("This form was already used. Reload the page.")
+
+
+def _tag(
+    key: bytes, secret: bytes, workshop: Workshop, own: OwnProposals, pid: str, number: int
+) -> str:
+    """The new proposal's author tag: its number's, or in a legacy workshop its id's."""
+    if own.legacy:
+        return keys.author_tag(key, secret, "proposal", pid)
+    return keys.proposal_tag(key, secret, workshop.id, number)
 
 
 def _list_for_staff(db: Session, viewer: Viewer, workshop: Workshop, item: AgendaItem) -> None:
@@ -149,12 +183,8 @@ def _list_for_staff(db: Session, viewer: Viewer, workshop: Workshop, item: Agend
     enough of them to form a group (app/policy/pending.py). Nothing is announced."""
     waiting = list(
         db.exec(
-            policy.visible(select(Proposal), viewer, Proposal)
-            .where(
-                col(Proposal.item_id) == item.id,
-                col(Proposal.status) == "pending",
-                col(Proposal.listed) == false(),
-            )
+            select(Proposal)
+            .where(policy.waiting_to_list(viewer, workshop.id), col(Proposal.item_id) == item.id)
             .with_for_update()
         )
     )
@@ -174,7 +204,7 @@ def edit(
     text: object,
     attribute: bool = False,
 ) -> Proposal:
-    row, item = _own(db, settings, viewer, workshop, proposal_id)
+    row, item, _seen = _own(db, settings, viewer, workshop, proposal_id)
     cleaned = _clean(text)
     if cleaned != row.text:
         stale.forget(db, "proposal", row.id)
@@ -187,8 +217,13 @@ def edit(
 def withdraw(
     db: Session, settings: Settings, *, viewer: Viewer, workshop: Workshop, proposal_id: str
 ) -> None:
-    """Withdraw before the reveal: the text and the tag are erased, nothing remains to show."""
-    row, _item = _own(db, settings, viewer, workshop, proposal_id)
+    """Withdraw before the reveal: the text and the tag are erased, nothing remains to show;
+    a tombstone tag (keys.py) keeps the author's number taken, so the numbering has no hole."""
+    row, _item, seen = _own(db, settings, viewer, workshop, proposal_id)
+    key = common.key(db, settings, workshop)
+    stone = policy.proposal_tombstone(key, seen, workshop, row.author_tag or "")
+    if stone is not None:
+        db.add(ProposalTombstone(author_tag=stone, workshop_id=workshop.id))
     row.status = "withdrawn"
     row.text = ""
     row.author_tag = None
@@ -208,6 +243,7 @@ def for_item(
     """The item's proposals as this viewer may see them: a participant's own pending ones,
     revealed ones (ORDER BY shuffle_key), and for facilitators pending and hidden ones too.
     Merged duplicates are folded into their target (merged_count)."""
+    viewer = common.own(db, settings, viewer, workshop)
     statement = (
         policy.visible(select(Proposal), viewer, Proposal)
         .where(col(Proposal.item_id) == item.id, col(Proposal.workshop_id) == workshop.id)

@@ -6,6 +6,17 @@ author tag = HMAC(workshop key, participant secret || kind || contribution id). 
 secret is derived from the recovery code, which only the participant holds; the server keeps a
 hash of the code to find the participant, never the secret itself.
 
+proposal tag = HMAC(workshop key, participant secret || "proposal-seq" || workshop id || n)
+for the participant's n-th proposal in the workshop (n = 1, 2, ...): under its own kind label,
+so it equals no author tag. It binds the workshop and the number, not the row id, so the
+author finds their own proposals by computing their first tags and asking for those
+(app/policy/mine.py) instead of testing every row. Without the secret two tags of one author
+are as unlinkable as before. Workshops with proposals from before it keep the per-id author
+tag (Workshop.proposal_tags == "legacy"). A withdrawn proposal's tag is erased; its number
+stays taken by a tombstone tag = HMAC(workshop key, participant secret || "proposal-withdrawn"
+|| workshop id || n), which without the secret cannot be matched to the erased tag, not even
+by someone who kept that tag (an earlier dump or backup).
+
 pairing tag = HMAC(workshop key, PAIRING_DOMAIN || participant secret || survey id): the same
 for one person's survey answers at every moment of one survey (so a change can be computed),
 under its own domain label, so it equals no author tag; without the secret (never stored) it
@@ -84,6 +95,20 @@ def recovery_lookup_hash(recovery_code: str) -> str:
 
 def author_tag(workshop_key: bytes, secret: bytes, kind: str, contribution_id: str) -> str:
     message = secret + b"|" + kind.encode() + b"|" + contribution_id.encode()
+    return hmac.new(workshop_key, message, hashlib.sha256).hexdigest()
+
+
+PROPOSAL_SEQ_KIND = "proposal-seq"
+WITHDRAWN_KIND = "proposal-withdrawn"
+
+
+def proposal_tag(
+    workshop_key: bytes, secret: bytes, workshop_id: str, number: int, *, withdrawn: bool = False
+) -> str:
+    """The tag of the participant's `number`-th proposal in the workshop (from 1), or of its
+    tombstone once withdrawn."""
+    kind = WITHDRAWN_KIND if withdrawn else PROPOSAL_SEQ_KIND
+    message = b"|".join((secret, kind.encode(), workshop_id.encode(), str(number).encode()))
     return hmac.new(workshop_key, message, hashlib.sha256).hexdigest()
 
 

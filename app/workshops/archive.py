@@ -8,7 +8,8 @@ What archiving does, in the same transaction as the status change:
 - empties every encrypted value that stays (proposal texts, hide reasons, theme names, the
   paragraphs of negotiating texts, summary comments and reasons), clears every author tag
   (proposals, reactions, marks of negotiating texts, notes) and
-  deletes the summary sign-offs (each is nothing but a tag; the per-party tallies stay);
+  deletes the summary sign-offs and the tombstones of withdrawn proposals (each is nothing
+  but a tag; the per-party tallies stay);
 - clears the opted-in attribution and the idempotency keys of proposals, and deletes every
   kept staff answer (app.replay);
 - deletes the notes themselves, and every translation of a proposal or a note
@@ -87,7 +88,14 @@ from app.ntext.models import (
 from app.policy import Viewer
 from app.replay.models import FormReplay
 from app.retry import run_transaction
-from app.room.models import Proposal, Reaction, ReactionTally, SpeakingRequest, Theme
+from app.room.models import (
+    Proposal,
+    ProposalTombstone,
+    Reaction,
+    ReactionTally,
+    SpeakingRequest,
+    Theme,
+)
 from app.roster.models import Participant, RulesAcceptance
 from app.security.at_rest import SHREDDED
 from app.summary.models import (
@@ -228,8 +236,11 @@ def shred(db: Session, workshop: Workshop) -> Shredded:
         db.exec(delete(SummarySignoff).where(col(SummarySignoff.review_id).in_(review_ids)))
     )
     signoffs += _count(db.exec(delete(TextSignoff).where(col(TextSignoff.workshop_id) == wid)))
-    tags += signoffs
-    rows += signoffs
+    tombstones = _count(
+        db.exec(delete(ProposalTombstone).where(col(ProposalTombstone.workshop_id) == wid))
+    )
+    tags += signoffs + tombstones
+    rows += signoffs + tombstones
     rows += _count(db.exec(delete(SummaryTerm).where(col(SummaryTerm.workshop_id) == wid)))
     # the translator's translations of proposals and notes (ciphertext under the gone key)
     rows += _count(db.exec(delete(TextTranslation).where(col(TextTranslation.workshop_id) == wid)))

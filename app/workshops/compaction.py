@@ -21,6 +21,7 @@ _COMPACT = "tracktwo_compact_after_commit"
 # the tables that hold a workshop's data, rewritten on PostgreSQL after an archive
 PG_REWRITTEN = (
     "proposal",
+    "proposal_tombstone",
     "reaction",
     "reaction_tally",
     "note",

@@ -31,6 +31,9 @@ class Workshop(SQLModel, table=True):
     # Rounds of one process share a series id (random, never a person's); the first is 1.
     series_id: str | None = Field(default=None, index=True, max_length=32)
     round_number: int = 1
+    # How its proposals are tagged (app/security/keys.py): "sequence", or "legacy" (per id)
+    # for a workshop that had proposals before the sequence existed (migration 0178).
+    proposal_tags: str = Field(default="sequence", max_length=16)
     created_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
     archived_at: datetime | None = None

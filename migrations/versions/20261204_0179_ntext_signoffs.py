@@ -3,7 +3,7 @@ fingerprint, and their tally per text item, fingerprint and party (the only plac
 meets a sign-off)
 
 Revision ID: 0179
-Revises: 0177
+Revises: 0178
 Create Date: 2026-12-04 19:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0179"
-down_revision: str | Sequence[str] | None = "0177"
+down_revision: str | Sequence[str] | None = "0178"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -105,6 +105,7 @@ def test_every_author_tag_column_is_shredded() -> None:
     tagged = {t.name for t in metadata.sorted_tables if "author_tag" in t.c}
     assert tagged == {
         "proposal",
+        "proposal_tombstone",
         "reaction",
         "note",
         "summary_signoff",

@@ -42,6 +42,11 @@ def _needles(s: Seeded) -> dict[str, list[bytes]]:
     tags = []
     for n, secret in enumerate(s.secrets):
         tags.append(keys.author_tag(s.data_key, secret, "proposal", s.proposal_ids[n]))
+        for number in range(1, 5):  # numbered proposal tags and tombstones (keys.proposal_tag)
+            for gone in (False, True):
+                tags.append(
+                    keys.proposal_tag(s.data_key, secret, s.workshop_id, number, withdrawn=gone)
+                )
         for pid in s.proposal_ids:
             tags.append(keys.author_tag(s.data_key, secret, "reaction", pid))
         for pid in s.paragraph_ids:
@@ -163,6 +168,8 @@ def test_dump_plus_master_key_links_nothing_before_archive(
                 assert (
                     keys.author_tag(key, candidate, "proposal", proposal.id) != proposal.author_tag
                 )
+            numbered = {keys.proposal_tag(key, candidate, s.workshop_id, n) for n in range(1, 9)}
+            assert not numbered & {p.author_tag for p in proposals}
             for reaction in reactions:
                 guess = keys.author_tag(key, candidate, "reaction", reaction.proposal_id)
                 assert guess != reaction.author_tag
@@ -175,8 +182,8 @@ def test_dump_plus_master_key_links_nothing_before_archive(
     assert len(set(tags)) == len(tags)
 
     # Control: with the participant's own secret (which the server never stores) they match.
-    mine = {
-        keys.author_tag(key, s.secrets[n], "proposal", pid) for n, pid in enumerate(s.proposal_ids)
+    mine = {  # each author's first proposal in the workshop (keys.proposal_tag)
+        keys.proposal_tag(key, s.secrets[n], s.workshop_id, 1) for n in range(len(s.proposal_ids))
     }
     assert mine == {p.author_tag for p in proposals if p.id in s.proposal_ids}
 

@@ -70,8 +70,9 @@ def test_a_critique_has_no_link_to_its_author_or_party(text) -> None:  # type: i
         }
         key = workshops.data_key(db, world.settings, world.workshop)
     assert participant.id not in stored and str(participant.party_id) not in stored
-    assert row.author_tag == keys.author_tag(key, people[0].secret, "proposal", cid)
-    assert row.author_tag != keys.author_tag(key, people[1].secret, "proposal", cid)
+    wid = world.workshop.id  # the first proposal of each in the workshop (keys.proposal_tag)
+    assert row.author_tag == keys.proposal_tag(key, people[0].secret, wid, 1)
+    assert row.author_tag != keys.proposal_tag(key, people[1].secret, wid, 1)
 
 
 def test_critiques_stay_on_the_version_they_were_given_on(text) -> None:  # type: ignore[no-untyped-def]

@@ -186,6 +186,7 @@ def _seed(settings: Settings, database: Database) -> MatrixWorld:
         key = workshops.data_key(db, settings, workshop)
         secret = author.viewer.secret
         assert secret is not None
+        number = 0
         for level, item in items.items():
             item.state = "live"
             item.reveals = 1
@@ -208,7 +209,8 @@ def _seed(settings: Settings, database: Database) -> MatrixWorld:
                     # (tests/room/test_inference.py)
                     listed=True,
                 )
-                proposal.author_tag = keys.author_tag(key, secret, "proposal", proposal.id)
+                number += 1  # the author's n-th proposal in the workshop (keys.proposal_tag)
+                proposal.author_tag = keys.proposal_tag(key, secret, workshop.id, number)
                 db.add(proposal)
                 db.flush()
                 mw.objects[(kind, level)] = proposal.id

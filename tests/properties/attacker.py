@@ -36,8 +36,10 @@ from app.security import crypto, keys
 APP = Path(__file__).resolve().parents[2] / "app"
 KINDS = ("proposal", "reaction", "note", "signoff", "ntext-mark", "ntext-signoff")
 # Anonymous contributions (author tag or no author at all) and the tables that hold people.
+SEQ_TRIED = 64  # the numbers of proposal tags tried, per workshop (keys.proposal_tag)
 CONTRIBUTION_TABLES = (
     "proposal",
+    "proposal_tombstone",
     "reaction",
     "note",
     "summary_signoff",
@@ -198,6 +200,10 @@ def _tagger(key: bytes) -> Any:
     assert next(tags(b"probe-secret", [b"proposal|probe-id"])) == probe, (
         "keys.author_tag changed its message format: update the attacker in tests/properties"
     )
+    numbered = keys.proposal_tag(key, b"probe-secret", "probe-workshop", 7)
+    assert next(tags(b"probe-secret", [b"proposal-seq|probe-workshop|7"])) == numbered, (
+        "keys.proposal_tag changed its message format: update the attacker in tests/properties"
+    )
     return tags
 
 
@@ -211,6 +217,15 @@ class Link:
         return f"{self.how}: {self.contribution} <-> {self.other}"
 
 
+def numbered_suffixes(dump: Dump) -> list[bytes]:
+    """What follows the secret in the tag of someone's n-th proposal, or of its tombstone once
+    withdrawn, for every workshop (keys.proposal_tag)."""
+    workshops = sorted(row.pk for row in dump.of("workshop"))
+    kinds = (keys.PROPOSAL_SEQ_KIND, keys.WITHDRAWN_KIND)
+    numbers = range(1, SEQ_TRIED + 1)
+    return [f"{kind}|{wid}|{n}".encode() for kind in kinds for wid in workshops for n in numbers]
+
+
 def tag_links(dump: Dump, prefixes: list[bytes]) -> list[Link]:
     """Candidate secrets that reproduce a stored author tag, for any kind and any id."""
     contributions = dump.of(*CONTRIBUTION_TABLES)
@@ -219,6 +234,7 @@ def tag_links(dump: Dump, prefixes: list[bytes]) -> list[Link]:
         {str(v) for row in contributions for v in row.values.values() if str(v) in all_ids}
     )
     suffixes = [f"{kind}|{cid}".encode() for kind in KINDS for cid in ids]
+    suffixes += numbered_suffixes(dump)
     stored = {str(v) for row in contributions for v in row.values.values() if v is not None}
     secrets = candidate_secrets(dump, prefixes)
     links: list[Link] = []
