@@ -41,6 +41,7 @@ class DraftIn(Body):
     texts: dict[Lang, Text60000] = Field(
         default_factory=dict,
         max_length=20,
+        json_schema_extra={"additionalProperties": False},  # only keys of the pattern
         description="The same text in other workshop languages, by language code (else 409): "
         "as many paragraphs as `text` (else 409); one left empty is left out, and its readers "
         "get the original",

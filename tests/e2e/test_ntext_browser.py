@@ -1,6 +1,7 @@
 """A negotiating text in real browsers: the facilitator drafts and publishes two versions of
 a three-paragraph text through the forms, six participants of two parties mark every
-paragraph on their phones (one reads the app in Hebrew) and three send critiques; the
+paragraph on their phones (one reads the app, and the text's Hebrew version, in Hebrew) and
+three send critiques; the
 facilitator reveals them and publishes the figures. The first paragraph reaches "every
 party can live with it"; the second version is shown beside the first, word by word.
 Screenshots: /tmp/shots/ntext-*.png."""
@@ -37,6 +38,21 @@ SECOND = "\n\n".join(
         "מחלוקות יובאו תחילה לוועדה טכנית.",
     )
 )
+# The original (the workshop's first language); the Hebrew above is its Hebrew version.
+FIRST_EN = "\n\n".join(
+    (
+        "The Sarel's water will be shared among the three states.",
+        "The reservoir will fill over seven years.",
+        "Disputes will go to a joint committee.",
+    )
+)
+SECOND_EN = "\n\n".join(
+    (
+        "The Sarel's water will be shared among the three states.",
+        "The reservoir will fill over at least seven years, and stop filling in a dry year.",
+        "Disputes will go first to a technical committee.",
+    )
+)
 
 
 def _sign_in(context, world):  # type: ignore[no-untyped-def]
@@ -50,10 +66,10 @@ def _sign_in(context, world):  # type: ignore[no-untyped-def]
     return page
 
 
-def _publish_version(page, url: str, text: str) -> None:  # type: ignore[no-untyped-def]
+def _publish_version(page, url: str, text: str, hebrew: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(url)
     page.locator("#draft-text").fill(text)
-    page.locator("#draft-lang").select_option("he")
+    page.locator("#draft-text-he").fill(hebrew)
     page.locator("form[action$='/draft'] button").click()
     page.locator("form[action$='/publish'] button").click()
     page.wait_for_url(re.compile(re.escape(url)))
@@ -84,7 +100,7 @@ def test_two_rounds_of_a_negotiating_text(server, chromium) -> None:  # type: ig
     facilitator = _sign_in(staff, world)
     pages = []
     try:
-        _publish_version(facilitator, url, FIRST)
+        _publish_version(facilitator, url, FIRST_EN, FIRST)
         for index in range(6):  # Riverside 0-2, Highland 3-5; participant 3 reads Hebrew
             locale = "he" if index == 3 else "en-GB"
             context = chromium.new_context(base_url=server.url, locale=locale, viewport=PHONE)
@@ -116,7 +132,7 @@ def test_two_rounds_of_a_negotiating_text(server, chromium) -> None:  # type: ig
         facilitator.wait_for_url(re.compile("#figures"))
 
         # round 2: the facilitator redrafts; everyone can live with paragraphs 1 and 3
-        _publish_version(facilitator, url, SECOND)
+        _publish_version(facilitator, url, SECOND_EN, SECOND)
         for index, page in enumerate(pages):
             _mark_all(page, url, ["agree", "agree" if index != 5 else "pass", "agree"])
         facilitator.goto(url)
@@ -130,8 +146,11 @@ def test_two_rounds_of_a_negotiating_text(server, chromium) -> None:  # type: ig
         first = current.locator("li.ntext-paragraph").nth(0)
         assert "Every party can live with it" in first.inner_text()
         english.screenshot(path=str(SHOTS / "ntext-marking-en-360.png"), full_page=True)
+        assert "The reservoir will fill over at least seven years" in current.inner_text()
         hebrew.goto(url)
         assert hebrew.locator("html").get_attribute("dir") == "rtl"
+        assert "המאגר יתמלא במשך שבע שנים לפחות" in hebrew.locator("#current").inner_text()
+        assert hebrew.locator("#current li.ntext-paragraph p[lang='he']").count() >= 3
         assert hebrew.locator("#current .ntext-every-party").count() >= 1
         hebrew.screenshot(path=str(SHOTS / "ntext-marking-he-360.png"), full_page=True)
         # the second version beside the first, word by word, with round 1's critiques on v1
@@ -146,6 +165,8 @@ def test_two_rounds_of_a_negotiating_text(server, chromium) -> None:  # type: ig
         diff_page.goto(url + "#versions")
         diff_page.locator("#versions").screenshot(path=str(SHOTS / "ntext-version-diff.png"))
         hebrew.locator("#versions").screenshot(path=str(SHOTS / "ntext-version-diff-he-360.png"))
+        he_versions = hebrew.locator("#versions")  # the diff in the language read
+        assert any("לפחות" in t for t in he_versions.locator("ins").all_inner_texts())
         with server.database.session() as db:
             assert db.get(Workshop, wid) is not None
     finally:
