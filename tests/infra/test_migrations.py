@@ -20,6 +20,8 @@ from app.migrate import alembic_config, current_revision, head_revision, upgrade
 from app.models import metadata
 from tests.conftest import PG_URL
 
+pytestmark = pytest.mark.slow  # among the longest files: handed out first under xdist
+
 
 def _fresh_pg_database() -> Iterator[str]:
     admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")

@@ -75,7 +75,7 @@ def test_two_rounds_through_the_forms(app, client, settings, database) -> None: 
     assert fac.post(url + "/publish").status_code == 303
     shown = person.get(url).text
     assert "<ins>בשוויון </ins>" in shown or "<ins> בשוויון</ins>" in shown
-    assert "<del>לבוררות</del><ins class=\"replacing\">לגישור</ins>" in shown  # set apart
+    assert '<del>לבוררות</del><ins class="replacing">לגישור</ins>' in shown  # set apart
     # the first round's critique stays with version 1
     first = shown[shown.index('id="v-1"') :]
     assert "מי ימנה את הוועדה?" in first

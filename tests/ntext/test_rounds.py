@@ -28,6 +28,8 @@ from tests.factories import Browser, World
 from tests.ntext.helpers import mark, publish_figures, publish_text, start, text_world
 from tests.room.helpers import participant_viewer, tx
 
+pytestmark = pytest.mark.slow  # among the longest files: handed out first under xdist
+
 
 def _copied(db, model, wid):  # type: ignore[no-untyped-def]
     """What a round holds of a copied kind, without its ids."""

@@ -7,6 +7,7 @@ The workshop is seeded through the real write paths (tests/properties/seed.py); 
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
@@ -17,6 +18,8 @@ from app.roster.models import Participant
 from app.security import keys
 from tests.properties import attacker
 from tests.properties.seed import seed
+
+pytestmark = pytest.mark.slow  # among the longest files: handed out first under xdist
 
 
 def test_every_tagged_table_is_a_contribution_table() -> None:

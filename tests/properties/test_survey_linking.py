@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
@@ -21,6 +22,8 @@ from tests.factories import World
 from tests.properties import attacker
 from tests.properties.seed import Author, seed
 from tests.room.helpers import tx
+
+pytestmark = pytest.mark.slow  # among the longest files: handed out first under xdist
 
 STATEMENTS = ("A negotiated solution is possible.", "I trust the other side's intentions.")
 

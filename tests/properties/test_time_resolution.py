@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -34,6 +35,8 @@ from tests.policy.seed import join
 from tests.properties.room import CAST, NAMES, add_agenda, params, seed_room
 from tests.properties.times import fine_time, fine_times_in_text
 from tests.properties.views import crawl, mask
+
+pytestmark = pytest.mark.slow  # among the longest files: handed out first under xdist
 
 Snapshot = dict[str, dict[tuple[Any, ...], tuple[Any, ...]]]
 

@@ -51,6 +51,8 @@ from app.workshops.models import Workshop
 from tests.conftest import empty_postgres
 from tests.factories import PASSWORD, Browser, World, make_world
 
+pytestmark = pytest.mark.slow  # among the longest files: handed out first under xdist
+
 # -- who asks ------------------------------------------------------------------------------
 
 READERS_A = ("organizer", "facilitator", "rapporteur", "observer")  # staff who read workshop A
