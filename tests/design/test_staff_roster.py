@@ -182,6 +182,16 @@ def test_party_sizes_for_staff_only(app, world) -> None:
     assert api(p, "GET", f"/api/v1/workshops/{wid}/parties").status_code == 404
 
 
+def test_a_party_smaller_than_k_is_flagged_with_what_the_database_would_tell(org, world) -> None:
+    """Two members each, fewer than k: both parties are flagged; an empty one is not (it has no
+    counts to tell)."""
+    wid = world.workshop.id
+    assert org.post(f"/w/{wid}/manage/parties", {"name": "Coastal"}).status_code == 303
+    page = org.get(f"/w/{wid}/manage/parties").text
+    assert world.workshop.k_min > 2
+    assert page.count("whoever reads the database could tell what each of them chose") == 2
+
+
 def test_parties_add_edit_reorder_delete(org, world) -> None:
     wid = world.workshop.id
     assert (
