@@ -306,8 +306,8 @@ def answer(
     for item_id, answer in texts.items():  # apart from the paired row: no tag, no party
         db.add(SurveyText(workshop_id=workshop.id, item_id=item_id, moment=moment, text=answer))
     party = viewer.party_id
-    if party is None:
-        return
+    if party is None or not policy.keeps_party_tally(db, workshop, party):
+        return  # counted in the totals only (from the answer rows)
     for item_id, value in values.items():
         _bump(
             db,

@@ -48,6 +48,7 @@ from app.policy.aggregation import (
     signoff_breakdown,
 )
 from app.policy.counts import (
+    keeps_party_tally,
     next_queue_seq,
     participant_count,
     party_sizes,
@@ -123,6 +124,7 @@ __all__ = [
     "filter_for",
     "keep_mine_or_revealed",
     "keep_own_notes",
+    "keeps_party_tally",
     "leftover",
     "may_clear_for_summary",
     "may_relax",

@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from app.policy.access import ensure
+from app.policy.aggregation import effective_k
 from app.policy.viewer import Viewer
 from app.room.models import Proposal, SpeakingRequest
 from app.roster.models import Participant
@@ -31,6 +32,15 @@ def roster_sizes(db: Session, workshop: Any) -> dict[str, int]:
         .group_by(col(Participant.party_id))
     )
     return {str(party_id): int(n) for party_id, n in db.exec(statement) if party_id}
+
+
+def keeps_party_tally(db: Session, workshop: Any, party_id: str) -> bool:
+    """Whether a survey answer is also counted under its party: only for a party of at least
+    k members on the roster. A smaller party's tally, stored in the clear, would state its
+    members' answers (a party of one: that person's) to whoever reads the database; its
+    members count in the totals only, and their party's breakdown stays withheld (the
+    leftover rule of app/evaluation/results.py sees them outside every party cell)."""
+    return roster_sizes(db, workshop).get(party_id, 0) >= effective_k(workshop)
 
 
 def participant_count(db: Session, workshop: Any, *, viewer: Viewer) -> int | None:

@@ -107,3 +107,31 @@ def test_the_party_tallies_are_read_only_to_publish(settings, database) -> None:
             assert db.exec(visible).all(), model  # the organizer publishes from them
             for who, viewer in readers.items():
                 assert db.exec(policy.visible(select(model), viewer, model)).all() == [], who
+
+
+def test_a_party_smaller_than_k_keeps_no_tally_of_its_own(settings, database) -> None:  # type: ignore[no-untyped-def]
+    """Lakeside keeps one member (two revoked): a tally of Lakeside would be that person's
+    answers, in the clear in the database. They count in the total only; the parties of k
+    keep theirs; no breakdown singles anyone out."""
+    world, people, (first, second) = survey_world(
+        settings, database, parties=("Riverside", "Highland", "Lakeside")
+    )
+    organizer = world.viewer("organizer")
+    with tx(world, organizer) as (db, workshop):
+        for invitation in world.invitations[7:]:
+            roster.revoke(
+                db, viewer=organizer, workshop=workshop, participant_id=invitation.participant.id
+            )
+    lakeside = world.invitations[6].participant.party_id
+    for n, person in enumerate(people[:7]):
+        answer(world, person, "pre", {first: 1 + n % 5, second: 1 + (n + 2) % 5})
+        answer(world, person, "post", {first: 1 + (n + 1) % 5, second: 1 + n % 5})
+    with world.database.session() as db:
+        tallied = {row.party_id for row in db.exec(select(SurveyTally))}
+        changed = {row.party_id for row in db.exec(select(SurveyChangeTally))}
+    kept = {world.invitations[0].participant.party_id, world.invitations[3].participant.party_id}
+    assert tallied == changed == kept and lakeside not in tallied
+    payload, _ = publish(world)
+    pre = payload["items"][0]["moments"]["pre"]
+    assert pre["total"]["n"] == 7  # Lakeside's one answer is in the total
+    assert pre["parties"] == []  # Lakeside has fewer than k: no breakdown at all

@@ -51,7 +51,8 @@ def _answer(browser: Browser, wid: str, moment: str, value: int) -> int:
 def test_build_answer_follow_up_after_close_and_nothing_after_archive(
     client: TestClient, settings, database
 ) -> None:
-    world = make_world(settings, database, status="live")
+    # parties of k (5): a smaller one keeps no tally of its own (policy.keeps_party_tally)
+    world = make_world(settings, database, status="live", participants_per_party=5)
     wid = world.workshop.id
     organizer = _browser(client)
     organizer.login(world.users["organizer"])
