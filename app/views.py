@@ -71,9 +71,11 @@ class AuditView:
     id: str
     when: str
     actor: str
-    action: str
+    action: str  # the code, e.g. room.results.publish
     target_kind: str
     detail: str
+    action_label: str = ""  # its words (a msgid: the page translates it), or the code
+    target_label: str = ""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app import policy
+from app.audit.labels import ACTION_LABELS, TARGET_LABELS
 from app.audit.models import AuditEntry
 from app.policy import Viewer
 from app.views import AuditView
@@ -17,4 +18,6 @@ def audit_view(entry: AuditEntry, _viewer: Viewer) -> AuditView:
         action=entry.action,
         target_kind=entry.target_kind,
         detail=entry.detail,
+        action_label=ACTION_LABELS.get(entry.action, ""),
+        target_label=TARGET_LABELS.get(entry.target_kind, ""),
     )
