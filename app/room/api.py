@@ -7,9 +7,9 @@ caller's own proposals, as 1 or 0 (not true/false: one length for author and non
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from app import policy
 from app.apiroutes import ApiRoute, no_json_null
@@ -150,9 +150,14 @@ async def leave_floor(workshop_id: str, db: DbDep, viewer: ViewerDep) -> None:
 
 @router.get("/console")
 async def console_state(
-    workshop_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep, item: str = ""
+    workshop_id: str,
+    db: DbDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    item: Annotated[str, Query(max_length=64, pattern=r"^[0-9a-f]*$")] = "",
 ) -> dict[str, Any]:
-    return _state(db, settings, viewer, _console(db, viewer, workshop_id), item[:64] or None)
+    """The console's state, of the live item or of `item` (an agenda item's id)."""
+    return _state(db, settings, viewer, _console(db, viewer, workshop_id), item or None)
 
 
 @router.post("/advance")

@@ -27,8 +27,13 @@ def items(db: Session, *, viewer: Viewer, workshop: Workshop) -> list[AgendaItem
     return list(db.exec(statement))
 
 
+def _unusable(some_id: str) -> bool:
+    """Too long, or holding a NUL (PostgreSQL refuses it in any text: a 500, not a 404)."""
+    return len(some_id) > MAX_ID or "\x00" in some_id
+
+
 def item(db: Session, *, viewer: Viewer, workshop: Workshop, item_id: str) -> AgendaItem:
-    if len(item_id) > MAX_ID:
+    if _unusable(item_id):
         raise NotFound()
     statement = policy.visible(select(AgendaItem), viewer, AgendaItem).where(
         col(AgendaItem.id) == item_id, col(AgendaItem.workshop_id) == workshop.id
@@ -57,7 +62,7 @@ def proposal(
 ) -> Proposal:
     """One proposal the viewer may see (for a participant: revealed, or pending and theirs,
     proven by its tag; `settings` unwraps the workshop key, the process settings if None)."""
-    if len(proposal_id) > MAX_ID:
+    if _unusable(proposal_id):
         raise NotFound()
     viewer = own(db, settings or get_settings(), viewer, workshop)
     statement = policy.visible(select(Proposal), viewer, Proposal).where(

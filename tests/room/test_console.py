@@ -339,3 +339,14 @@ def test_timer_buttons_speak_the_facilitators_language(room) -> None:
     assert ">استئناف</button>" in paused
     for english in (">Pause<", ">Resume<", ">Clear<"):
         assert english not in running + paused
+
+
+def test_an_item_id_with_a_nul_is_not_found_not_a_crash(room) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL refuses a NUL in any text parameter (the fuzz's 500 on the console JSON):
+    the API answers 422, the page 404, on both engines."""
+    facilitator = room.staff("facilitator")
+    api = facilitator.client.get(f"/api/v1/workshops/{room.wid}/room/console?item=a%00b")
+    assert api.status_code == 422
+    page = facilitator.get(f"/w/{room.wid}/console?item=a%00b")
+    assert page.status_code in (200, 404)  # the live item's console, or no such item
+    assert facilitator.get(f"/w/{room.wid}/console/items/a%00b/start").status_code in (404, 405)
