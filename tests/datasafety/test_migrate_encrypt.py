@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,6 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import MetaData, Table, text
-from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel, select
 
 from app.agenda.models import AgendaItem, Meeting
@@ -23,7 +21,7 @@ from app.roster.models import Participant
 from app.security import crypto, keys
 from app.summary.models import SummaryComment, SummaryDecision, SummaryReview, SummaryTerm
 from app.workshops.models import Party, Workshop, WorkshopKey
-from tests.conftest import PG_URL
+from tests.migrated import database_at
 
 NAME = "Yevgenia Strelnikova-Haddad"
 TEXTS = {
@@ -43,23 +41,7 @@ TEXTS = {
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def old_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database of each engine, migrated to revision 0001 only."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        command.upgrade(alembic_config(url), "0001")
-        yield url
-        return
-    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
-    name = "tt_storage_mig_" + secrets.token_hex(5)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        command.upgrade(alembic_config(url), "0001")
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from database_at(request.param, tmp_path, "0001")
 
 
 def _insert(conn: Any, *rows: SQLModel) -> None:

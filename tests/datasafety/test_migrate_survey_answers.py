@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from app.config import Settings
@@ -21,8 +20,8 @@ from app.evaluation.models import Survey, SurveyResponse
 from app.migrate import alembic_config, upgrade
 from app.security import crypto, keys
 from app.workshops.models import Workshop, WorkshopKey
-from tests.conftest import PG_URL
 from tests.datasafety.test_migrate_encrypt import _insert
+from tests.migrated import database_at
 
 BEFORE = "0176"
 ANSWERS = {"item-one": 4, "item-two": 2}
@@ -31,23 +30,7 @@ ANSWERS = {"item-one": 4, "item-two": 2}
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def old_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database of each engine, migrated to the revision before 0177."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        command.upgrade(alembic_config(url), BEFORE)
-        yield url
-        return
-    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
-    name = "tt_survey_mig_" + secrets.token_hex(5)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        command.upgrade(alembic_config(url), BEFORE)
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from database_at(request.param, tmp_path, BEFORE)
 
 
 def _seed(url: str, settings: Settings, *, keyed: bool) -> str:

@@ -3,46 +3,27 @@ without proposals, and every new one, numbers them ("sequence")."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from sqlalchemy import MetaData, Table, text
-from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from app.agenda.models import AgendaItem, Meeting
 from app.config import Settings
 from app.db import make_engine
-from app.migrate import alembic_config, upgrade
+from app.migrate import upgrade
 from app.room.models import Proposal
 from app.workshops.models import Workshop
-from tests.conftest import PG_URL
+from tests.migrated import database_at
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def at_0177(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database of each engine, migrated to revision 0177."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        command.upgrade(alembic_config(url), "0177")
-        yield url
-        return
-    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
-    name = "tt_tags_mig_" + secrets.token_hex(5)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        command.upgrade(alembic_config(url), "0177")
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from database_at(request.param, tmp_path, "0177")
 
 
 def _insert(conn: Any, *rows: SQLModel, skip: frozenset[str] | set[str] = frozenset()) -> None:
